@@ -1,0 +1,39 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: venv install demo demo-quick test lint bench clean
+
+venv: $(STAMP)
+
+# torch is pinned and installed first: the local CPU wheel is used, no CUDA download.
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e ".[dev,ppo]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/periodize demo --out runs/demo
+
+demo-quick: $(STAMP)
+	$(VENV)/bin/periodize demo --quick --out runs/demo-quick
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check periodization tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/simulator_throughput.py
+	$(PY) benchmarks/cohort_time.py
+
+clean:
+	rm -rf $(VENV) runs report .pytest_cache
