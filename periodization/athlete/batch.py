@@ -1,0 +1,59 @@
+"""Helpers for frozen dataclasses whose fields are numpy arrays over athletes (axis 0).
+
+Every struct-of-arrays type of the project (parameters, state, observations, feature state)
+is one of these, so batching, slicing and autoreset are written once here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+def _is_batched(value: Any) -> bool:
+    return isinstance(value, np.ndarray) and value.ndim >= 1
+
+
+def take(obj: T, index: Any) -> T:
+    """Select athletes ``index`` (int array, slice or bool mask) from every batched field."""
+    changes = {
+        f.name: getattr(obj, f.name)[index]
+        for f in dataclasses.fields(obj)  # type: ignore[arg-type]
+        if _is_batched(getattr(obj, f.name))
+    }
+    return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+
+
+def where(mask: np.ndarray, new: T, old: T) -> T:
+    """Per athlete, the fields of ``new`` where ``mask`` (shape (N,)) is True, else ``old``."""
+    changes = {}
+    for f in dataclasses.fields(old):  # type: ignore[arg-type]
+        a, b = getattr(new, f.name), getattr(old, f.name)
+        if _is_batched(b):
+            m = mask.reshape(mask.shape + (1,) * (b.ndim - 1))
+            changes[f.name] = np.where(m, a, b)
+    return dataclasses.replace(old, **changes)  # type: ignore[type-var]
+
+
+def concat(parts: Sequence[T]) -> T:
+    """Concatenate batches along the athlete axis (non-batched fields come from the first)."""
+    first = parts[0]
+    changes = {
+        f.name: np.concatenate([getattr(p, f.name) for p in parts])
+        for f in dataclasses.fields(first)  # type: ignore[arg-type]
+        if _is_batched(getattr(first, f.name))
+    }
+    return dataclasses.replace(first, **changes)  # type: ignore[type-var]
+
+
+def batch_size(obj: Any) -> int:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if _is_batched(value):
+            return int(value.shape[0])
+    raise ValueError(f"{type(obj).__name__} has no batched field")

@@ -1,0 +1,60 @@
+"""The athlete's true (hidden) state and what a wearable shows of it, as structs of arrays.
+
+Timing convention: a state is the athlete on the *morning* of ``day``, before that day's
+session. ``transition`` applies the day's session and returns the next morning's state;
+``observe`` reads the morning's wearable values (and the previous day's load and strain).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Hidden-state fields written to the cohort's evaluation-only files, in this order.
+HIDDEN_FIELDS = (
+    "fitness", "gain", "fatigue", "maladaptation", "durability", "acute_hrv", "acute_rhr",
+    "ill_days", "atl", "ctl",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AthleteState:
+    """True state of N athletes on the morning of ``day`` (every field has shape (N,))."""
+
+    day: np.ndarray  # int64, days since an epoch that is a Monday (weekday = day % 7)
+    fitness: np.ndarray  # g: Σ w·exp(−Δ/τ1), TSS-days (Busso fitness impulse)
+    gain: np.ndarray  # s: Σ w·exp(−Δ/τ3), TSS-days; the fatigue gain is k2 = k3·s
+    fatigue: np.ndarray  # h: Σ k2(i)·w(i)·exp(−Δ/τ2), performance points
+    maladaptation: np.ndarray  # M: hidden non-functional overreaching, ≥ 0 (1 ≈ clear NFOR)
+    durability: np.ndarray  # D: Σ strength sessions·exp(−Δ/τ_D), sessions
+    acute_hrv: np.ndarray  # short-lived ln RMSSD shift from recent sessions (≤ 0)
+    acute_rhr: np.ndarray  # short-lived resting-HR rise from recent sessions, bpm (≥ 0)
+    ill_days: np.ndarray  # int64, days of illness/injury left including today (0 = healthy)
+    atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = 7 d)
+    ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = 42 d)
+    last_load: np.ndarray  # realised load of yesterday, TSS
+    last_action: np.ndarray  # int64, yesterday's action id, −1 before any
+
+    @property
+    def ill(self) -> np.ndarray:
+        return self.ill_days > 0
+
+    @property
+    def weekday(self) -> np.ndarray:
+        """0 = Monday … 6 = Sunday."""
+        return self.day % 7
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a wearable reports on the morning of ``day`` (every field has shape (N,))."""
+
+    day: np.ndarray  # int64
+    hrv_rmssd_ms: np.ndarray  # nocturnal RMSSD, ms
+    resting_hr: np.ndarray  # bpm
+    sleep_hours: np.ndarray  # h, last night
+    sleep_efficiency: np.ndarray  # %, last night
+    recovery: np.ndarray  # 0–100 score (green ≥ 67, red ≤ 33)
+    strain: np.ndarray  # yesterday's strain, 0–21
+    load: np.ndarray  # yesterday's training load, TSS
