@@ -1,11 +1,13 @@
-"""Random masks and random transitions shared by the agent tests."""
+"""Small agents, random masks and random transitions shared by the agent tests."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
+from periodization.agents.config import SACConfig
 from periodization.agents.replay import ReplayBatch
+from periodization.agents.sac import SACAgent
 
 OBS_DIM, N_ACTIONS = 17, 6
 
@@ -34,3 +36,8 @@ def batch(n: int, rng: np.random.Generator, *, n_valid: int | None = None) -> Re
     t = transitions(n, rng, n_valid=n_valid)
     return ReplayBatch(**{name: torch.as_tensor(a) for name, a in t.items()})
 
+
+def make_agent(seed: int = 0, **config) -> SACAgent:
+    """A small agent (32×32 nets) for the 17-feature, 6-action problem."""
+    return SACAgent(obs_dim=OBS_DIM, n_actions=N_ACTIONS,
+                    config=SACConfig(hidden=(32, 32), **config), seed=seed)
