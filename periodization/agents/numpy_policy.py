@@ -34,8 +34,8 @@ class NumpyActor:
         for i in range(n):
             w = np.asarray(weights[f"weight_{i}"], dtype=np.float64)
             b = np.asarray(weights[f"bias_{i}"], dtype=np.float64)
-            if w.ndim != 2 or b.shape != (w.shape[0],) or (layers and layers[-1][0].shape[1]
-                                                           != w.shape[1]):
+            fan_in = layers[-1][0].shape[1] if layers else None  # previous layer's width
+            if w.ndim != 2 or b.shape != (w.shape[0],) or fan_in not in (None, w.shape[1]):
                 raise ValueError(f"layer {i}: weight {w.shape} and bias {b.shape} do not chain")
             layers.append((w.T.copy(), b))
         return cls(layers)
