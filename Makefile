@@ -34,6 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/simulator_throughput.py
 	$(PY) benchmarks/cohort_time.py
+	$(PY) benchmarks/sac_update.py
 
 clean:
 	rm -rf $(VENV) runs report .pytest_cache

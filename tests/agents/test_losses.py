@@ -1,0 +1,107 @@
+"""The pieces of the update: TD target, masks, termination, target entropy, α, isolation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from periodization.agents.sac import target_entropy
+from tests.agents.helpers import batch, make_agent
+
+
+def expected_target(agent, b, mask_BA: torch.Tensor) -> torch.Tensor:
+    """r + γ(1 − terminated) Σ_{a allowed} π(a|s')[min Q̄(s', a) − α log π(a|s')], written
+    out with a plain softmax over the allowed actions only."""
+    with torch.no_grad():
+        alpha, values = agent.alpha, []
+        logits_BA = agent.actor(b.next_obs_BO)
+        q1_BA, q2_BA = agent.critic_target(b.next_obs_BO)
+        for i in range(len(mask_BA)):
+            allowed = mask_BA[i]
+            logp = torch.log_softmax(logits_BA[i, allowed], dim=0)
+            q = torch.minimum(q1_BA[i, allowed], q2_BA[i, allowed])
+            values.append((logp.exp() * (q - alpha * logp)).sum())
+        return b.reward_B + agent.config.gamma * (~b.terminated_B) * torch.stack(values)
+
+
+def test_td_target_uses_the_next_states_mask():
+    agent, rng = make_agent(), np.random.default_rng(0)
+    b = batch(32, rng)._replace(terminated_B=torch.zeros(32, dtype=torch.bool))
+    b = b._replace(action_mask_BA=~b.next_action_mask_BA | (torch.arange(6) == 0))
+    y_B = agent.td_target(b)
+    torch.testing.assert_close(y_B, expected_target(agent, b, b.next_action_mask_BA))
+    wrong_B = expected_target(agent, b, b.action_mask_BA)
+    assert (y_B - wrong_B).abs().min() > 1e-4  # the current mask gives another target
+
+
+def test_terminated_stops_bootstrap_and_truncated_does_not():
+    agent, rng = make_agent(), np.random.default_rng(1)
+    b = batch(4, rng)
+    b = b._replace(terminated_B=torch.tensor([False, False, True, True]),
+                   truncated_B=torch.tensor([False, True, False, True]))
+    y_B = agent.td_target(b)
+    v_B = (expected_target(agent, b._replace(terminated_B=torch.zeros(4, dtype=torch.bool)),
+                           b.next_action_mask_BA) - b.reward_B) / agent.config.gamma
+    assert (v_B.abs() > 1e-3).all()
+    torch.testing.assert_close(y_B[:2], b.reward_B[:2] + agent.config.gamma * v_B[:2])
+    assert torch.equal(y_B[2:], b.reward_B[2:])  # terminated: exactly the reward
+
+
+def test_target_entropy_scales_with_the_number_of_valid_actions():
+    mask_BA = torch.arange(6) < torch.arange(1, 7)[:, None]  # 1..6 valid
+    expected = torch.tensor([0.7 * math.log(k) for k in range(1, 7)])
+    torch.testing.assert_close(target_entropy(mask_BA, 0.7), expected)
+    agent, rng = make_agent(target_entropy_ratio=0.6), np.random.default_rng(2)
+    for k in (2, 4, 6):
+        stats = agent.update(batch(16, rng, n_valid=k))
+        assert stats.target_entropy == pytest.approx(0.6 * math.log(k), rel=1e-6)
+        assert stats.decision_fraction == 1.0
+
+
+@pytest.mark.parametrize(("ratio", "direction"), [(0.0, -1), (1.0, +1)])
+def test_alpha_moves_toward_the_entropy_target(ratio, direction):
+    """Entropy above a target of 0 must lower α; below the maximum log n it must raise it."""
+    agent, rng = make_agent(target_entropy_ratio=ratio), np.random.default_rng(3)
+    before = agent.alpha
+    for _ in range(5):
+        agent.update(batch(64, rng))
+    assert np.sign(agent.alpha - before) == direction
+
+
+def test_fixed_alpha_stays_fixed():
+    agent, rng = make_agent(auto_alpha=False, alpha_init=0.05), np.random.default_rng(4)
+    for _ in range(3):
+        stats = agent.update(batch(32, rng))
+    assert agent.alpha == pytest.approx(0.05) and stats.alpha == pytest.approx(0.05)
+
+
+def test_states_with_one_valid_action_carry_no_actor_or_alpha_loss():
+    agent, rng = make_agent(), np.random.default_rng(5)
+    actor_before = [p.clone() for p in agent.actor.parameters()]
+    alpha_before = agent.alpha
+    stats = agent.update(batch(32, rng, n_valid=1))
+    assert (stats.actor_loss, stats.alpha_loss, stats.entropy, stats.decision_fraction) == (
+        0.0, 0.0, 0.0, 0.0)
+    actor_after = agent.actor.parameters()
+    assert all(torch.equal(a, p) for a, p in zip(actor_before, actor_after, strict=True))
+    assert agent.alpha == alpha_before
+
+
+def test_each_loss_reaches_only_its_own_parameters():
+    """The update sums the three losses into one backward pass; that is only exact if every
+    cross-term is detached."""
+    agent, rng = make_agent(), np.random.default_rng(6)
+    losses = agent.losses(batch(32, rng))
+    groups = {"critic": list(agent.critic.parameters()), "actor": list(agent.actor.parameters()),
+              "alpha": [agent.log_alpha]}
+    for loss_name in ("critic", "actor", "alpha"):
+        for group_name, params in groups.items():
+            grads = torch.autograd.grad(getattr(losses, loss_name), params,
+                                        retain_graph=True, allow_unused=True)
+            reached = any(g is not None and g.abs().sum() > 0 for g in grads)
+            assert reached == (loss_name == group_name), (loss_name, group_name)
+    target = list(agent.critic_target.parameters())
+    assert not any(p.requires_grad for p in target)
