@@ -12,6 +12,7 @@ import numpy as np
 from _common import emit, median, repeat_timed
 
 from periodization.athlete import dynamics
+from periodization.athlete.noise import KeyedRandom
 from periodization.athlete.params import load_prior
 
 
@@ -23,11 +24,11 @@ def main() -> None:
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     params = load_prior().sample(args.athletes, rng)
-    start = dynamics.initial(params, rng)
+    start = dynamics.initial(params)
     actions = rng.integers(0, 6, size=(args.days, args.athletes))
 
     def run() -> None:
-        state, r = start, np.random.default_rng(1)
+        state, r = start, KeyedRandom.for_athletes(args.athletes, 1)
         for d in range(args.days):
             dynamics.observe(state, params, r)
             state = dynamics.transition(state, actions[d], params, r)

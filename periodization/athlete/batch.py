@@ -40,6 +40,18 @@ def where(mask: np.ndarray, new: T, old: T) -> T:
     return dataclasses.replace(old, **changes)  # type: ignore[type-var]
 
 
+def scatter(full: T, rows: np.ndarray, part: T) -> T:
+    """A copy of ``full`` whose athletes ``rows`` are replaced by those of ``part``."""
+    changes = {}
+    for f in dataclasses.fields(full):  # type: ignore[arg-type]
+        a = getattr(full, f.name)
+        if _is_batched(a):
+            a = a.copy()
+            a[rows] = getattr(part, f.name)
+            changes[f.name] = a
+    return dataclasses.replace(full, **changes)  # type: ignore[type-var]
+
+
 def concat(parts: Sequence[T]) -> T:
     """Concatenate batches along the athlete axis (non-batched fields come from the first)."""
     first = parts[0]

@@ -1,7 +1,9 @@
 """The daily, stochastic, batched athlete model: ``initial``, ``transition``, ``observe``.
 
-All functions are pure: they take frozen struct-of-arrays values and a ``numpy`` Generator
-and return new values. One athlete is a batch of one; 4096 athletes run the same code.
+All functions are pure: they take frozen struct-of-arrays values and per-athlete random
+streams (``noise.KeyedRandom``; ``noise.NoNoise`` for the expected world) and return new
+values. One athlete is a batch of one; 4096 athletes run the same compiled loop
+(``kernels.py``), and an athlete's numbers do not depend on the batch it is in.
 
 Equations (day n → n+1, realised load w_n of action a_n; symbols as in ``params.py``):
 
@@ -10,7 +12,10 @@ Performance, Busso (2003) variable dose–response with per-action input weights
     g_{n+1} = g_n·e^{−1/τ1} + φ_a·w_n                    fitness impulses
     s_{n+1} = s_n·e^{−1/τ3} + w_n                        drives the fatigue gain k2 = k3·s
     h_{n+1} = h_n·e^{−1/τ2} + k3·s_{n+1}·ψ_a·w_n         variable-gain fatigue
-    p_n     = p0 + k1·g_n − h_n − c_M·p0·M_n − c_ill·p0·[ill]
+    p_n     = p0 + k1·g_n − h_n − c_M·p0·m(M_n) − c_ill·p0·[ill]
+
+Maladaptation acts through its saturating effect size m(M) = 3·tanh(M/3) everywhere
+(performance, observables, hazard): deep overtraining is bad, not unboundedly so.
 
 The fatigue gain grows with recent load, so steady performance is an inverted U of the daily
 load with its top at the athlete's optimal load w* (not Banister's "more is better").
@@ -46,30 +51,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from periodization.athlete.actions import Action
+from periodization.athlete import kernels
+from periodization.athlete.noise import KeyedRandom, NoNoise
 from periodization.athlete.params import AthleteParams
 from periodization.athlete.state import AthleteState, Observation
 
-_TRAINING = np.array([False, False, True, True, True, True])  # counts as training while ill
 
-
-def initial(params: AthleteParams, rng: np.random.Generator, *, day: np.ndarray | None = None
-            ) -> AthleteState:
+def initial(params: AthleteParams, *, day: np.ndarray | int = 0) -> AthleteState:
     """Athletes in the steady state of their habitual load (``habitual_load_ratio``·w*).
 
-    ``day`` sets each athlete's calendar day (weekday = day % 7); by default a random
-    weekday. The generator is only used for that default.
+    ``day`` sets each athlete's calendar day (weekday = day % 7, day 0 is a Monday).
     """
     n = params.n
     w = params.habitual_load_ratio * params.optimal_load
     a1 = 1.0 / (1.0 - params.fitness_decay)
     a2 = 1.0 / (1.0 - params.fatigue_decay)
     a3 = 1.0 / (1.0 - params.gain_decay)
-    if day is None:
-        day = rng.integers(0, 7, size=n)
     pop = params.pop
     return AthleteState(
-        day=np.asarray(day, dtype=np.int64).copy(),
+        day=np.broadcast_to(np.asarray(day, dtype=np.int64), (n,)).copy(),
         fitness=a1 * w,
         gain=a3 * w,
         fatigue=params.k3 * a2 * a3 * w * w,
@@ -92,77 +92,50 @@ def session_load(action: np.ndarray, params: AthleteParams, noise: np.ndarray) -
     return nominal * np.exp(params.pop.compliance_noise * noise)
 
 
-def transition(state: AthleteState, action: np.ndarray, params: AthleteParams,
-               rng: np.random.Generator, *, load: np.ndarray | None = None) -> AthleteState:
+Random = KeyedRandom | NoNoise
+
+
+def _streams(rng: Random, n: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    if isinstance(rng, KeyedRandom):
+        if rng.n != n:
+            raise ValueError(f"random streams for {rng.n} athletes, state has {n}")
+        return rng.keys, rng.counters, True
+    return np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64), False
+
+
+def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, rng: Random,
+               *, load: np.ndarray | None = None) -> AthleteState:
     """Apply each athlete's session (int array (N,), ids of ``Action``) and sleep a night.
 
     ``load`` (TSS, shape (N,)) replaces the session's nominal load, e.g. to replay a real
-    athlete's recorded loads; the action still sets the session's kind. Draws 3·N numbers
-    from ``rng`` (load noise, illness onset, illness length) either way.
+    athlete's recorded loads; the action still sets the session's kind. ``rng`` is a
+    per-athlete ``KeyedRandom`` or ``NoNoise`` (the expected world).
     """
-    pop = params.pop
-    a = np.asarray(action, dtype=np.int64)
-    noise = rng.standard_normal(state.day.shape[0])
-    u_onset, u_length = rng.random((2, state.day.shape[0]))
-
-    w = session_load(a, params, noise) if load is None else np.asarray(load, dtype=np.float64)
-    gain = state.gain * params.gain_decay + w
-    fitness = state.fitness * params.fitness_decay + pop.fitness_weight[a] * w
-    fatigue = state.fatigue * params.fatigue_decay + params.k3 * gain * pop.fatigue_weight[a] * w
-    atl = state.atl * pop.atl_decay + w * (1.0 - pop.atl_decay)
-    ctl = state.ctl * pop.ctl_decay + w * (1.0 - pop.ctl_decay)
-
-    ratio = fatigue / params.fatigue_at_optimum
-    ill_now = state.ill_days > 0
-    trained_ill = ill_now & _TRAINING[a]
-    maladaptation = (
-        state.maladaptation * params.maladaptation_decay
-        + params.maladaptation_rate * np.maximum(0.0, ratio - params.overload_threshold)
-        + pop.maladaptation_if_trained_ill * trained_ill
-    )
-    durability = state.durability * pop.durability_decay + (a == Action.STRENGTH)
-
-    # Illness: ongoing episodes count down (training while ill prolongs them); healthy
-    # athletes fall ill with the day's hazard.
-    log_hazard = (
-        np.log(params.illness_base_rate)
-        + pop.hazard_per_maladaptation * maladaptation
-        + pop.hazard_per_spike * np.maximum(0.0, atl / (ctl + 10.0) - pop.spike_ratio)
-        + pop.hazard_per_fatigue * np.maximum(0.0, ratio - 1.0)
-        - params.durability_protection * np.minimum(durability / pop.durability_reference, 1.5)
-    )
-    onset = ~ill_now & (u_onset < -np.expm1(-np.exp(log_hazard)))
-    length = 1 + np.ceil(-np.log1p(-u_length) * (params.illness_mean_days - 1.5)).astype(np.int64)
-    ill_days = np.where(ill_now, state.ill_days - 1 + trained_ill, np.where(onset, length, 0))
-
+    n = state.day.shape[0]
+    a = np.ascontiguousarray(action, dtype=np.int64).reshape(n)
+    keys, counters, noisy = _streams(rng, n)
+    use_load = load is not None
+    load_arr = (np.ascontiguousarray(load, dtype=np.float64).reshape(n) if use_load
+                else np.zeros(n))
+    q, table = params.pop.packed
+    f, ill_days = kernels.transition(
+        state.day, state.fitness, state.gain, state.fatigue, state.maladaptation,
+        state.durability, state.acute_hrv, state.acute_rhr, state.ill_days, state.atl,
+        state.ctl, a, load_arr, use_load, params.packed, q, table, keys, counters, noisy)
+    if noisy:
+        rng.counters = counters + np.uint64(kernels.TRANSITION_COUNTERS)
     return AthleteState(
-        day=state.day + 1,
-        fitness=fitness,
-        gain=gain,
-        fatigue=fatigue,
-        maladaptation=maladaptation,
-        durability=durability,
-        acute_hrv=state.acute_hrv * pop.acute_decay
-        - pop.hrv_acute_drop[a] * params.hrv_acute_sensitivity,
-        acute_rhr=state.acute_rhr * pop.acute_decay + pop.rhr_acute_rise[a],
-        ill_days=ill_days,
-        atl=atl,
-        ctl=ctl,
-        last_load=w,
-        last_action=a,
+        day=state.day + 1, fitness=f[0], gain=f[1], fatigue=f[2], maladaptation=f[3],
+        durability=f[4], acute_hrv=f[5], acute_rhr=f[6], ill_days=ill_days, atl=f[7],
+        ctl=f[8], last_load=f[9], last_action=a,
     )
 
 
 def performance(state: AthleteState, params: AthleteParams) -> np.ndarray:
     """Modelled performance (index points, untrained baseline p0 = 100), shape (N,)."""
-    p0 = params.pop.baseline_performance
-    return (
-        p0
-        + params.k1 * state.fitness
-        - state.fatigue
-        - params.maladaptation_cost * p0 * state.maladaptation
-        - params.pop.performance_cost_when_ill * p0 * (state.ill_days > 0)
-    )
+    q, _ = params.pop.packed
+    return kernels.performance(state.fitness, state.fatigue, state.maladaptation,
+                               state.ill_days, params.packed, q)
 
 
 def fatigue_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:
@@ -173,58 +146,21 @@ def fatigue_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:
 def latent_physiology(state: AthleteState, params: AthleteParams
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Noise-free (ln RMSSD, RHR bpm, sleep h, sleep efficiency %) on the state's morning."""
-    pop = params.pop
-    ratio = fatigue_ratio(state, params)
-    ill = (state.ill_days > 0).astype(np.float64)
-    m = state.maladaptation
-    ln_hrv = (params.ln_hrv_baseline + state.acute_hrv + params.hrv_fatigue_sensitivity * ratio
-              + pop.hrv_per_maladaptation * m + pop.hrv_when_ill * ill)
-    rhr = (params.rhr_baseline_bpm + state.acute_rhr + pop.rhr_per_fatigue * ratio
-           + pop.rhr_per_maladaptation * m + pop.rhr_when_ill * ill)
-    sleep = (params.sleep_baseline_hours + pop.sleep_hours_per_maladaptation * m
-             + pop.sleep_hours_when_ill * ill)
-    eff = (params.sleep_efficiency_baseline + pop.sleep_eff_per_maladaptation * m
-           + pop.sleep_eff_when_ill * ill)
-    return ln_hrv, rhr, sleep, eff
+    q, _ = params.pop.packed
+    out = kernels.latent(state.fitness, state.fatigue, state.maladaptation, state.acute_hrv,
+                         state.acute_rhr, state.ill_days, params.packed, q)
+    return out[0], out[1], out[2], out[3]
 
 
-def recovery_score(ln_hrv: np.ndarray, rhr: np.ndarray, sleep: np.ndarray,
-                   params: AthleteParams) -> np.ndarray:
-    """WHOOP-like recovery 0–100 from HRV, RHR and sleep against the personal baseline."""
-    pop = params.pop
-    z_hrv = (ln_hrv - params.ln_hrv_baseline) / params.hrv_noise_log
-    z_rhr = (rhr - params.rhr_baseline_bpm) / params.rhr_noise_bpm
-    z_sleep = (sleep - params.sleep_baseline_hours) / params.sleep_noise_hours
-    logit = (pop.recovery_bias + pop.recovery_weight_hrv * z_hrv
-             - pop.recovery_weight_rhr * z_rhr + pop.recovery_weight_sleep * z_sleep)
-    return 100.0 / (1.0 + np.exp(-logit))
-
-
-def observe(state: AthleteState, params: AthleteParams, rng: np.random.Generator) -> Observation:
-    """The morning's wearable readings with measurement and day-to-day noise.
-
-    Draws 6·N standard normals from ``rng``.
-    """
-    pop = params.pop
+def observe(state: AthleteState, params: AthleteParams, rng: Random) -> Observation:
+    """The morning's wearable readings with measurement and day-to-day noise."""
     n = state.day.shape[0]
-    eps = rng.standard_normal((6, n))
-    share = pop.life_stress_share
-    own = np.sqrt(1.0 - share * share)
-    stress = eps[0]  # shared shock: a bad day lowers HRV and sleep and raises RHR together
-    ln_hrv, rhr, sleep, eff = latent_physiology(state, params)
-    ln_hrv = ln_hrv + params.hrv_noise_log * (own * eps[1] - share * stress)
-    rhr = rhr + params.rhr_noise_bpm * (own * eps[2] + share * stress)
-    sleep = np.clip(sleep + params.sleep_noise_hours * (own * eps[3] - share * stress), 2.0, 13.0)
-    eff = np.clip(eff + params.sleep_efficiency_noise * eps[4], 50.0, 99.0)
-    strain = pop.strain_scale * np.log1p((state.last_load + params.life_load) / pop.strain_offset)
-    strain = np.clip(strain + pop.strain_noise * eps[5], 0.0, 21.0)
-    return Observation(
-        day=state.day,
-        hrv_rmssd_ms=np.exp(ln_hrv),
-        resting_hr=rhr,
-        sleep_hours=sleep,
-        sleep_efficiency=eff,
-        recovery=recovery_score(ln_hrv, rhr, sleep, params),
-        strain=strain,
-        load=state.last_load,
-    )
+    keys, counters, noisy = _streams(rng, n)
+    q, _ = params.pop.packed
+    out = kernels.observe(state.fitness, state.fatigue, state.maladaptation, state.acute_hrv,
+                          state.acute_rhr, state.ill_days, state.last_load, params.packed, q,
+                          keys, counters, noisy)
+    if noisy:
+        rng.counters = counters + np.uint64(kernels.OBSERVE_COUNTERS)
+    return Observation(day=state.day, readings=out[:, :5], strain=out[:, 5],
+                       load=state.last_load)

@@ -25,7 +25,9 @@ from typing import Any
 import numpy as np
 import yaml
 
+from periodization.athlete import kernels
 from periodization.athlete.actions import N_ACTIONS
+from periodization.athlete.noise import KeyedRandom
 from periodization.errors import PriorError
 
 DEFAULT_PRIOR = "prior.yaml"
@@ -89,6 +91,17 @@ class Population:
     strain_offset: float
     strain_noise: float
     overreached_threshold: float
+    maladaptation_saturation: float
+
+    @cached_property
+    def packed(self) -> tuple[np.ndarray, np.ndarray]:
+        """(constants vector, per-action table) for the compiled kernels."""
+        return kernels.pack_population(self)
+
+    def effective_maladaptation(self, m: np.ndarray) -> np.ndarray:
+        """Saturating effect size of maladaptation: S·tanh(M/S) (≈ M for small M)."""
+        s = self.maladaptation_saturation
+        return s * np.tanh(m / s)
 
     @cached_property
     def atl_decay(self) -> float:
@@ -197,6 +210,11 @@ class AthleteParams:
     def n(self) -> int:
         return int(self.tau_fitness_days.shape[0])
 
+    @cached_property
+    def packed(self) -> np.ndarray:
+        """(N, K) matrix of the columns the compiled kernels read."""
+        return kernels.pack_params(self)
+
 
 # --------------------------------------------------------------------------------------------
 # The prior: loading, validation, sampling
@@ -211,8 +229,12 @@ class Prior:
     population: Population
     source: str
 
-    def sample(self, n: int, rng: np.random.Generator) -> AthleteParams:
-        """Draw ``n`` athletes. Each parameter gets its own draw from ``rng`` in a fixed order."""
+    def sample(self, n: int, rng: np.random.Generator | KeyedRandom) -> AthleteParams:
+        """Draw ``n`` athletes. Each parameter gets its own draw from ``rng`` in a fixed order.
+
+        With a ``KeyedRandom`` each athlete's draws come from its own stream, so the result
+        does not depend on how many athletes are drawn together.
+        """
         if n < 1:
             raise PriorError(f"number of athletes must be at least 1, got {n}")
         values = {key: _draw(self.athlete[key], n, rng) for key in ATHLETE_KEYS}
@@ -294,7 +316,8 @@ def _parse_population(raw: dict[str, Any], source: str) -> Population:
                 raise PriorError(f"{source}: population.{name} must be a number, got {value!r}")
             values[name] = float(value)
     for name in ("tau_acute_days", "tau_durability_days", "atl_days", "ctl_days",
-                 "baseline_performance", "reference_optimal_load", "strain_offset"):
+                 "baseline_performance", "reference_optimal_load", "strain_offset",
+                 "maladaptation_saturation"):
         if values[name] <= 0:
             raise PriorError(f"{source}: population.{name} must be positive, got {values[name]}")
     if values["session_load"][0] != 0:
@@ -350,14 +373,14 @@ def _require_positive_support(spec: dict[str, Any], *, key: str, source: str) ->
                          f"{lowest})")
 
 
-def _draw(spec: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
+def _draw(spec: dict[str, Any], n: int, rng: np.random.Generator | KeyedRandom) -> np.ndarray:
     dist = spec["dist"]
     if dist == "lognormal":
         x = spec["median"] * np.exp(spec["sigma"] * rng.standard_normal(n))
     elif dist == "normal":
         x = spec["mean"] + spec["sd"] * rng.standard_normal(n)
     elif dist == "uniform":
-        x = rng.uniform(spec["low"], spec["high"], size=n)
+        x = spec["low"] + (spec["high"] - spec["low"]) * rng.random(n)
     else:
         x = np.full(n, float(spec["value"]))
     return np.clip(x, spec.get("min", -np.inf), spec.get("max", np.inf))

@@ -46,15 +46,38 @@ class AthleteState:
         return self.day % 7
 
 
+READING_COLUMNS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency")
+
+
 @dataclass(frozen=True)
 class Observation:
-    """What a wearable reports on the morning of ``day`` (every field has shape (N,))."""
+    """What a wearable reports on the morning of ``day``.
+
+    ``readings`` is (N, 5) in ``READING_COLUMNS`` order: RMSSD (ms), resting HR (bpm),
+    recovery (0–100), sleep (h, last night), sleep efficiency (%); the properties name them.
+    """
 
     day: np.ndarray  # int64
-    hrv_rmssd_ms: np.ndarray  # nocturnal RMSSD, ms
-    resting_hr: np.ndarray  # bpm
-    sleep_hours: np.ndarray  # h, last night
-    sleep_efficiency: np.ndarray  # %, last night
-    recovery: np.ndarray  # 0–100 score (green ≥ 67, red ≤ 33)
+    readings: np.ndarray  # (N, 5)
     strain: np.ndarray  # yesterday's strain, 0–21
     load: np.ndarray  # yesterday's training load, TSS
+
+    @property
+    def hrv_rmssd_ms(self) -> np.ndarray:
+        return self.readings[:, 0]
+
+    @property
+    def resting_hr(self) -> np.ndarray:
+        return self.readings[:, 1]
+
+    @property
+    def recovery(self) -> np.ndarray:
+        return self.readings[:, 2]
+
+    @property
+    def sleep_hours(self) -> np.ndarray:
+        return self.readings[:, 3]
+
+    @property
+    def sleep_efficiency(self) -> np.ndarray:
+        return self.readings[:, 4]

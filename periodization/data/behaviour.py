@@ -11,6 +11,7 @@ what the behaviour-cloning baseline imitates; it is *not* a good plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,24 +47,28 @@ class BehaviourTraits:
     break_days: np.ndarray
 
 
-def sample_traits(optimal_load: np.ndarray, total_days: int, rng: np.random.Generator
+def sample_traits(optimal_load: np.ndarray, total_days: int, rng: np.random.Generator | Any
                   ) -> BehaviourTraits:
-    """Draw habits for athletes whose (unknown to them) optimal load is ``optimal_load``."""
+    """Draw habits for athletes whose (unknown to them) optimal load is ``optimal_load``.
+
+    Uses only ``rng.random`` and ``rng.standard_normal`` (athlete axis last), so a
+    per-athlete ``KeyedRandom`` works as well as a numpy Generator.
+    """
     n = optimal_load.shape[0]
     self_assessed = optimal_load * np.exp(0.3 * rng.standard_normal(n))
     template = np.clip(np.digitize(self_assessed, [40, 52, 64, 80, 100]), 0, len(TEMPLATES) - 1)
-    has_camp = rng.random(n) < 0.45
-    has_break = rng.random(n) < 0.3
+    u = rng.random((10, n))
+    last_start = max(total_days - 14, 1)
     return BehaviourTraits(
         template=template,
-        p_skip=rng.uniform(0.03, 0.2, n),
-        p_overdo=rng.uniform(0.02, 0.15, n),
-        p_listen=rng.uniform(0.1, 0.9, n),
-        deload_cycle=rng.random(n) < 0.4,
-        camp_start=np.where(has_camp, rng.integers(0, max(total_days - 14, 1), n), -1),
-        camp_days=rng.integers(14, 29, n),
-        break_start=np.where(has_break, rng.integers(0, max(total_days - 10, 1), n), -1),
-        break_days=rng.integers(10, 29, n),
+        p_skip=0.03 + 0.17 * u[0],
+        p_overdo=0.02 + 0.13 * u[1],
+        p_listen=0.1 + 0.8 * u[2],
+        deload_cycle=u[3] < 0.4,
+        camp_start=np.where(u[4] < 0.45, (u[5] * last_start).astype(np.int64), -1),
+        camp_days=14 + (u[6] * 15).astype(np.int64),
+        break_start=np.where(u[7] < 0.3, (u[8] * max(total_days - 10, 1)).astype(np.int64), -1),
+        break_days=10 + (u[9] * 19).astype(np.int64),
     )
 
 

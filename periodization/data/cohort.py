@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.athlete import dynamics
+from periodization.athlete.noise import KeyedRandom
 from periodization.athlete.params import ATHLETE_KEYS, AthleteParams, Prior, load_prior
 from periodization.athlete.state import HIDDEN_FIELDS
 from periodization.data import schema
@@ -83,11 +84,12 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
     if days < 1:
         raise UserError(f"--days must be at least 1, got {days}")
     prior = prior or load_prior()
-    seeds = np.random.SeedSequence(seed).spawn(5)
-    rng_params, rng_traits, rng_act, rng_world, rng_gaps = (np.random.default_rng(s) for s in seeds)
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    rng_params, rng_traits, rng_act, rng_gaps = (np.random.default_rng(s) for s in seeds[:4])
+    rng_world = KeyedRandom.for_athletes(athletes, seed)
     params = prior.sample(athletes, rng_params)
     traits = sample_traits(params.optimal_load, days, rng_traits)
-    state = dynamics.initial(params, rng_world, day=np.zeros(athletes, dtype=np.int64))
+    state = dynamics.initial(params, day=0)
     # Burn-in: lived, unrecorded days (behaviour as usual, no camps or breaks).
     quiet = dataclasses.replace(traits, camp_start=np.full(athletes, -1),
                                 break_start=np.full(athletes, -1))

@@ -2,7 +2,7 @@
 
 The environment and the real-data path both call these two functions, day by day:
 
-* ``morning(state, inputs)``: today's wearable readings arrive; returns the 17 raw features
+* ``morning(state, readings)``: today's wearable readings arrive; returns the 17 raw features
   of today and the context the safety rules read, and pushes today into the history;
 * ``record_day(state, load, action)``: today's session is done; updates the training load
   history (ATL, CTL, consecutive hard days, days since rest) and moves to tomorrow.
@@ -44,7 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.athlete.actions import HIGH_INTENSITY, Action
+from periodization.athlete.actions import HIGH_INTENSITY
+from periodization.athlete.state import READING_COLUMNS
+from periodization.data import feature_kernels as K
 
 FEATURE_NAMES: tuple[str, ...] = (
     "hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency",
@@ -52,19 +54,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "days_since_high_recovery", "consecutive_hard_days", "recovery_x_fatigue", "tsb_x_recovery",
 )  # fmt: skip
 N_FEATURES = len(FEATURE_NAMES)
-INPUT_COLUMNS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency")
+INPUT_COLUMNS = READING_COLUMNS  # hrv_rmssd_ms, resting_hr, recovery, sleep_hours, efficiency
 
-BASELINE_DAYS = 28
-SHORT_DAYS = 7
-HIGH_RECOVERY = 67.0  # WHOOP green
-DAYS_SINCE_CAP = 28
-MIN_BASELINE_VALUES = 4
-MIN_HRV_SD = 0.03  # ln units; avoids huge z-scores from a too-short, too-flat baseline
-# Population-typical fallbacks for a reading with no history at all.
-_FALLBACK = {"hrv_rmssd_ms": 55.0, "resting_hr": 55.0, "recovery": 60.0, "sleep_hours": 7.3,
-             "sleep_efficiency": 86.0}  # fmt: skip
-
-_X7 = np.arange(SHORT_DAYS, dtype=np.float64)
+BASELINE_DAYS = K.BASELINE_DAYS  # 28
+SHORT_DAYS = K.SHORT_DAYS  # 7
+HIGH_RECOVERY = K.HIGH_RECOVERY  # 67, WHOOP green
+# A baseline needs ≥ 4 values; its SD is floored at 0.03 ln units (no huge z-scores from a
+# short, flat history); a reading with no history at all falls back to population values.
 
 
 @dataclass(frozen=True)
@@ -73,26 +69,13 @@ class FeatureState:
 
     atl: np.ndarray  # after yesterday, TSS/day
     ctl: np.ndarray
-    ln_hrv: np.ndarray  # (N, 28) ln RMSSD of the previous 28 days, oldest first
-    ln_hrv_ok: np.ndarray  # (N, 28) bool, value present
-    recovery: np.ndarray  # (N, 7) recovery of the previous 7 days
-    recovery_ok: np.ndarray  # (N, 7) bool
+    ln_hrv: np.ndarray  # (N, 28) ln RMSSD of the previous 28 days, oldest first; NaN = none
+    recovery: np.ndarray  # (N, 7) recovery of the previous 7 days; NaN = none
     recent: np.ndarray  # (N, 5) last valid value of each input column (NaN before any)
     days_since_high_recovery: np.ndarray  # int64
     consecutive_hard: np.ndarray  # int64, up to yesterday
     days_since_rest: np.ndarray  # int64, consecutive days without REST up to yesterday
     weekday: np.ndarray  # int64, today's weekday (0 = Monday)
-
-
-@dataclass(frozen=True)
-class MorningInputs:
-    """Today's wearable readings, each shape (N,); NaN marks a missing reading."""
-
-    hrv_rmssd_ms: np.ndarray
-    resting_hr: np.ndarray
-    recovery: np.ndarray
-    sleep_hours: np.ndarray
-    sleep_efficiency: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -114,10 +97,8 @@ def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | fl
     return FeatureState(
         atl=np.broadcast_to(np.asarray(atl, dtype=np.float64), (n,)).copy(),
         ctl=np.broadcast_to(np.asarray(ctl, dtype=np.float64), (n,)).copy(),
-        ln_hrv=np.zeros((n, BASELINE_DAYS)),
-        ln_hrv_ok=np.zeros((n, BASELINE_DAYS), dtype=bool),
-        recovery=np.zeros((n, SHORT_DAYS)),
-        recovery_ok=np.zeros((n, SHORT_DAYS), dtype=bool),
+        ln_hrv=np.full((n, BASELINE_DAYS), np.nan),
+        recovery=np.full((n, SHORT_DAYS), np.nan),
         recent=np.full((n, len(INPUT_COLUMNS)), np.nan),
         days_since_high_recovery=np.zeros(n, dtype=np.int64),
         consecutive_hard=np.zeros(n, dtype=np.int64),
@@ -126,83 +107,24 @@ def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | fl
     )
 
 
-def _push(window: np.ndarray, value: np.ndarray) -> np.ndarray:
-    return np.concatenate([window[:, 1:], value[:, None]], axis=1)
-
-
-def _masked_slope(y: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """OLS slope per row of ``y`` (N, 7) against day index, using only ``ok`` entries.
-
-    Rows with fewer than 3 values get slope 0.
-    """
-    w = ok.astype(np.float64)
-    n = w.sum(axis=1)
-    sx, sy = w @ _X7, (w * y).sum(axis=1)
-    sxx, sxy = w @ (_X7 * _X7), (w * y) @ _X7
-    denom = n * sxx - sx * sx
-    good = (n >= 3) & (denom > 0)
-    return np.where(good, (n * sxy - sx * sy) / np.where(good, denom, 1.0), 0.0)
-
-
-def morning(state: FeatureState, inputs: MorningInputs
+def morning(state: FeatureState, readings: np.ndarray
             ) -> tuple[FeatureState, np.ndarray, MorningContext]:
-    """Today's 17 raw features, shape (N, 17) float64, plus the rules' context."""
-    current = np.stack([getattr(inputs, c) for c in INPUT_COLUMNS], axis=1).astype(np.float64)
-    missing = ~np.isfinite(current)
-    imputed = missing.any(axis=1)
-    if imputed.any():
-        fallback = np.where(np.isfinite(state.recent), state.recent,
-                            np.array([_FALLBACK[c] for c in INPUT_COLUMNS]))
-        current = np.where(missing, fallback, current)
-    recent = current
-    hrv, rhr, rec, sleep, eff = current.T
-    ln_hrv = np.log(np.maximum(hrv, 1.0))
+    """Today's 17 raw features, shape (N, 17) float64, plus the rules' context.
 
-    # 28-day baseline of ln RMSSD (previous days only), from masked sums.
-    okf = state.ln_hrv_ok.astype(np.float64)
-    count = okf.sum(axis=1)
-    s1 = (okf * state.ln_hrv).sum(axis=1)
-    s2 = (okf * state.ln_hrv * state.ln_hrv).sum(axis=1)
-    enough = count >= MIN_BASELINE_VALUES
-    safe = np.maximum(count, 1.0)
-    base_mean = np.where(enough, s1 / safe, ln_hrv)
-    base_sd = np.where(enough, np.sqrt(np.maximum(s2 / safe - (s1 / safe) ** 2, 0.0)), 0.0)
-    base_sd = np.maximum(base_sd, MIN_HRV_SD)
-
-    ln_window = _push(state.ln_hrv, ln_hrv)
-    ln_ok = _push(state.ln_hrv_ok, ~missing[:, 0])
-    rec_window = _push(state.recovery, rec)
-    rec_ok = _push(state.recovery_ok, ~missing[:, 2])
-    # The current (possibly imputed) value always enters the short windows' statistics, so
-    # they are defined from day one; only genuinely observed values enter the stored history.
-    short_ln = ln_window[:, -SHORT_DAYS:]
-    short_ok = ln_ok[:, -SHORT_DAYS:].copy()
-    short_ok[:, -1] = True
-    short_mean = (short_ln * short_ok).sum(axis=1) / short_ok.sum(axis=1)
-    rec_ok_now = rec_ok.copy()
-    rec_ok_now[:, -1] = True
-
-    hrv_z7 = np.where(enough, (short_mean - base_mean) / base_sd, 0.0)
-    hrv_trend = 100.0 * _masked_slope(short_ln, short_ok)
-    rec_trend = _masked_slope(rec_window, rec_ok_now)
-    since_high = np.where(rec >= HIGH_RECOVERY, 0,
-                          np.minimum(state.days_since_high_recovery, DAYS_SINCE_CAP))
-    angle = 2.0 * np.pi * state.weekday / 7.0
-    tsb = state.ctl - state.atl
-    raw = np.stack([
-        hrv, rhr, rec, sleep, eff, state.atl, state.ctl, tsb, hrv_z7, hrv_trend, rec_trend,
-        np.sin(angle), np.cos(angle), since_high.astype(np.float64),
-        state.consecutive_hard.astype(np.float64), rec / 100.0 * state.atl, tsb * rec / 100.0,
-    ], axis=1)  # fmt: skip
-
+    ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
+    """
+    current = np.ascontiguousarray(readings, dtype=np.float64)
+    recent, ln, rec, since, raw, ctx, imputed = K.morning(
+        current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
+        state.consecutive_hard, state.weekday, state.atl, state.ctl)
     new_state = FeatureState(
-        atl=state.atl, ctl=state.ctl, ln_hrv=ln_window, ln_hrv_ok=ln_ok, recovery=rec_window,
-        recovery_ok=rec_ok, recent=recent, days_since_high_recovery=since_high,
+        atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
+        days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         weekday=state.weekday,
     )
     context = MorningContext(
-        recovery=rec, ln_hrv=ln_hrv, hrv_baseline_mean=base_mean, hrv_baseline_sd=base_sd,
+        recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2], hrv_baseline_sd=ctx[3],
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         imputed=imputed,
     )
@@ -216,18 +138,12 @@ def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
 
     An unknown action counts as REST when the load is 0 and as not high-intensity otherwise.
     """
-    w = np.nan_to_num(np.asarray(load, dtype=np.float64), nan=0.0)
-    a = np.asarray(action, dtype=np.int64)
-    known = a >= 0
-    hard = known & HIGH_INTENSITY[np.clip(a, 0, None)]
-    rest = np.where(known, a == Action.REST, w <= 0.0)
+    f, i = K.record_day(
+        np.ascontiguousarray(load, dtype=np.float64), np.ascontiguousarray(action, dtype=np.int64),
+        HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
+        state.consecutive_hard, state.days_since_rest, state.weekday, atl_decay, ctl_decay)
     return FeatureState(
-        atl=state.atl * atl_decay + w * (1.0 - atl_decay),
-        ctl=state.ctl * ctl_decay + w * (1.0 - ctl_decay),
-        ln_hrv=state.ln_hrv, ln_hrv_ok=state.ln_hrv_ok, recovery=state.recovery,
-        recovery_ok=state.recovery_ok, recent=state.recent,
-        days_since_high_recovery=state.days_since_high_recovery + 1,
-        consecutive_hard=np.where(hard, state.consecutive_hard + 1, 0),
-        days_since_rest=np.where(rest, 0, state.days_since_rest + 1),
-        weekday=(state.weekday + 1) % 7,
+        atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery, recent=state.recent,
+        days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
+        weekday=i[3],
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from periodization.data import feature_kernels as K
 from periodization.data.features import FEATURE_NAMES
 from periodization.errors import UserError
 from periodization.io import atomic_write_json
@@ -36,8 +37,13 @@ class FeatureScaler:
 
     def transform(self, raw: np.ndarray) -> np.ndarray:
         """(..., 17) raw → normalised float32, clipped to ±CLIP."""
-        z = (np.asarray(raw, dtype=np.float64) - self.mean) / self.scale
-        return np.clip(z, -CLIP, CLIP).astype(np.float32)
+        raw = np.asarray(raw, dtype=np.float64)
+        flat = np.ascontiguousarray(raw.reshape(-1, raw.shape[-1]))
+        return K.scale(flat, self.mean, 1.0 / self.scale, CLIP).reshape(raw.shape)
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        """Normalised (..., 17) → raw float64 (exact unless a value was clipped)."""
+        return np.asarray(z, dtype=np.float64) * self.scale + self.mean
 
     def to_dict(self) -> dict:
         return {"features_version": FEATURES_VERSION, "features": list(FEATURE_NAMES),

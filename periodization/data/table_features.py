@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.data import features as F
-from periodization.data.features import FeatureState, MorningInputs
+from periodization.data.features import FeatureState
 
 _ATL_DECAY = float(np.exp(-1 / 7))
 _CTL_DECAY = float(np.exp(-1 / 42))
@@ -60,7 +60,7 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False) -> Tab
         g[day_idx, ath_idx] = table[col].to_numpy(dtype=np.float64)
         return g
 
-    inputs = {c: grid(c, np.nan) for c in F.INPUT_COLUMNS}
+    readings = np.stack([grid(c, np.nan) for c in F.INPUT_COLUMNS], axis=2)  # (days, n, 5)
     load, action = grid("load", 0.0), grid("action", -1).astype(np.int64)
     first_rows = table.iloc[first]
     atl0, ctl0 = load_seeds(first_rows)
@@ -75,8 +75,7 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False) -> Tab
     for d in range(days):
         if states is not None:
             states.append(state)
-        state, raw[d], context = F.morning(
-            state, MorningInputs(**{c: inputs[c][d] for c in F.INPUT_COLUMNS}))
+        state, raw[d], context = F.morning(state, readings[d])
         for k in ctx_names:
             ctx[k][d] = getattr(context, k)
         state = F.record_day(state, load[d], action[d])

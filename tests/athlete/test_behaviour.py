@@ -10,6 +10,7 @@ import pytest
 
 from periodization.athlete import dynamics
 from periodization.athlete.actions import Action
+from periodization.athlete.noise import KeyedRandom
 from periodization.athlete.params import load_prior
 
 N = 400
@@ -21,14 +22,14 @@ MODERATE = [R, AE, TE, AE, AR, HI, AE]  # mostly aerobic, some tempo/HIIT, a res
 @pytest.fixture(scope="module")
 def world():
     params = load_prior().sample(N, np.random.default_rng(11))
-    start = dynamics.initial(params, np.random.default_rng(12), day=np.zeros(N, dtype=np.int64))
+    start = dynamics.initial(params, day=0)
     return params, start
 
 
 def simulate(world, plan, *, seed=5, load=None, days=DAYS):
     """Run a weekly plan (list of 7 actions) or a constant action; ill athletes rest."""
     params, state = world
-    rng = np.random.default_rng(seed)
+    rng = KeyedRandom.for_athletes(N, seed)
     rows = []
     for d in range(days):
         a = np.full(N, plan[d % 7] if isinstance(plan, list) else plan)
@@ -107,8 +108,8 @@ def test_hard_session_depresses_next_morning_hrv_for_about_three_days(world):
         out = []
         for d in range(6):
             a = np.full(N, first_action if d == 0 else R)
-            state = dynamics.transition(state, a, params, np.random.default_rng(100 + d))
-            out.append(np.log(dynamics.observe(state, params, np.random.default_rng(200 + d))
+            state = dynamics.transition(state, a, params, KeyedRandom.for_athletes(N, 100 + d))
+            out.append(np.log(dynamics.observe(state, params, KeyedRandom.for_athletes(N, 200 + d))
                               .hrv_rmssd_ms))
         return np.array(out)
 
@@ -134,6 +135,6 @@ def test_one_athlete_is_a_batch_of_one(world):
 
     params, start = world
     one_p, one_s = take(params, np.array([7])), take(start, np.array([7]))
-    s = dynamics.transition(one_s, np.array([HI]), one_p, np.random.default_rng(0))
+    s = dynamics.transition(one_s, np.array([HI]), one_p, KeyedRandom.for_athletes(1, 0))
     assert s.fatigue.shape == (1,)
-    assert dynamics.observe(s, one_p, np.random.default_rng(0)).recovery.shape == (1,)
+    assert dynamics.observe(s, one_p, KeyedRandom.for_athletes(1, 0)).recovery.shape == (1,)

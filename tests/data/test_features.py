@@ -14,8 +14,8 @@ def _day_by_day(table: pd.DataFrame) -> np.ndarray:
         atl0, ctl0 = load_seeds(g.iloc[[0]])
         state = F.initial_state(1, atl=atl0, ctl=ctl0, weekday=g["date"].iloc[0].weekday())
         for _, row in g.iterrows():
-            inputs = F.MorningInputs(**{c: np.array([row[c]]) for c in F.INPUT_COLUMNS})
-            state, raw, _ = F.morning(state, inputs)
+            readings = np.array([[row[c] for c in F.INPUT_COLUMNS]], dtype=float)
+            state, raw, _ = F.morning(state, readings)
             out.append(raw[0])
             state = F.record_day(state, np.array([row["load"]]), np.array([row["action"]]))
     return np.array(out)
@@ -70,10 +70,8 @@ def test_hrv_z7_is_negative_after_a_drop():
     z7 = []
     for d in range(31):
         hrv = 60.0 if d < 28 else 40.0
-        inputs = F.MorningInputs(hrv_rmssd_ms=np.array([hrv + (d % 3)]),
-                                 resting_hr=np.array([50.0]), recovery=np.array([70.0]),
-                                 sleep_hours=np.array([7.5]), sleep_efficiency=np.array([88.0]))
-        state, raw, ctx = F.morning(state, inputs)
+        readings = np.array([[hrv + (d % 3), 50.0, 70.0, 7.5, 88.0]])
+        state, raw, ctx = F.morning(state, readings)
         state = F.record_day(state, np.array([40.0]), np.array([2]))
         z7.append(raw[0, F.FEATURE_NAMES.index("hrv_z7")])
         if d == 28:  # the first low morning is far below the baseline

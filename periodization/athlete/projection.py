@@ -1,0 +1,26 @@
+"""Where an athlete goes if one session were repeated every day (deterministic).
+
+Used by the reward's medium and long terms ("what today's session does to CTL in 14 days
+and to performance in 30 days, if you kept doing it"): honest, action-dependent
+pre-computed future metrics from the model itself, run forward by the same per-day
+recursion as ``dynamics.transition`` (``kernels.busso_day``), without noise or illness.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from periodization.athlete import kernels
+from periodization.athlete.params import AthleteParams
+from periodization.athlete.state import AthleteState
+
+
+def project_constant(state: AthleteState, action: np.ndarray, load: np.ndarray,
+                     params: AthleteParams, *, performance_days: int, ctl_days: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(performance after ``performance_days``, CTL after ``ctl_days``), each shape (N,)."""
+    q, table = params.pop.packed
+    return kernels.project(
+        state.fitness, state.gain, state.fatigue, state.maladaptation, state.ctl,
+        np.ascontiguousarray(action, dtype=np.int64), np.ascontiguousarray(load, dtype=float),
+        performance_days, ctl_days, params.packed, q, table)
