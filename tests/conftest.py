@@ -16,3 +16,9 @@ def small_cohort():
 @pytest.fixture(scope="session")
 def prepared_small(small_cohort):
     return prepare_cohort(small_cohort)
+
+
+@pytest.fixture(scope="session")
+def env_cohort(prepared_small):
+    """The small prepared cohort, for environments (no dependence on the on-disk cache)."""
+    return prepared_small

@@ -52,6 +52,7 @@ from __future__ import annotations
 import numpy as np
 
 from periodization.athlete import kernels
+from periodization.athlete.batch import build
 from periodization.athlete.noise import KeyedRandom, NoNoise
 from periodization.athlete.params import AthleteParams
 from periodization.athlete.state import AthleteState, Observation
@@ -124,8 +125,8 @@ def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, r
         state.ctl, a, load_arr, use_load, params.packed, q, table, keys, counters, noisy)
     if noisy:
         rng.counters = counters + np.uint64(kernels.TRANSITION_COUNTERS)
-    return AthleteState(
-        day=state.day + 1, fitness=f[0], gain=f[1], fatigue=f[2], maladaptation=f[3],
+    return build(
+        AthleteState, day=state.day + 1, fitness=f[0], gain=f[1], fatigue=f[2], maladaptation=f[3],
         durability=f[4], acute_hrv=f[5], acute_rhr=f[6], ill_days=ill_days, atl=f[7],
         ctl=f[8], last_load=f[9], last_action=a,
     )
@@ -162,5 +163,5 @@ def observe(state: AthleteState, params: AthleteParams, rng: Random) -> Observat
                           keys, counters, noisy)
     if noisy:
         rng.counters = counters + np.uint64(kernels.OBSERVE_COUNTERS)
-    return Observation(day=state.day, readings=out[:, :5], strain=out[:, 5],
-                       load=state.last_load)
+    return build(Observation, day=state.day, readings=out[:, :5], strain=out[:, 5],
+                 load=state.last_load)

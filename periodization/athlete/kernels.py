@@ -80,12 +80,13 @@ def effective_m(m: float, sat: float) -> float:
 
 @njit(inline="always")
 def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi: float,
-              p: np.ndarray) -> tuple[float, float, float, float]:
-    """One day of fitness g, gain s, fatigue h and maladaptation m for one athlete row p."""
-    s = s * p[E3] + w
-    g = g * p[E1] + phi * w
-    h = h * p[E2] + p[K3] * s * psi * w
-    m = m * p[EM] + p[KM] * max(0.0, h / p[HSTAR] - p[THETA])
+              e1: float, e2: float, e3: float, em: float, k3: float, km: float,
+              theta: float, hstar: float) -> tuple[float, float, float, float]:
+    """One day of fitness g, gain s, fatigue h and maladaptation m for one athlete."""
+    s = s * e3 + w
+    g = g * e1 + phi * w
+    h = h * e2 + k3 * s * psi * w
+    m = m * em + km * max(0.0, h / hstar - theta)
     return g, s, h, m
 
 
@@ -103,7 +104,9 @@ def transition(day, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, action, load, us
         u_length = min(uniform(key, c + np.uint64(PAIR_COUNTERS + 1)), 0.999999) \
             if noisy else 0.999999
         w = load[i] if use_load else p[LOAD0 + a] * math.exp(Q[COMPLIANCE] * z)
-        gi, si, hi, mi = busso_day(g[i], s[i], h[i], m[i], w, A[FIT_W, a], A[FAT_W, a], p)
+        gi, si, hi, mi = busso_day(g[i], s[i], h[i], m[i], w, A[FIT_W, a], A[FAT_W, a],
+                                   p[E1], p[E2], p[E3], p[EM], p[K3], p[KM], p[THETA],
+                                   p[HSTAR])
         ill_now = ill[i] > 0
         trained_ill = ill_now and a >= AEROBIC
         if trained_ill:
@@ -206,13 +209,17 @@ def project(g, s, h, m, ctl, action, load, days_perf, days_ctl, P, Q, A):
     n = g.shape[0]
     perf = np.empty(n)
     ctl_out = np.empty(n)
+    lam = Q[CTL_DECAY] ** days_ctl
     for i in range(n):
         p, a, w = P[i], action[i], load[i]
+        phi, psi = A[FIT_W, a], A[FAT_W, a]
+        e1, e2, e3, em, k3, km, theta, hstar = (p[E1], p[E2], p[E3], p[EM], p[K3], p[KM],
+                                                 p[THETA], p[HSTAR])
         gi, si, hi, mi = g[i], s[i], h[i], m[i]
         for _ in range(days_perf):
-            gi, si, hi, mi = busso_day(gi, si, hi, mi, w, A[FIT_W, a], A[FAT_W, a], p)
+            gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, e1, e2, e3, em, k3, km,
+                                       theta, hstar)
         perf[i] = Q[P0] * (1.0 - p[CM] * effective_m(mi, Q[M_SAT])) + p[K1] * gi - hi
-        lam = Q[CTL_DECAY] ** days_ctl
         ctl_out[i] = ctl[i] * lam + w * (1.0 - lam)
     return perf, ctl_out
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from periodization.athlete.actions import HIGH_INTENSITY
+from periodization.athlete.batch import build
 from periodization.athlete.state import READING_COLUMNS
 from periodization.data import feature_kernels as K
 
@@ -117,14 +118,14 @@ def morning(state: FeatureState, readings: np.ndarray
     recent, ln, rec, since, raw, ctx, imputed = K.morning(
         current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
         state.consecutive_hard, state.weekday, state.atl, state.ctl)
-    new_state = FeatureState(
-        atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
+    new_state = build(
+        FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
         days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         weekday=state.weekday,
     )
-    context = MorningContext(
-        recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2], hrv_baseline_sd=ctx[3],
+    context = build(
+        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2], hrv_baseline_sd=ctx[3],
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         imputed=imputed,
     )
@@ -142,8 +143,8 @@ def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
         np.ascontiguousarray(load, dtype=np.float64), np.ascontiguousarray(action, dtype=np.int64),
         HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, atl_decay, ctl_decay)
-    return FeatureState(
-        atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery, recent=state.recent,
+    return build(
+        FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery, recent=state.recent,
         days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
         weekday=i[3],
     )

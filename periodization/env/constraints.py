@@ -1,0 +1,102 @@
+"""Safety: the five hard rules (an action mask with reasons) and the soft penalties.
+
+Hard rules (SPEC §6); each is switchable, REST is never masked:
+
+| id | rule             | condition (this morning)                        | allowed          |
+|----|------------------|-------------------------------------------------|------------------|
+| 1  | low_recovery     | recovery < 30                                   | REST             |
+| 2  | hrv_crash        | ln RMSSD < 28-day baseline − 2 SD               | not TEMPO, HIIT  |
+| 3  | consecutive_hard | more than 3 consecutive high-intensity days     | not TEMPO/HIIT/STR |
+| 4  | no_recent_rest   | no REST in the last 6 days                      | REST, ACTIVE_RECOVERY |
+| 5  | ill              | ill or injured                                  | REST, ACTIVE_RECOVERY |
+
+Soft penalties (the seed's): training (any non-REST action) with recovery < 40 → 1.0;
+n > 3 consecutive hard days including today → 0.5·(n − 3); an HRV crash the next morning
+(ln RMSSD below baseline − 2 SD) → 1.0.
+
+The rules and the penalty are computed in ``env/kernels.py``. The rules read only what a
+wearable and a training log show (``MorningContext``) plus the
+athlete's own report of illness, so they apply unchanged to real data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from periodization.athlete.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.env import kernels as K
+
+RULE_NAMES = ("low_recovery", "hrv_crash", "consecutive_hard", "no_recent_rest", "ill")
+RULE_TEXT = {
+    "low_recovery": "recovery below {low_recovery_threshold:g}: rest only",
+    "hrv_crash": "HRV more than {hrv_crash_sd:g} SD below your baseline: no tempo or HIIT",
+    "consecutive_hard": "more than {max_consecutive_hard} hard days in a row: no hard session",
+    "no_recent_rest": "no rest day in the last {max_days_without_rest} days: rest or recover",
+    "ill": "ill or injured: rest or active recovery only",
+}
+
+# allowed[r] = actions a rule leaves allowed when it fires
+_ALLOWED = np.ones((len(RULE_NAMES), N_ACTIONS), dtype=bool)
+_ALLOWED[0] = np.arange(N_ACTIONS) == Action.REST
+_ALLOWED[1, [Action.TEMPO, Action.HIIT]] = False
+_ALLOWED[2, HIGH_INTENSITY] = False
+_ALLOWED[3] = np.isin(np.arange(N_ACTIONS), [Action.REST, Action.ACTIVE_RECOVERY])
+_ALLOWED[4] = _ALLOWED[3]
+_BLOCKS = ~_ALLOWED  # (5, 6): rule r blocks action a
+
+
+@dataclass(frozen=True, kw_only=True)
+class SafetyConfig:
+    low_recovery: bool = True
+    hrv_crash: bool = True
+    consecutive_hard: bool = True
+    no_recent_rest: bool = True
+    ill: bool = True
+    low_recovery_threshold: float = 30.0  # recovery score below which only REST is allowed
+    hrv_crash_sd: float = 2.0  # SDs of the 28-day ln RMSSD baseline
+    max_consecutive_hard: int = 3  # more than this many hard days in a row blocks hard work
+    max_days_without_rest: int = 6  # this many days without REST forces rest/recovery
+    penalty_recovery_threshold: float = 40.0  # soft: training below this recovery costs 1.0
+    strict: bool = False  # raise on a masked action instead of replacing it with REST
+
+    @property
+    def enabled(self) -> np.ndarray:
+        return np.array([getattr(self, r) for r in RULE_NAMES])
+
+    @cached_property
+    def packed(self) -> np.ndarray:
+        """The vector ``env/kernels.py`` reads (layout: its ON_LOW … PEN_REC constants)."""
+        return np.array([*map(float, self.enabled), self.low_recovery_threshold,
+                         self.hrv_crash_sd, self.max_consecutive_hard,
+                         self.max_days_without_rest, self.penalty_recovery_threshold])
+
+    @classmethod
+    def all_off(cls) -> SafetyConfig:
+        return cls(**{r: False for r in RULE_NAMES})
+
+    def describe(self, rule: str) -> str:
+        return RULE_TEXT[rule].format(**self.__dict__)
+
+
+def rules_and_mask(*, recovery: np.ndarray, ln_hrv: np.ndarray, hrv_baseline_mean: np.ndarray,
+                   hrv_baseline_sd: np.ndarray, consecutive_hard: np.ndarray,
+                   days_since_rest: np.ndarray, ill: np.ndarray, config: SafetyConfig
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(fired (N, 5) bool, mask (N, 6) bool, True = allowed) for this morning."""
+    return K.rules(recovery, ln_hrv, hrv_baseline_mean, hrv_baseline_sd,
+                   np.asarray(consecutive_hard, dtype=np.int64),
+                   np.asarray(days_since_rest, dtype=np.int64),
+                   np.asarray(ill, dtype=np.int64), _BLOCKS, config.packed)
+
+
+def mask_reasons(fired_row: np.ndarray, config: SafetyConfig) -> dict[str, list[str]]:
+    """For one athlete: masked action name → names of the rules that masked it."""
+    out: dict[str, list[str]] = {}
+    for r, name in enumerate(RULE_NAMES):
+        if fired_row[r]:
+            for a in np.flatnonzero(~_ALLOWED[r]):
+                out.setdefault(ACTION_NAMES[a], []).append(name)
+    return out

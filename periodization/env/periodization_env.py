@@ -1,0 +1,147 @@
+"""``Periodization-v0``: one athlete, one 90-day training block, one session a day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+
+from periodization.athlete.actions import ACTION_NAMES, N_ACTIONS
+from periodization.athlete.params import Prior
+from periodization.data.dataset import PreparedCohort
+from periodization.data.features import N_FEATURES
+from periodization.data.scaler import CLIP, FeatureScaler
+from periodization.env.constraints import SafetyConfig
+from periodization.env.options import build_world
+from periodization.env.reward import RewardConfig
+from periodization.env.world import StepResult
+
+
+class PeriodizationEnv(gym.Env):
+    """
+    ## Description
+    Prescribe one training session a day to a simulated athlete for a 90-day block. The
+    athlete is a Busso variable dose–response model with hidden non-functional
+    overreaching, illness/injury and detraining (``docs/athlete-model.md``); every action
+    changes the physiology the next observation shows. The figure of merit is the block's
+    change in modelled performance (``info["performance_change_pct"]`` on the last step).
+
+    ## Action Space
+    ``Discrete(6)``: 0 REST, 1 ACTIVE_RECOVERY (zone 1), 2 AEROBIC_BASE (zone 2),
+    3 TEMPO (zones 3–4), 4 HIIT (zone 5), 5 STRENGTH. Some actions are masked each day by
+    the safety rules; the mask is ``info["action_mask"]`` (bool, True = allowed) and
+    ``env.action_masks()``, with reasons in ``info["mask_reasons"]``. A masked action is
+    replaced by REST and counted as a violation (``strict=True`` raises instead). Anything
+    but an integer 0–5 raises ``ValueError``.
+
+    ## Observation Space
+    ``Box(-10, 10, (17,), float32)``: the 17 features of ``periodization.data.features``,
+    normalised with the cohort's scaler (fitted on training athletes), clipped to ±10:
+
+    | index | feature | unit (raw) |
+    |---|---|---|
+    | 0 | HRV (RMSSD) | ms |
+    | 1 | resting HR | bpm |
+    | 2 | recovery | 0–100 |
+    | 3 | sleep duration | h |
+    | 4 | sleep efficiency | % |
+    | 5 | ATL | TSS/day |
+    | 6 | CTL | TSS/day |
+    | 7 | TSB | TSS/day |
+    | 8 | 7-day HRV z-score | SD |
+    | 9 | HRV trend | %/day |
+    | 10 | recovery trend | points/day |
+    | 11 | day of week, sin | – |
+    | 12 | day of week, cos | – |
+    | 13 | days since high recovery | days |
+    | 14 | consecutive high-intensity days | days |
+    | 15 | recovery × fatigue | – |
+    | 16 | TSB × recovery | – |
+
+    ## Rewards
+    ``reward="v2"`` (default, the seed's): 6 + 0.5·short + 0.3·medium + 0.2·long +
+    recovery bonus − 0.3·penalty; ``"v1"``: the seed's original; ``"outcome"``: the day's
+    realised performance change (sums to the block outcome) − w·penalty. Components are in
+    ``info["reward_components"]``; definitions in ``periodization.env.reward``.
+
+    ## Starting State
+    An athlete of the cohort's ``split`` ("train", "val", "test") on a random day of their
+    history (≥ 28 days in), with their true parameters and hidden state that day; or, with
+    ``prior=...``, a fresh athlete of that prior after 56 days of ordinary training.
+
+    ## Episode End
+    1. Termination: never (no absorbing state).
+    2. Truncation: after ``block_days`` (90) days; bootstrap through it.
+
+    ## Arguments
+    | argument | default | meaning |
+    |---|---|---|
+    | cohort | default cohort | cohort directory or ``PreparedCohort`` |
+    | split | "train" | which athletes episodes start from |
+    | prior | None | start from fresh athletes of this prior instead |
+    | reward | "v2" | version name, dict or ``RewardConfig`` |
+    | safety | all rules on | dict or ``SafetyConfig`` |
+    | strict | False | raise on a masked action |
+    | block_days | 90 | episode length |
+    | scaler | cohort's | ``FeatureScaler`` for observations |
+
+    ## Version History
+    * v0: first version.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
+
+    def __init__(self, *, cohort: str | Path | PreparedCohort | None = None, split: str = "train",
+                 prior: str | Path | Prior | None = None,
+                 reward: RewardConfig | dict | str | None = None,
+                 safety: SafetyConfig | dict | None = None, strict: bool | None = None,
+                 block_days: int = 90, scaler: FeatureScaler | None = None) -> None:
+        self.world, self.starts, self.prepared = build_world(
+            cohort=cohort, split=split, prior=prior, reward=reward, safety=safety,
+            strict=strict, block_days=block_days, scaler=scaler)
+        self.action_space = gym.spaces.Discrete(N_ACTIONS)
+        self.observation_space = gym.spaces.Box(-CLIP, CLIP, (N_FEATURES,), np.float32)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None
+              ) -> tuple[np.ndarray, dict]:
+        super().reset(seed=seed)
+        self.world.start(self.starts.sample([self.np_random]))
+        return self.world.obs[0].copy(), self._info(None)
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:
+        if not hasattr(self.world, "obs"):
+            raise RuntimeError("call reset() before step()")
+        if isinstance(action, np.ndarray | np.generic) and np.ndim(action) == 0:
+            action = action.item() if np.issubdtype(np.asarray(action).dtype, np.integer) \
+                else action
+        result = self.world.step(action if type(action) is int else np.asarray([action]))
+        return (self.world.obs[0].copy(), float(result.reward[0]), False,
+                bool(result.truncated[0]), self._info(result))
+
+    def action_masks(self) -> np.ndarray:
+        """Bool (6,), True = allowed (the method sb3-contrib's MaskablePPO calls)."""
+        return self.world.mask[0].copy()
+
+    def _info(self, result: StepResult | None) -> dict[str, Any]:
+        w = self.world
+        info: dict[str, Any] = {
+            "action_mask": w.mask[0].copy(),
+            "mask_reasons": w.mask_reasons(0),
+            "athlete_id": str(w.athlete_id[0]),
+            "day_in_block": int(w.day_in_block[0]),
+            "violations": int(w.violations[0]),
+        }
+        if result is not None:
+            info.update(
+                reward_components={k: float(v[0]) for k, v in result.components.items()},
+                performance=float(result.performance[0]),
+                performance_change_pct=float(result.performance_change_pct[0]),
+                violation=bool(result.violation[0]),
+                action_taken=ACTION_NAMES[int(result.action[0])],
+                overreached=bool(result.overreached[0]),
+                ill=bool(result.ill[0]),
+                load=float(result.load[0]),
+            )
+        return info

@@ -1,0 +1,66 @@
+"""Reward: the seed's v2 (default) and v1, and an outcome-aligned variant; all components
+are returned separately so they can be logged.
+
+Components of a step on day t (action a, realised next morning t+1):
+
+* ``short``: next-morning HRV against the personal baseline,
+  100·(ln RMSSD_{t+1} − 28-day mean ln RMSSD), in %;
+* ``medium``: CTL growth over 14 days if today's session were repeated daily (TSS/day);
+* ``long``: performance change over 30 days if today's session were repeated daily,
+  maladaptation included (% of today's performance);
+* ``recovery_bonus``: +2 if next-morning recovery ≥ 70, +1 if ≥ 50;
+* ``penalty``: the soft safety penalty (``constraints.soft_penalty``);
+* ``gain``: today's realised performance change, % of the block's starting performance
+  (its sum over a block is the block outcome).
+
+Versions:
+
+* ``v2`` (default, the seed's "improved"): base + w_s·short + w_m·medium + w_l·long
+  + recovery_bonus − w_p·penalty, weights 0.5 / 0.3 / 0.2 / 0.3, base 6.
+* ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
+* ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
+  performance change, the figure of merit every policy is judged by.
+
+The components are computed in ``env/kernels.py``. Medium and long come from the model's
+own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
+done honestly, since they depend on the action taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain")
+VERSIONS = ("v2", "v1", "outcome")  # order = the kernel's version code
+
+
+@dataclass(frozen=True, kw_only=True)
+class RewardConfig:
+    version: str = "v2"
+    base: float = 6.0  # v2 constant per step
+    w_short: float = 0.5
+    w_medium: float = 0.3
+    w_long: float = 0.2
+    w_penalty: float = 0.3  # v2 and outcome
+    recovery_bonus: bool = True  # v2
+    bonus_high: float = 2.0  # at recovery ≥ 70
+    bonus_mid: float = 1.0  # at recovery ≥ 50
+    medium_days: int = 14
+    long_days: int = 30
+
+    @cached_property
+    def packed(self) -> np.ndarray:
+        """The vector ``env/kernels.py`` reads (layout: its BASE … BONUS_ON constants)."""
+        return np.array([self.base, self.bonus_high, self.bonus_mid,
+                         float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
+                         self.w_long, self.w_penalty, float(self.recovery_bonus)])
+
+    def __post_init__(self) -> None:
+        if self.version not in VERSIONS:
+            raise ValueError(f"reward version must be one of {', '.join(VERSIONS)}, "
+                             f"got {self.version!r}")
+        if self.medium_days < 1 or self.long_days < 1:
+            raise ValueError("medium_days and long_days must be at least 1")

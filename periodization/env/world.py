@@ -1,0 +1,198 @@
+"""The batched core both environments use: N athletes stepping in lockstep.
+
+``World`` holds the true parameters and state, the feature history, one random stream per
+athlete and the current observation and mask. ``PeriodizationEnv`` is a World of one;
+``PeriodizationVectorEnv`` is a World of N with autoreset. There is no second copy of the
+model: speed comes from batching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from periodization.athlete import dynamics
+from periodization.athlete.actions import HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.athlete.batch import build, scatter
+from periodization.athlete.noise import KeyedRandom
+from periodization.athlete.projection import project_constant
+from periodization.athlete.state import AthleteState
+from periodization.data import features as F
+from periodization.data.scaler import FeatureScaler
+from periodization.env import constraints as C
+from periodization.env import kernels as EK
+from periodization.env.reward import COMPONENTS, RewardConfig
+from periodization.env.starts import EpisodeStart
+
+
+class SafetyViolation(ValueError):
+    """A masked action was chosen in strict mode."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """Everything one lockstep day produced (arrays of shape (N,) unless noted)."""
+
+    obs: np.ndarray  # (N, 17) float32, next morning
+    reward: np.ndarray
+    truncated: np.ndarray  # bool: the block's last day is done
+    component_rows: np.ndarray  # (7, N) in ``COMPONENTS`` order
+    action: np.ndarray  # the action carried out (a masked choice becomes REST)
+    violation: np.ndarray  # bool: the chosen action was masked
+    performance: np.ndarray  # true performance next morning
+    start_performance: np.ndarray  # on the block's first morning
+    state: AthleteState  # true state next morning
+    overreached_threshold: float
+
+    @property
+    def components(self) -> dict[str, np.ndarray]:
+        return dict(zip(COMPONENTS, self.component_rows, strict=True))
+
+    @property
+    def performance_change_pct(self) -> np.ndarray:
+        return 100.0 * (self.performance - self.start_performance) / self.start_performance
+
+    @property
+    def overreached(self) -> np.ndarray:
+        return self.state.maladaptation > self.overreached_threshold
+
+    @property
+    def ill(self) -> np.ndarray:
+        return self.state.ill_days > 0
+
+    @property
+    def load(self) -> np.ndarray:
+        """Realised load today (TSS)."""
+        return self.state.last_load
+
+
+class World:
+    """N athletes; each row is an episode that can restart on its own."""
+
+    def __init__(self, *, scaler: FeatureScaler, reward: RewardConfig,
+                 safety: C.SafetyConfig, block_days: int = 90) -> None:
+        if block_days < 1:
+            raise ValueError("block_days must be at least 1")
+        self.scaler, self.reward, self.safety, self.block_days = scaler, reward, safety, block_days
+        self.n = 0
+
+    # --- episode starts ----------------------------------------------------------------
+    def start(self, start: EpisodeStart, rows: np.ndarray | None = None) -> None:
+        """Begin new episodes: all rows (``rows=None``, sizes the world) or the given rows."""
+        rng = KeyedRandom(start.noise_key)
+        obs = dynamics.observe(start.state, start.params, rng)
+        fstate, raw, ctx = F.morning(start.features, obs.readings)
+        fired, mask = C.rules_and_mask(**_rule_inputs(ctx), ill=start.state.ill_days,
+                                       config=self.safety)
+        perf = dynamics.performance(start.state, start.params)
+        k = len(start.athlete_id)
+        if rows is None:
+            self.n = k
+            self.params, self.state, self.fstate = start.params, start.state, fstate
+            self.rng, self.context = rng, ctx
+            self.raw, self.fired, self.mask = raw, fired, mask
+            self.athlete_id = start.athlete_id.copy()
+            self.start_performance, self.performance = perf, perf
+            self.day_in_block = np.zeros(k, dtype=np.int64)
+            self.violations = np.zeros(k, dtype=np.int64)
+            self.days_overreached = np.zeros(k, dtype=np.int64)
+            self.days_ill = np.zeros(k, dtype=np.int64)
+            self.episode_return = np.zeros(k)
+            self._rows = np.arange(k)
+        else:
+            self.params = scatter(self.params, rows, start.params)
+            self.state = scatter(self.state, rows, start.state)
+            self.fstate = scatter(self.fstate, rows, fstate)
+            self.context = scatter(self.context, rows, ctx)
+            self.rng.replace(rows, start.noise_key)
+            self.rng.counters[rows] = rng.counters
+            self.raw = _set_rows(self.raw, rows, raw)
+            self.fired = _set_rows(self.fired, rows, fired)
+            self.mask = _set_rows(self.mask, rows, mask)
+            self.athlete_id[rows] = start.athlete_id
+            self.start_performance = _set_rows(self.start_performance, rows, perf)
+            self.performance = _set_rows(self.performance, rows, perf)
+            self.day_in_block[rows] = 0
+            self.violations[rows] = 0
+            self.days_overreached[rows] = 0
+            self.days_ill[rows] = 0
+            self.episode_return[rows] = 0.0
+        self.obs = self.scaler.transform(self.raw)
+
+    # --- one day ------------------------------------------------------------------------
+    def check_actions(self, actions: object) -> np.ndarray:
+        """Validate an action array of shape (N,): integers in 0–5, else ``ValueError``."""
+        if self.n == 1 and type(actions) is int and 0 <= actions < N_ACTIONS:
+            return np.array([actions], dtype=np.int64)  # the single environment's fast path
+        a = np.asarray(actions)
+        if a.shape != (self.n,) and not (self.n == 1 and a.size == 1):
+            raise ValueError(f"expected {self.n} actions, got shape {a.shape}")
+        if a.dtype == bool or not np.issubdtype(a.dtype, np.integer):
+            raise ValueError(f"actions must be integers 0–{N_ACTIONS - 1}, got {a.dtype} {a!r}")
+        a = a.reshape(self.n).astype(np.int64)
+        if a.min() < 0 or a.max() >= N_ACTIONS:
+            bad = a[(a < 0) | (a >= N_ACTIONS)][0]
+            raise ValueError(f"invalid action {bad}: must be an integer in 0–{N_ACTIONS - 1}")
+        return a
+
+    def step(self, actions: object) -> StepResult:
+        a = self.check_actions(actions)
+        violation = ~self.mask[self._rows, a]
+        if violation.any():
+            if self.safety.strict:
+                row = int(np.flatnonzero(violation)[0])
+                raise SafetyViolation(f"action {Action(a[row]).name} is masked: "
+                                      f"{C.mask_reasons(self.fired[row], self.safety)}")
+            a = np.where(violation, int(Action.REST), a)
+        params, before, ctx = self.params, self.state, self.context
+
+        nominal = params.session_loads[self._rows, a]
+        perf_long, ctl_medium = project_constant(
+            before, a, nominal, params, performance_days=self.reward.long_days,
+            ctl_days=self.reward.medium_days)
+
+        state = dynamics.transition(before, a, params, self.rng)
+        obs = dynamics.observe(state, params, self.rng)
+        fstate = F.record_day(self.fstate, state.last_load, a)
+        fstate, raw, nxt = F.morning(fstate, obs.readings)
+        fired, mask = C.rules_and_mask(**_rule_inputs(nxt), ill=state.ill_days,
+                                       config=self.safety)
+        perf_next = dynamics.performance(state, params)
+        rows, reward = EK.reward_components(
+            a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
+            nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
+            self.start_performance, perf_long, before.ctl, ctl_medium, self.safety.packed,
+            self.reward.packed)
+
+        self.state, self.fstate, self.context, self.raw = state, fstate, nxt, raw
+        self.fired, self.mask, self.performance = fired, mask, perf_next
+        self.obs = self.scaler.transform(raw)
+        self.day_in_block = self.day_in_block + 1
+        self.violations = self.violations + violation
+        self.days_overreached = self.days_overreached + (
+            state.maladaptation > params.pop.overreached_threshold)
+        self.days_ill = self.days_ill + (state.ill_days > 0)
+        self.episode_return = self.episode_return + reward
+        return build(
+            StepResult, obs=self.obs, reward=reward, truncated=self.day_in_block >= self.block_days,
+            component_rows=rows, action=a, violation=violation, performance=perf_next,
+            start_performance=self.start_performance, state=state,
+            overreached_threshold=params.pop.overreached_threshold,
+        )
+
+    def mask_reasons(self, row: int) -> dict[str, list[str]]:
+        return C.mask_reasons(self.fired[row], self.safety)
+
+
+def _rule_inputs(ctx: F.MorningContext) -> dict[str, np.ndarray]:
+    return {"recovery": ctx.recovery, "ln_hrv": ctx.ln_hrv,
+            "hrv_baseline_mean": ctx.hrv_baseline_mean, "hrv_baseline_sd": ctx.hrv_baseline_sd,
+            "consecutive_hard": ctx.consecutive_hard, "days_since_rest": ctx.days_since_rest}
+
+
+def _set_rows(full: np.ndarray, rows: np.ndarray, part: np.ndarray) -> np.ndarray:
+    out = full.copy()
+    out[rows] = part
+    return out
+

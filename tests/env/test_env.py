@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import periodization  # noqa: F401  (registers Periodization-v0)
+from periodization.athlete.actions import Action
+from periodization.env.periodization_env import PeriodizationEnv
+from periodization.env.reward import COMPONENTS, RewardConfig
+from periodization.env.world import SafetyViolation
+
+
+def test_registered_env_passes_the_gymnasium_checker(env_cohort):
+    env = gym.make("Periodization-v0", cohort=env_cohort)
+    check_env(env.unwrapped)
+    obs, info = env.reset(seed=0)
+    assert obs.shape == (17,) and obs.dtype == np.float32
+    assert info["action_mask"].dtype == bool and info["action_mask"][Action.REST]
+
+
+def test_actions_change_the_world(env_cohort):
+    rest, hiit = (PeriodizationEnv(cohort=env_cohort, safety={"low_recovery": False,
+                  "hrv_crash": False, "consecutive_hard": False, "no_recent_rest": False})
+                  for _ in range(2))
+    o_rest, _ = rest.reset(seed=4)
+    o_hiit, _ = hiit.reset(seed=4)
+    assert np.array_equal(o_rest, o_hiit)
+    for day in range(90):
+        o_rest, _, _, t_rest, i_rest = rest.step(int(Action.REST))
+        o_hiit, _, _, t_hiit, i_hiit = hiit.step(int(Action.HIIT))
+        assert not np.array_equal(o_rest, o_hiit), f"same observation on day {day + 2}"
+    assert t_rest and t_hiit
+    assert i_rest["performance_change_pct"] != i_hiit["performance_change_pct"]
+
+
+@pytest.mark.parametrize("bad", [7, -1, 2.0, True, "2", None, np.float32(1.0)])
+def test_invalid_actions_raise_value_error(env_cohort, bad):
+    env = PeriodizationEnv(cohort=env_cohort)
+    env.reset(seed=0)
+    with pytest.raises(ValueError):
+        env.step(bad)
+
+
+def test_numpy_integer_actions_are_accepted(env_cohort):
+    env = PeriodizationEnv(cohort=env_cohort)
+    env.reset(seed=0)
+    env.step(np.int64(2))
+    env.step(np.array(1))
+
+
+def _find_masked_day(env, seed=0, max_days=400):
+    env.reset(seed=seed)
+    for _ in range(max_days):
+        mask = env.action_masks()
+        if not mask.all():
+            return mask
+        _, _, _, trunc, _ = env.step(int(Action.HIIT))
+        if trunc:
+            env.reset()
+    raise AssertionError("no masked day found")
+
+
+def test_masked_action_becomes_rest_and_counts_a_violation(env_cohort):
+    env = PeriodizationEnv(cohort=env_cohort)
+    mask = _find_masked_day(env)
+    reasons = env._info(None)["mask_reasons"]
+    bad = int(np.flatnonzero(~mask)[0])
+    assert Action(bad).name in reasons and reasons[Action(bad).name]
+    before = env.world.violations[0]
+    _, _, _, _, info = env.step(bad)
+    assert info["violation"] and info["action_taken"] == "REST"
+    assert env.world.violations[0] == before + 1
+
+
+def test_strict_mode_raises_on_a_masked_action(env_cohort):
+    env = PeriodizationEnv(cohort=env_cohort, strict=True)
+    mask = _find_masked_day(env)
+    with pytest.raises(SafetyViolation):
+        env.step(int(np.flatnonzero(~mask)[0]))
+
+
+def test_reward_is_built_from_its_components(env_cohort):
+    for version in ("v2", "v1", "outcome"):
+        config = RewardConfig(version=version, w_short=0.7, base=4.0)
+        env = PeriodizationEnv(cohort=env_cohort, reward=config)
+        env.reset(seed=1)
+        for a in (0, 2, 4, 3, 1, 5):
+            _, r, _, _, info = env.step(a)
+            c = info["reward_components"]
+            assert set(c) == set(COMPONENTS)
+            if version == "v2":
+                expected = (4.0 + 0.7 * c["short"] + 0.3 * c["medium"] + 0.2 * c["long"]
+                            + c["recovery_bonus"] - 0.3 * c["penalty"])
+            elif version == "v1":
+                expected = (0.2 * c["short"] / 10 + 0.3 * c["medium"] / 5 + 0.5 * c["long"] / 10
+                            - c["penalty"])
+            else:
+                expected = c["gain"] - 0.3 * c["penalty"]
+            assert r == pytest.approx(expected)
+
+
+def test_medium_and_long_terms_depend_on_the_action(env_cohort):
+    out = {}
+    for a in (Action.REST, Action.HIIT):
+        env = PeriodizationEnv(cohort=env_cohort)
+        env.reset(seed=2)
+        out[a] = env.step(int(a))[4]["reward_components"]
+    assert out[Action.HIIT]["medium"] > out[Action.REST]["medium"]
+    assert out[Action.HIIT]["long"] != out[Action.REST]["long"]
+
+
+def test_outcome_reward_sums_to_the_block_outcome(env_cohort):
+    env = PeriodizationEnv(cohort=env_cohort, reward=RewardConfig(version="outcome",
+                                                                  w_penalty=0.0))
+    env.reset(seed=3)
+    total, truncated = 0.0, False
+    while not truncated:
+        _, r, terminated, truncated, info = env.step(int(Action.AEROBIC_BASE))
+        assert not terminated
+        total += r
+    assert info["day_in_block"] == 90
+    assert total == pytest.approx(info["performance_change_pct"], abs=1e-9)
+
+
+def test_prior_starts_give_fresh_athletes(env_cohort):
+    env = PeriodizationEnv(cohort=env_cohort, prior=periodization_prior())
+    obs, info = env.reset(seed=5)
+    assert info["athlete_id"].startswith("prior-") and np.isfinite(obs).all()
+    env.step(2)
+
+
+def periodization_prior():
+    from periodization.athlete.params import load_prior
+
+    return load_prior()
+
+
+def test_no_nan_reaches_an_observation_from_a_cohort_full_of_gaps():
+    from periodization.data.cohort import synthesize
+    from periodization.data.dataset import prepare_cohort
+
+    cohort = synthesize(athletes=30, days=90, seed=9)
+    obs = cohort.observations
+    rng = np.random.default_rng(0)
+    wearable = ["hrv_rmssd_ms", "resting_hr", "sleep_hours", "sleep_efficiency", "recovery"]
+    # Gaps everywhere (just under the 20 % drop threshold), including whole early stretches.
+    holes = rng.random(len(obs)) < 0.12
+    obs.loc[holes, wearable] = np.nan
+    obs.loc[obs.groupby("athlete_id").cumcount() < 5, wearable] = np.nan
+    prepared = prepare_cohort(cohort)
+    for split in ("train", "val", "test"):
+        env = PeriodizationEnv(cohort=prepared, split=split)
+        for seed in range(5):
+            o, _ = env.reset(seed=seed)
+            assert np.isfinite(o).all()
+            for _ in range(20):
+                o, r, _, _, _ = env.step(int(rng.integers(0, 6)))
+                assert np.isfinite(o).all() and np.isfinite(r)
