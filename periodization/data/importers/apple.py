@@ -32,6 +32,7 @@ from periodization.data.importers.common import Context, offset_minutes
 from periodization.data.importers.csvtable import parse_wall_clock
 from periodization.data.importers.load import daily_training, no_workouts, workout_table
 from periodization.data.importers.sources import Member, fail
+from periodization.errors import DataError
 
 FORMAT = "apple-health"
 HRV = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
@@ -53,7 +54,8 @@ def _stream(member: Member) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
                     if root is None:
                         root = elem
                         if elem.tag != "HealthData":
-                            raise fail(member.where, f"XML root is <{elem.tag}>, not an Apple "
+                            tag = elem.tag.rpartition("}")[2]
+                            raise fail(member.where, f"XML root is <{tag}>, not an Apple "
                                                      "Health export (<HealthData>)")
                     depth += 1
                     continue
@@ -69,6 +71,8 @@ def _stream(member: Member) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
                                      a.get("startDate", ""), a.get("endDate", ""),
                                      a.get("duration", ""), a.get("durationUnit", "min")))
                 root.clear()
+        except DataError:
+            raise
         except ET.ParseError as exc:
             raise fail(member.where, f"malformed or truncated XML ({exc})") from None
         except (LookupError, UnicodeError, ValueError) as exc:

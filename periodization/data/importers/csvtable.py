@@ -105,7 +105,7 @@ class CsvTable:
 
         ISO dates or timestamps (``2024-03-01``, ``2024-03-01T23:10:00+01:00``,
         ``2024-03-01 23:10:00``): the date part is taken as written, i.e. local. Empty
-        cells are NaT; any other unreadable value is a ``DataError`` naming its line.
+        cells are NaT; any other unreadable value is a ``DataError`` naming its row.
         """
         return parse_days(self.frame[key], self.where, self.label(key))
 
@@ -118,8 +118,8 @@ class CsvTable:
                         labels=self.labels, units=self.units, decimal_comma=self.decimal_comma)
 
 
-def _first_bad_line(bad: pd.Series) -> int:
-    return int(np.flatnonzero(bad.to_numpy())[0]) + 2  # + header line, 1-based
+def _first_bad_row(bad: pd.Series) -> int:
+    return int(np.flatnonzero(bad.to_numpy())[0]) + 1  # 1-based data row (after the header)
 
 
 def parse_days(cells: pd.Series, where: str, label: str) -> pd.Series:
@@ -129,7 +129,7 @@ def parse_days(cells: pd.Series, where: str, label: str) -> pd.Series:
     days = pd.to_datetime(stamp, format="%Y-%m-%d", errors="coerce")
     bad = days.isna() & ~raw.str.lower().isin(NA_TOKENS)
     if bad.any():
-        raise fail(where, f"line {_first_bad_line(bad)}: {raw[bad].iloc[0]!r} in column "
+        raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
                           f"'{label}' is not a date (expected YYYY-MM-DD)")
     return days.astype("datetime64[ns]")
 
@@ -138,7 +138,7 @@ def parse_wall_clock(cells: pd.Series, where: str, label: str, strict: bool = Tr
                      ) -> pd.Series:
     """Timestamps as written (``2024-03-01 23:10:00``, ISO ``T`` form; an offset is ignored).
 
-    Empty cells are NaT; anything else unreadable is a ``DataError`` naming its line, or
+    Empty cells are NaT; anything else unreadable is a ``DataError`` naming its row, or
     NaT when not ``strict``.
     """
     raw = cells.astype(str).str.strip()
@@ -148,7 +148,7 @@ def parse_wall_clock(cells: pd.Series, where: str, label: str, strict: bool = Tr
                             errors="coerce")
     bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS)
     if strict and bad.any():
-        raise fail(where, f"line {_first_bad_line(bad)}: {raw[bad].iloc[0]!r} in column "
+        raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
                           f"'{label}' is not a date and time (expected YYYY-MM-DD HH:MM:SS)")
     return stamps.astype("datetime64[ns]")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from periodization.data.importers import apple, generic, intervals, oura, whoop
+from periodization.data.importers import apple, generic, intervals, oura, sources, whoop
 from periodization.data.importers.common import Context
 from periodization.data.importers.csvtable import header_keys
 from periodization.data.importers.sources import (
@@ -99,6 +99,9 @@ def _single_file(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
     what = sniff_binary(head)
     if what:
         raise fail(member.where, f"this is {what}, not a wearable export")
+    looks_xml = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    if member.size > sources.MAX_CSV_BYTES and not looks_xml:
+        member.read_bytes()  # refuses it as too large without reading
     if len(head) == 4096 and b"\n" in head:
         head = head[: head.rindex(b"\n")]
     text, _ = decode_text(head, member.where)

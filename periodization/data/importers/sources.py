@@ -78,7 +78,11 @@ class Member:
         """Open for streaming; zip and I/O failures become ``DataError``."""
         try:
             fh = self.opener()
-        except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+        except RuntimeError as exc:  # zipfile: "File … is encrypted, password required …"
+            problem = ("is password-protected; export it again without a password"
+                       if "encrypt" in str(exc) else f"cannot be opened ({_reason(exc)})")
+            raise fail(self.where, problem) from None
+        except (OSError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
             raise fail(self.where, f"cannot be opened ({_reason(exc)})") from None
         with fh:
             yield fh
@@ -87,8 +91,9 @@ class Member:
         with self.open() as fh:
             return read_guarded(fh, n, self.where)
 
-    def read_bytes(self, limit: int = MAX_CSV_BYTES) -> bytes:
-        """The whole file, refusing anything over ``limit`` bytes before reading it."""
+    def read_bytes(self, limit: int | None = None) -> bytes:
+        """The whole file, refusing anything over ``limit`` (``MAX_CSV_BYTES``) unread."""
+        limit = MAX_CSV_BYTES if limit is None else limit
         if self.size > limit:
             raise fail(self.where, f"file too large ({human_size(self.size)}; the limit for "
                                    f"a CSV export is {human_size(limit)})")
@@ -214,6 +219,15 @@ def open_bundle(path: str | os.PathLike[str]) -> Iterator[Bundle]:
     yield Bundle(p, where, "file", (single,))
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """ASCII text in UTF-16: every other byte is NUL, the others are not."""
+    even, odd = head[0::2], head[1::2]
+    if not even or not odd:
+        return False
+    share = (even.count(0) / len(even), odd.count(0) / len(odd))
+    return max(share) > 0.6 and min(share) < 0.1
+
+
 def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
     """Decode exported text; returns (text, warning or None).
 
@@ -228,8 +242,7 @@ def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
                 raise fail(where, f"unknown text encoding (starts with a {codec} byte-order "
                                   f"mark but is not valid {codec})") from None
     if b"\x00" in data[:HEAD_BYTES]:
-        if data[1:HEAD_BYTES:2].count(0) > 0.4 * len(data[1:HEAD_BYTES:2]) or \
-                data[0:HEAD_BYTES:2].count(0) > 0.4 * len(data[0:HEAD_BYTES:2]):
+        if _looks_utf16(data[:HEAD_BYTES]):
             raise fail(where, "unknown text encoding (looks like UTF-16 without a byte-order "
                               "mark); save it as UTF-8")
         raise fail(where, "binary data, not a text export (CSV or XML)")
