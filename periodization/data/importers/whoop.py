@@ -10,7 +10,8 @@ Day: the local date of ``Wake onset`` (the morning the recovery belongs to); wit
 the local date of ``Cycle start time`` + 12 h (a cycle starts at the evening's sleep onset).
 Local time is the written time shifted by ``Cycle timezone`` (``UTC+01:00``): WHOOP's
 documentation does not say whether the times are UTC, so if the written wake-up times sit
-closer to the morning than the shifted ones, they are read as local (with a warning).
+clearly closer to the morning (by more than 2 h on average) than the shifted ones, they
+are read as local (with a warning). With small offsets both readings give the same days.
 
 ``sleeps.csv`` (when present) gives the night's sleep: the longest non-nap sleep per day
 (``Nap`` true rows are never the night's sleep); the cycle's own columns fill any gaps.
@@ -57,6 +58,7 @@ COLUMNS = {  # canonical column → accepted header keys (newest export first)
 ASLEEP = ("asleep_duration", "sleep_duration", "total_sleep_duration", "total_sleep")
 NAP = ("nap", "is_nap")
 MORNING, EVENING = 7.0, 23.0  # typical local hour of a wake-up and a cycle start
+LOCAL_EVIDENCE_HOURS = 2.0  # how much closer to the morning written times must be to count as local
 
 
 def _hour_distance(stamps: pd.Series, target: float) -> float:
@@ -82,7 +84,8 @@ class _Clock:
             use_wake = self.wake.notna().any()
             stamps, target = (self.wake, MORNING) if use_wake else (self.start, EVENING)
             shifted = stamps + pd.to_timedelta(offsets, unit="min")
-            if _hour_distance(stamps, target) < _hour_distance(shifted, target):
+            gain = _hour_distance(shifted, target) - _hour_distance(stamps, target)
+            if gain > LOCAL_EVIDENCE_HOURS:
                 self.utc = False
                 ctx.warn(f"{table.where}: times look local already (wake-ups fall in the "
                          "morning as written); 'Cycle timezone' not applied")

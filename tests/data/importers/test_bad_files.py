@@ -223,3 +223,17 @@ def test_whoop_times_already_local_are_not_shifted():
     # wake-ups at 06:00 as written; shifting by UTC-08:00 would move them to the day before
     assert result.table["date"].dt.day.tolist() == [4, 5, 6, 7, 8]
     assert any("times look local already" in w for w in result.warnings)
+
+
+def test_whoop_small_offsets_keep_the_documented_utc_reading(tmp_path):
+    folder = tmp_path / "whoop_export"
+    folder.mkdir()
+    header = ("Cycle start time,Cycle end time,Cycle timezone,Heart rate variability (ms),"
+              "Wake onset")
+    wakes = ["2024-03-02 07:30:00", "2024-03-03 07:10:00", "2024-03-04 06:50:00",
+             "2024-03-04 23:30:00"]  # the last one is 00:30 on the 5th at UTC+01:00
+    rows = [f"{w[:10]} 00:00:00,,UTC+01:00,60,{w}" for w in wakes]
+    (folder / "physiological_cycles.csv").write_text("\n".join([header, *rows]) + "\n")
+    result = load_wearable(folder)
+    assert result.table["date"].dt.day.tolist() == [2, 3, 4, 5]
+    assert not any("local already" in w for w in result.warnings)
