@@ -90,8 +90,8 @@ def _times(frame: pd.DataFrame, column: str, ctx: Context, where: str) -> pd.Dat
                             f"{column}_offset": offset})
     bad = local.isna()
     if bad.any():
-        ctx.excluded["date"] = ctx.excluded.get("date", 0) + int(bad.sum())
-        ctx.warn(f"{int(bad.sum())} record(s) with an unreadable {column} skipped")
+        ctx.exclude("date", bad.sum(), f"{int(bad.sum())} record(s) with an unreadable "
+                                       f"{column} skipped")
     return frame[~bad]
 
 

@@ -73,6 +73,11 @@ class Context:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
+    def exclude(self, column: str, count: int, message: str) -> None:
+        """Count ``count`` values of ``column`` as excluded and say why in a warning."""
+        self.excluded[column] = self.excluded.get(column, 0) + int(count)
+        self.warn(message)
+
     def label(self, column: str) -> str:
         source = self.labels.get(column)
         return f"'{source}' ({column})" if source and source != column else column
@@ -105,8 +110,8 @@ def _check_dates(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         if outside.all():
             raise fail(ctx.where, f"every date is outside {span} (e.g. {example}); "
                                   "not a plausible export")
-        ctx.excluded["date"] = ctx.excluded.get("date", 0) + int(outside.sum())
-        ctx.warn(f"{int(outside.sum())} row(s) dated outside {span} excluded (e.g. {example})")
+        ctx.exclude("date", outside.sum(),
+                    f"{int(outside.sum())} row(s) dated outside {span} excluded (e.g. {example})")
         daily = daily[~outside]
     return daily
 
@@ -126,16 +131,15 @@ def _exclude_implausible(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         if bad.sum() == present.sum():
             raise fail(ctx.where, f"every value of {ctx.label(col)} is implausible (e.g. "
                                   f"{examples}; plausible {lo:g}–{hi:g}{unit}); nothing usable")
-        ctx.excluded[col] = ctx.excluded.get(col, 0) + int(bad.sum())
-        ctx.warn(f"{int(bad.sum())} implausible value(s) of {ctx.label(col)} excluded "
-                 f"(e.g. {examples}; plausible {lo:g}–{hi:g}{unit})")
+        ctx.exclude(col, bad.sum(), f"{int(bad.sum())} implausible value(s) of {ctx.label(col)} "
+                                    f"excluded (e.g. {examples}; plausible {lo:g}–{hi:g}{unit})")
         daily[col] = np.where(bad, np.nan, values)
     if "action" in daily.columns:
         action = daily["action"].to_numpy(dtype=np.float64)
         bad = ~np.isnan(action) & ((action < -1) | (action > schema.PLAUSIBLE_RANGE["action"][1]))
         if bad.any():
-            ctx.excluded["action"] = ctx.excluded.get("action", 0) + int(bad.sum())
-            ctx.warn(f"{int(bad.sum())} action id(s) outside 0–5 treated as unknown")
+            ctx.exclude("action", bad.sum(),
+                        f"{int(bad.sum())} action id(s) outside 0–5 treated as unknown")
             daily["action"] = np.where(bad, -1, action)
     return daily
 

@@ -95,9 +95,8 @@ class CsvTable:
             if np.isnan(values).all():
                 raise fail(self.where, f"column '{self.label(key)}' holds no numbers "
                                        f"(e.g. {example!r})")
-            ctx.excluded[canonical] = ctx.excluded.get(canonical, 0) + int(bad.sum())
-            ctx.warn(f"{self.where}: {int(bad.sum())} non-numeric value(s) in "
-                     f"'{self.label(key)}' treated as missing (e.g. {example!r})")
+            ctx.exclude(canonical, bad.sum(), f"{self.where}: {int(bad.sum())} non-numeric "
+                        f"value(s) in '{self.label(key)}' treated as missing (e.g. {example!r})")
         return values
 
     def days(self, key: str) -> pd.Series:

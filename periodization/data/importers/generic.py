@@ -51,8 +51,8 @@ def parse_actions(table: CsvTable, key: str, ctx: Context) -> np.ndarray:
         if len(bad) == int((table.text(key).str.strip() != "").sum()):
             raise fail(table.where, f"column '{table.label(key)}' holds no action names or "
                                     f"ids 0-5 (e.g. {bad[0]!r})")
-        ctx.excluded["action"] = ctx.excluded.get("action", 0) + len(bad)
-        ctx.warn(f"{len(bad)} unknown action(s) treated as unknown (e.g. {bad[0]!r})")
+        ctx.exclude("action", len(bad),
+                    f"{len(bad)} unreadable action(s) treated as unknown (e.g. {bad[0]!r})")
     return out
 
 

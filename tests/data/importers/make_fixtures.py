@@ -63,6 +63,14 @@ def europe_offset(utc: datetime) -> timedelta:
     return timedelta(hours=2 if utc >= datetime(2024, 3, 31, 1) else 1)
 
 
+def session(plan: tuple | None) -> dict:
+    """Expected load and action of a day with one workout (…, minutes, …, action) or none."""
+    if not plan:
+        return {"load": 0.0, "action": ACTION_ID["REST"]}
+    minutes, action = plan[1], plan[-1]
+    return {"load": minutes / 60 * RATE[action], "action": ACTION_ID[action]}
+
+
 def zone_load(minutes: float, zones: list[float]) -> float:
     return minutes * sum(z / 100 * (k + 1) for k, z in enumerate(zones)) * TRIMP
 
@@ -103,10 +111,15 @@ def whoop_offset(morning: date) -> timedelta:
     return timedelta(hours=2 if morning >= date(2024, 3, 31) else 1)
 
 
-def tz_name(offset: timedelta) -> str:
+def offset_text(offset: timedelta, colon: bool = True) -> str:
+    """``+01:00`` (or ``+0100``) for a UTC offset."""
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{'+' if minutes >= 0 else '-'}{hours:02d}{':' if colon else ''}{mins:02d}"
+
+
+def tz_name(offset: timedelta) -> str:
+    return f"UTC{offset_text(offset)}"
 
 
 def make_whoop() -> None:
@@ -203,10 +216,7 @@ def oura_offset(morning: date) -> timedelta:
 
 
 def iso(t: datetime, off: timedelta) -> str:
-    minutes = int(off.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return t.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{hours:02d}:{mins:02d}"
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + offset_text(off)
 
 
 def make_oura() -> None:
@@ -260,14 +270,12 @@ def make_oura() -> None:
                               2500, 9000])
         plan = OURA_PLAN.get(d.weekday())
         if plan:
-            name, minutes, level, action = plan
+            name, minutes, level, _ = plan
             start = datetime(d.year, d.month, d.day, 17, 30)
             workout_rows.append([f"w{d:%m%d}", name, 400, d.isoformat(), 8000,
                                  iso(start + timedelta(minutes=minutes), oura_offset(d)), level, "",
                                  "autodetected", iso(start, oura_offset(d))])
-            expect.update(load=minutes / 60 * RATE[action], action=ACTION_ID[action])
-        else:
-            expect.update(load=0.0, action=0)
+        expect.update(session(plan))
         expected.append(expect)
     folder = HERE / "oura" / "App Data"
     write_csv(folder / "sleepmodel.csv", SLEEPMODEL, sleep_rows, ";", raw=True)
@@ -363,9 +371,7 @@ def apple_offset(utc: datetime) -> timedelta:
 
 def apple_time(utc: datetime) -> str:
     off = apple_offset(utc)
-    minutes = int(off.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"{stamp(utc + off)} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    return f"{stamp(utc + off)} {offset_text(off, colon=False)}"
 
 
 def morning_offset(d: date) -> timedelta:
@@ -440,7 +446,7 @@ def make_apple() -> None:
                        f"{stage}AsleepUnspecified")
         plan = APPLE_PLAN.get(d.weekday())
         if plan:
-            kind, minutes, action = plan
+            kind, minutes, _ = plan
             start = local(d, 20, 30) if d.weekday() < 5 else local(d, 10)
             if d == date(2024, 4, 16):  # before the overnight flight home
                 start = local(d, 17)
@@ -459,9 +465,7 @@ def make_apple() -> None:
                              f'sourceName="{STRAVA}" startDate="'
                              f'{apple_time(start + timedelta(minutes=1))}" endDate="'
                              f'{apple_time(end)}"/>\n')
-            e.update(load=minutes / 60 * RATE[action], action=ACTION_ID[action])
-        else:
-            e.update(load=0.0, action=0)
+        e.update(session(plan))
         expected.append(e)
     lines.append(' <ActivitySummary dateComponents="2024-04-23" activeEnergyBurned="512"/>\n')
     lines.append("</HealthData>\n")
