@@ -207,3 +207,14 @@ def test_imports_feed_preprocessing(imported):
     for name in ("whoop", "oura", "generic.csv"):
         pre = preprocess(imported[name].table, source=name)
         assert pre.dropped.empty and len(pre.table) >= 40
+
+
+def test_the_documented_generic_example_imports(tmp_path):
+    doc = (GOOD.parents[3] / "docs" / "importers.md").read_text(encoding="utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.csv"
+    path.write_text(example, encoding="utf-8")
+    table = load_wearable(path).table
+    assert table["action"].tolist() == [0, 3, 2]
+    assert table["load"].tolist() == [0, 85, 55]
+    assert np.isnan(table["hrv_rmssd_ms"].iloc[2]) and np.isnan(table["recovery"].iloc[2])
