@@ -69,8 +69,9 @@ def lines(*parts: str | list[str]) -> str:
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
+        for name, data in files.items():  # fixed timestamps: the same bytes on every run
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 3, 1, 0, 0, 0)), data,
+                        compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
@@ -80,6 +81,16 @@ def encrypted_zip() -> bytes:
     for sig, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
         pos = data.find(sig)
         data[pos + offset] |= 0x01
+    return bytes(data)
+
+
+def damaged_member_zip() -> bytes:
+    """A zip whose directory is intact but whose member data is damaged (bad CRC)."""
+    content = lines(CYCLES, cycles(20)).encode()
+    data = bytearray(zip_bytes({"physiological_cycles.csv": content}))
+    start = data.find(b"physiological_cycles.csv") + len("physiological_cycles.csv")
+    for pos in range(start + 20, start + 60, 7):
+        data[pos] ^= 0x5A
     return bytes(data)
 
 
@@ -113,6 +124,9 @@ def make_bad() -> None:
     write(b / "oura_readiness_without_score" / "dailyreadiness.csv",
           lines("id;contributors;day;temperature_deviation",
                 ['r1;{"hrv_balance": 80};2024-03-04;0.1', 'r2;{"hrv_balance": 70};2024-03-05;0.0']))
+    write(b / "oura_trends_missing_columns.csv",
+          lines("date,Sleep Score,Total Sleep Score,Activity Score",
+                ["2020-03-01,74,74,87", "2020-03-02,80,80,90"]))
     write(b / "intervals_missing_metrics.csv",
           lines("id,weight,sleepScore,soreness,mood,steps",
                 ["2024-03-01,71.2,80,1,2,9000", "2024-03-02,71.0,82,1,3,8000"]))
@@ -156,6 +170,7 @@ def make_bad() -> None:
     whole = zip_bytes({"physiological_cycles.csv": lines(CYCLES, cycles(20)).encode()})
     write(b / "corrupt.zip", whole[: len(whole) // 2])
     write(b / "encrypted.zip", encrypted_zip())
+    write(b / "damaged_member.zip", damaged_member_zip())
     write(b / "folder_without_export" / "notes.txt", "nothing to import here\n")
     write(b / "two_exports" / "physiological_cycles.csv", lines(CYCLES, cycles(3)))
     write(b / "two_exports" / "sleepmodel.csv", "id;day;average_hrv\ns1;2024-03-04;60\n")
