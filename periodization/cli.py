@@ -98,6 +98,46 @@ def data_synth(
     console.print_cohort_summary(summary, out)
 
 
+@app.command("evaluate")
+@user_errors
+def evaluate(
+    policy: Annotated[list[str], typer.Option(
+        "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
+        "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
+    split: Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")] = "test",
+    episodes: Annotated[int, typer.Option(help="Number of 90-day episodes.")] = 100,
+    seed: SeedOpt = 0,
+    cohort: Annotated[Path | None, typer.Option(
+        help="Cohort directory (default: the cached default cohort).")] = None,
+    prior: PriorOpt = None,
+    reward: Annotated[str, typer.Option(help="Reward version: v2, v1 or outcome.")] = "v2",
+    json_out: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """Run policies on the same test episodes and report the athletes' outcomes.
+
+    Outcome = change in modelled performance over the 90-day block, in % (mean and bootstrap
+    95 % CI), with return, reward components, load, safety and action shares.
+    """
+    import json
+
+    from periodization import console
+    from periodization.evaluation.evaluate import evaluate_policies
+    from periodization.evaluation.metrics import summarize
+
+    if cohort is not None and not cohort.is_dir():
+        raise UserError(f"cohort directory not found: {cohort}")
+    with console.status_line(json_out) as announce:
+        table = evaluate_policies(policy, episodes=episodes, seed=seed, split=split,
+                                  cohort=cohort, prior=prior, reward=reward,
+                                  progress=announce)
+    summary = summarize(table, seed=seed)
+    if json_out:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        console.print_policy_table(summary, title=f"{episodes} episodes, {split} athletes, "
+                                   f"seed {seed}")
+
+
 @app.command("demo")
 @user_errors
 def demo(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -28,3 +31,31 @@ def print_cohort_summary(summary: dict, out: Path) -> None:
     table.add_row("days detrained (> 5 % below own median)", f"{summary['detrained_pct']:.1f} %")
     console.print(table)
     console.print(f"written to [bold]{out}[/bold]")
+
+
+@contextlib.contextmanager
+def status_line(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner naming the policy being evaluated (silent when printing JSON)."""
+    if quiet:
+        yield lambda name: None
+        return
+    with console.status("starting") as status:
+        yield lambda name: status.update(f"evaluating [bold]{name}[/bold]")
+
+
+def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
+    """Headline metrics per policy (everything else is in ``--json``)."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    columns = ("policy", "outcome %", "95 % CI", "return", "overreached d", "ill d",
+               "violations", "most chosen")
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("policy", "most chosen") else "right",
+                         no_wrap=True)
+    for name, s in summary.items():
+        top, share = max(s["action_share"].items(), key=lambda kv: kv[1])
+        table.add_row(
+            name, f"{s['outcome_pct']:+.2f}",
+            f"{s['outcome_pct_ci95'][0]:+.2f} … {s['outcome_pct_ci95'][1]:+.2f}",
+            f"{s['return']:.0f}", f"{s['days_overreached']:.1f}", f"{s['days_ill']:.1f}",
+            f"{s['violations']}", f"{top.lower()} {100 * share:.0f} %")
+    console.print(table)

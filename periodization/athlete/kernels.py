@@ -90,6 +90,54 @@ def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi:
     return g, s, h, m
 
 
+@njit(inline="always")
+def daily_hazard(m: float, atl: float, ctl: float, h: float, dur: float, p: np.ndarray,
+                 Q: np.ndarray) -> float:
+    """Probability of falling ill or injured on a day ending in this state."""
+    log_hazard = (p[LOG_HAZ0] + Q[HZ_M] * effective_m(m, Q[M_SAT])
+                  + Q[HZ_SPIKE] * max(0.0, atl / (ctl + 10.0) - Q[SPIKE_RATIO])
+                  + Q[HZ_FAT] * max(0.0, h / p[HSTAR] - 1.0)
+                  - p[DUR_PROT] * min(dur / Q[DUR_REF], 1.5))
+    return -math.expm1(-math.exp(log_hazard))
+
+
+@njit(inline="always")
+def transition_row(g: float, s: float, h: float, m: float, dur: float, ahrv: float,
+                   arhr: float, ill: int, atl: float, ctl: float, a: int, w: float,
+                   u_onset: float, u_length: float, p: np.ndarray, Q: np.ndarray,
+                   A: np.ndarray) -> tuple:
+    """One athlete's day: action ``a`` at realised load ``w`` (see ``dynamics.transition``).
+
+    Returns (g, s, h, m, durability, acute HRV, acute RHR, ill days, ATL, CTL, hazard).
+    """
+    g, s, h, m = busso_day(g, s, h, m, w, A[FIT_W, a], A[FAT_W, a], p[E1], p[E2], p[E3],
+                           p[EM], p[K3], p[KM], p[THETA], p[HSTAR])
+    ill_now = ill > 0
+    trained_ill = ill_now and a >= AEROBIC
+    if trained_ill:
+        m += Q[M_TRAINED_ILL]
+    atl = atl * Q[ATL_DECAY] + w * (1.0 - Q[ATL_DECAY])
+    ctl = ctl * Q[CTL_DECAY] + w * (1.0 - Q[CTL_DECAY])
+    dur = dur * Q[DUR_DECAY] + (1.0 if a == STRENGTH else 0.0)
+    hazard = daily_hazard(m, atl, ctl, h, dur, p, Q)
+    if ill_now:
+        ill = ill - 1 + (1 if trained_ill else 0)
+    elif u_onset < hazard:
+        ill = 1 + math.ceil(-math.log1p(-u_length) * (p[ILL_MEAN] - 1.5))
+    else:
+        ill = 0
+    ahrv = ahrv * Q[ACUTE_DECAY] - A[HRV_DROP, a] * p[HRV_ACUTE]
+    arhr = arhr * Q[ACUTE_DECAY] + A[RHR_RISE, a]
+    return g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, hazard
+
+
+@njit(inline="always")
+def performance_row(g: float, h: float, m: float, ill: int, p: np.ndarray,
+                    Q: np.ndarray) -> float:
+    sick = Q[PERF_ILL] if ill > 0 else 0.0
+    return Q[P0] * (1.0 - p[CM] * effective_m(m, Q[M_SAT]) - sick) + p[K1] * g - h
+
+
 @njit(cache=True)
 def transition(day, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, action, load, use_load,
                P, Q, A, keys, counters, noisy):
@@ -104,32 +152,11 @@ def transition(day, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, action, load, us
         u_length = min(uniform(key, c + np.uint64(PAIR_COUNTERS + 1)), 0.999999) \
             if noisy else 0.999999
         w = load[i] if use_load else p[LOAD0 + a] * math.exp(Q[COMPLIANCE] * z)
-        gi, si, hi, mi = busso_day(g[i], s[i], h[i], m[i], w, A[FIT_W, a], A[FAT_W, a],
-                                   p[E1], p[E2], p[E3], p[EM], p[K3], p[KM], p[THETA],
-                                   p[HSTAR])
-        ill_now = ill[i] > 0
-        trained_ill = ill_now and a >= AEROBIC
-        if trained_ill:
-            mi += Q[M_TRAINED_ILL]
-        atl_i = atl[i] * Q[ATL_DECAY] + w * (1.0 - Q[ATL_DECAY])
-        ctl_i = ctl[i] * Q[CTL_DECAY] + w * (1.0 - Q[CTL_DECAY])
-        dur_i = dur[i] * Q[DUR_DECAY] + (1.0 if a == STRENGTH else 0.0)
-        ratio = hi / p[HSTAR]
-        log_hazard = (p[LOG_HAZ0] + Q[HZ_M] * effective_m(mi, Q[M_SAT])
-                      + Q[HZ_SPIKE] * max(0.0, atl_i / (ctl_i + 10.0) - Q[SPIKE_RATIO])
-                      + Q[HZ_FAT] * max(0.0, ratio - 1.0)
-                      - p[DUR_PROT] * min(dur_i / Q[DUR_REF], 1.5))
-        if ill_now:
-            out_ill[i] = ill[i] - 1 + (1 if trained_ill else 0)
-        elif u_onset < -math.expm1(-math.exp(log_hazard)):
-            out_ill[i] = 1 + math.ceil(-math.log1p(-u_length) * (p[ILL_MEAN] - 1.5))
-        else:
-            out_ill[i] = 0
-        out_f[0, i], out_f[1, i], out_f[2, i], out_f[3, i] = gi, si, hi, mi
-        out_f[4, i] = dur_i
-        out_f[5, i] = ahrv[i] * Q[ACUTE_DECAY] - A[HRV_DROP, a] * p[HRV_ACUTE]
-        out_f[6, i] = arhr[i] * Q[ACUTE_DECAY] + A[RHR_RISE, a]
-        out_f[7, i], out_f[8, i], out_f[9, i] = atl_i, ctl_i, w
+        (out_f[0, i], out_f[1, i], out_f[2, i], out_f[3, i], out_f[4, i], out_f[5, i],
+         out_f[6, i], out_ill[i], out_f[7, i], out_f[8, i], _) = transition_row(
+            g[i], s[i], h[i], m[i], dur[i], ahrv[i], arhr[i], ill[i], atl[i], ctl[i], a, w,
+            u_onset, u_length, p, Q, A)
+        out_f[9, i] = w
     return out_f, out_ill
 
 
@@ -139,9 +166,7 @@ def performance(g, h, m, ill, P, Q):
     n = g.shape[0]
     out = np.empty(n)
     for i in range(n):
-        sick = Q[PERF_ILL] if ill[i] > 0 else 0.0
-        out[i] = Q[P0] * (1.0 - P[i, CM] * effective_m(m[i], Q[M_SAT]) - sick) \
-            + P[i, K1] * g[i] - h[i]
+        out[i] = performance_row(g[i], h[i], m[i], ill[i], P[i], Q)
     return out
 
 
@@ -157,6 +182,16 @@ def latent_row(g: float, h: float, m: float, ahrv: float, arhr: float, ill: int,
     sleep = p[SLEEP0] + Q[SLEEP_PER_M] * me + Q[SLEEP_ILL] * sick
     eff = p[EFF0] + Q[EFF_PER_M] * me + Q[EFF_ILL] * sick
     return ln_hrv, rhr, sleep, eff
+
+
+@njit(inline="always")
+def recovery_row(ln_hrv: float, rhr: float, sleep: float, p: np.ndarray, Q: np.ndarray
+                 ) -> float:
+    """Recovery score 0–100 from HRV, RHR and sleep against the personal baselines."""
+    logit = (Q[REC_BIAS] + Q[REC_W_HRV] * (ln_hrv - p[LN_HRV0]) / p[HRV_SD]
+             - Q[REC_W_RHR] * (rhr - p[RHR0]) / p[RHR_SD]
+             + Q[REC_W_SLEEP] * (sleep - p[SLEEP0]) / p[SLEEP_SD])
+    return 100.0 / (1.0 + math.exp(-logit))
 
 
 @njit(cache=True)
@@ -190,13 +225,10 @@ def observe(g, h, m, ahrv, arhr, ill, last_load, P, Q, keys, counters, noisy):
         rhr = base_rhr + p[RHR_SD] * (own * e[2] + share * stress)
         sleep = min(max(base_sleep + p[SLEEP_SD] * (own * e[3] - share * stress), 2.0), 13.0)
         eff = min(max(base_eff + p[EFF_SD] * e[4], 50.0), 99.0)
-        logit = (Q[REC_BIAS] + Q[REC_W_HRV] * (ln_hrv - p[LN_HRV0]) / p[HRV_SD]
-                 - Q[REC_W_RHR] * (rhr - p[RHR0]) / p[RHR_SD]
-                 + Q[REC_W_SLEEP] * (sleep - p[SLEEP0]) / p[SLEEP_SD])
         strain = Q[STRAIN_SCALE] * math.log1p((last_load[i] + p[LIFE]) / Q[STRAIN_OFFSET])
         out[i, 0] = math.exp(ln_hrv)
         out[i, 1] = rhr
-        out[i, 2] = 100.0 / (1.0 + math.exp(-logit))
+        out[i, 2] = recovery_row(ln_hrv, rhr, sleep, p, Q)
         out[i, 3], out[i, 4] = sleep, eff
         out[i, 5] = min(max(strain + Q[STRAIN_SD] * e[5], 0.0), 21.0)
     return out

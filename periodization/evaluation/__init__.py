@@ -1,0 +1,1 @@
+"""Use policies on worlds: per-episode metrics, statistics, plots and the report."""

@@ -1,0 +1,1 @@
+"""Anything that acts: ``act(obs, mask, deterministic)``. Baselines, cloning and the oracle."""

@@ -1,0 +1,139 @@
+"""The oracle: model-predictive control with the athlete's true parameters and state.
+
+Every morning, for each athlete, it scores candidate plans for the rest of the block by
+running the model forward (the same per-day recursion as the simulator,
+``athlete.kernels.transition_row``, without noise) and carries out the first session of
+the best plan. A candidate is today's session (any allowed action) followed by a weekly
+template from a library, optionally ending in a taper of a few days. The plan's score is
+its modelled performance on the block's last morning minus the expected cost of illness
+(Σ daily hazard × mean illness length × ``illness_cost`` points per ill day). During the
+rollout the planner obeys the deterministic safety rules (illness, consecutive hard days,
+days without rest) and the recovery rule on the *expected* recovery, as the environment
+would. Replanning daily makes it a closed-loop controller: noise, illness and the real mask
+are met as they come.
+
+It is the upper bound every learned agent is measured against: "what full knowledge of
+this athlete allows". It is not a learner and reads the world it is bound to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from periodization.athlete import kernels as K
+from periodization.athlete.actions import HIGH_INTENSITY
+from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
+
+# Weekly templates (Monday first), from light to heavy; strength versions included.
+TEMPLATES = np.array([
+    [R, AR, AE, AR, AE, AR, AE],
+    [R, AE, AR, AE, AR, AE, AE],
+    [R, AE, AE, AE, AR, AE, AE],
+    [R, AE, AE, AE, AE, AE, AE],
+    [R, AE, TE, AE, AR, AE, AE],
+    [R, AE, TE, AE, AR, HI, AE],
+    [R, AE, ST, AE, AR, HI, AE],
+    [R, AE, HI, AE, AE, HI, AE],
+    [R, AE, HI, AE, ST, HI, AE],
+    [R, TE, AE, HI, AE, HI, AE],
+    [R, HI, AE, HI, AE, HI, AE],
+    [R, HI, AE, HI, TE, HI, AE],
+    [R, HI, TE, HI, AE, HI, TE],
+    [R, HI, HI, AE, HI, HI, AE],
+], dtype=np.int64)  # fmt: skip
+TAPER_DAYS = np.array([0, 3, 5, 7, 10, 14], dtype=np.int64)
+# A taper keeps some intensity and cuts volume: each session one notch lighter.
+TAPER = np.array([R, R, AR, AE, TE, AR], dtype=np.int64)
+
+
+@njit(cache=True)
+def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, since_rest0,
+                remaining, mask, P, Q, A, templates, taper_days, taper, high_intensity,
+                rules, illness_cost):
+    """Scores (N, 6, K, T) of (first action, template, taper length); −inf if masked.
+
+    ``rules`` = (max consecutive hard days, days without rest that force rest, recovery
+    below which only rest is allowed; a rule is off when its value is negative).
+    """
+    n, n_t, n_l = g.shape[0], templates.shape[0], taper_days.shape[0]
+    out = np.full((n, 6, n_t, n_l), -np.inf)
+    for i in range(n):
+        p = P[i]
+        for a0 in range(6):
+            if not mask[i, a0]:
+                continue
+            for k in range(n_t):
+                for t in range(n_l):
+                    gi, si, hi, mi, di = g[i], s[i], h[i], m[i], dur[i]
+                    vi, ri, li, ai, ci = ahrv[i], arhr[i], ill[i], atl[i], ctl[i]
+                    hard, since_rest, expected_ill = hard0[i], since_rest0[i], 0.0
+                    for d in range(remaining[i]):
+                        a = a0
+                        if d > 0:
+                            a = templates[k, (weekday[i] + d) % 7]
+                            if d >= remaining[i] - taper_days[t]:
+                                a = taper[a]
+                            if li > 0 and a >= 2:
+                                a = 0
+                            if rules[0] >= 0 and high_intensity[a] and hard > rules[0]:
+                                a = 0
+                            if rules[1] >= 0 and since_rest >= rules[1] and a >= 2:
+                                a = 0
+                            if rules[2] >= 0 and a != 0:
+                                ln, rhr, sl, _ = K.latent_row(gi, hi, mi, vi, ri, li, p, Q)
+                                if K.recovery_row(ln, rhr, sl, p, Q) < rules[2]:
+                                    a = 0
+                        was_ill = li > 0
+                        gi, si, hi, mi, di, vi, ri, li, ai, ci, hazard = K.transition_row(
+                            gi, si, hi, mi, di, vi, ri, li, ai, ci, a, p[K.LOAD0 + a], 1.0,
+                            0.5, p, Q, A)
+                        if not was_ill:
+                            expected_ill += hazard * p[K.ILL_MEAN]
+                        hard = hard + 1 if high_intensity[a] else 0
+                        since_rest = 0 if a == 0 else since_rest + 1
+                    out[i, a0, k, t] = (K.performance_row(gi, hi, mi, li, p, Q)
+                                        - illness_cost * expected_ill)
+    return out
+
+
+class OraclePolicy(BasePolicy):
+    """MPC with the true model: bind it to the environment's world before acting."""
+
+    name = "oracle"
+
+    def __init__(self, *, illness_cost: float = 0.5,
+                 templates: np.ndarray = TEMPLATES, taper_days: np.ndarray = TAPER_DAYS) -> None:
+        self.illness_cost = illness_cost
+        self.templates = np.ascontiguousarray(templates, dtype=np.int64)
+        self.taper_days = np.ascontiguousarray(taper_days, dtype=np.int64)
+        self.world: Any = None
+
+    def bind(self, world: Any) -> None:
+        self.world = world
+
+    def scores(self, mask: np.ndarray) -> np.ndarray:
+        w = self.world
+        st, ctx, sf = w.state, w.context, w.safety
+        q, table = w.params.pop.packed
+        rules = np.array([
+            sf.max_consecutive_hard if sf.consecutive_hard else -1,
+            sf.max_days_without_rest if sf.no_recent_rest else -1,
+            sf.low_recovery_threshold if sf.low_recovery else -1,
+        ], dtype=np.float64)
+        remaining = np.maximum(w.block_days - w.day_in_block, 1).astype(np.int64)
+        return plan_scores(
+            st.fitness, st.gain, st.fatigue, st.maladaptation, st.durability, st.acute_hrv,
+            st.acute_rhr, st.ill_days, st.atl, st.ctl, st.day % 7,
+            np.asarray(ctx.consecutive_hard, dtype=np.int64),
+            np.asarray(ctx.days_since_rest, dtype=np.int64), remaining,
+            np.ascontiguousarray(mask, dtype=np.bool_), w.params.packed, q, table,
+            self.templates, self.taper_days, TAPER, HIGH_INTENSITY, rules, self.illness_cost)
+
+    def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
+        if self.world is None:
+            raise RuntimeError("the oracle reads the true world: call bind(world) first")
+        best = self.scores(mask).reshape(len(mask), 6, -1).max(axis=2)
+        return best.argmax(axis=1).astype(np.int64)
