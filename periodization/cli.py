@@ -104,7 +104,8 @@ def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
-    split: Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")] = "test",
+    split: Annotated[str, typer.Option(
+        help="Athletes to start from: train, val or test.")] = "test",
     episodes: Annotated[int, typer.Option(help="Number of 90-day episodes.")] = 100,
     seed: SeedOpt = 0,
     cohort: Annotated[Path | None, typer.Option(

@@ -125,7 +125,8 @@ def morning(state: FeatureState, readings: np.ndarray
         weekday=state.weekday,
     )
     context = build(
-        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2], hrv_baseline_sd=ctx[3],
+        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2],
+        hrv_baseline_sd=ctx[3],
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         imputed=imputed,
     )
@@ -144,7 +145,8 @@ def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
         HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, atl_decay, ctl_decay)
     return build(
-        FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery, recent=state.recent,
+        FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery,
+        recent=state.recent,
         days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
         weekday=i[3],
     )
