@@ -139,6 +139,24 @@ def performance(state: AthleteState, params: AthleteParams) -> np.ndarray:
                                state.ill_days, params.packed, q)
 
 
+TEST_TAPER_DAYS = 7
+
+
+def test_performance(state: AthleteState, params: AthleteParams, *,
+                     taper_days: int = TEST_TAPER_DAYS) -> np.ndarray:
+    """The figure of merit: performance on a test after a standard taper, shape (N,).
+
+    ``performance`` on a given morning swings with the last few sessions' fatigue, so a
+    block judged by it on its last day rewards whoever knows when the block ends and rests
+    before it. A test after a standard taper (``taper_days`` of complete rest, illness
+    aside) measures the capacity the block built instead: fitness net of maladaptation and
+    of the fatigue a week of rest cannot clear. Every policy is judged by the same rule.
+    """
+    q, _ = params.pop.packed
+    return kernels.test_performance(state.fitness, state.gain, state.fatigue,
+                                    state.maladaptation, taper_days, params.packed, q)
+
+
 def fatigue_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:
     """ρ = h / h*: 1 is the steady fatigue of training at the optimal load."""
     return state.fatigue / params.fatigue_at_optimum

@@ -138,6 +138,26 @@ def performance_row(g: float, h: float, m: float, ill: int, p: np.ndarray,
     return Q[P0] * (1.0 - p[CM] * effective_m(m, Q[M_SAT]) - sick) + p[K1] * g - h
 
 
+@njit(inline="always")
+def test_performance_row(g: float, s: float, h: float, m: float, days: int, p: np.ndarray,
+                         Q: np.ndarray) -> float:
+    """Performance after ``days`` of complete rest from this state, illness aside: what a
+    test after a standard taper would show (see ``dynamics.test_performance``)."""
+    for _ in range(days):
+        g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p[E1], p[E2], p[E3], p[EM], p[K3],
+                               p[KM], p[THETA], p[HSTAR])
+    return performance_row(g, h, m, 0, p, Q)
+
+
+@njit(cache=True)
+def test_performance(g, s, h, m, days, P, Q):
+    n = g.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = test_performance_row(g[i], s[i], h[i], m[i], days, P[i], Q)
+    return out
+
+
 @njit(cache=True)
 def transition(day, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, action, load, use_load,
                P, Q, A, keys, counters, noisy):

@@ -43,7 +43,7 @@ def rules(recovery, ln_hrv, base_mean, base_sd, consecutive_hard, days_since_res
 @njit(cache=True)
 def reward_components(action, high_intensity, recovery_today, hard_before, recovery_next,
                       ln_hrv_next, base_mean_next, base_sd_next, perf_before, perf_after,
-                      perf_start, perf_long, ctl_before, ctl_medium, safety, reward
+                      perf_start, perf_long, perf_now, ctl_before, ctl_medium, safety, reward
                       ):
     """(components (7, N): base, short, medium, long, recovery_bonus, penalty, gain;
     reward (N,)) — the formulas of ``reward.py``."""
@@ -64,7 +64,7 @@ def reward_components(action, high_intensity, recovery_today, hard_before, recov
         out[0, i] = reward[BASE]
         out[1, i] = 100.0 * (ln_hrv_next[i] - base_mean_next[i])
         out[2, i] = ctl_medium[i] - ctl_before[i]
-        out[3, i] = 100.0 * (perf_long[i] - perf_before[i]) / perf_before[i]
+        out[3, i] = 100.0 * (perf_long[i] - perf_now[i]) / perf_now[i]
         out[4, i] = reward[BONUS_HIGH] if rec >= 70.0 else (reward[BONUS_MID] if rec >= 50.0
                                                             else 0.0)
         out[5, i] = penalty

@@ -40,8 +40,8 @@ class StepResult:
     component_rows: np.ndarray  # (7, N) in ``COMPONENTS`` order
     action: np.ndarray  # the action carried out (a masked choice becomes REST)
     violation: np.ndarray  # bool: the chosen action was masked
-    performance: np.ndarray  # true performance next morning
-    start_performance: np.ndarray  # on the block's first morning
+    performance: np.ndarray  # test performance next morning (``dynamics.test_performance``)
+    start_performance: np.ndarray  # test performance on the block's first morning
     state: AthleteState  # true state next morning
     overreached_threshold: float
 
@@ -85,7 +85,7 @@ class World:
         fstate, raw, ctx = F.morning(start.features, obs.readings)
         fired, mask = C.rules_and_mask(**_rule_inputs(ctx), ill=start.state.ill_days,
                                        config=self.safety)
-        perf = dynamics.performance(start.state, start.params)
+        perf = dynamics.test_performance(start.state, start.params)
         k = len(start.athlete_id)
         if rows is None:
             self.n = k
@@ -158,11 +158,12 @@ class World:
         fstate, raw, nxt = F.morning(fstate, obs.readings)
         fired, mask = C.rules_and_mask(**_rule_inputs(nxt), ill=state.ill_days,
                                        config=self.safety)
-        perf_next = dynamics.performance(state, params)
+        perf_next = dynamics.test_performance(state, params)
         rows, reward = EK.reward_components(
             a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
             nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
-            self.start_performance, perf_long, before.ctl, ctl_medium, self.safety.packed,
+            self.start_performance, perf_long, dynamics.performance(before, params), before.ctl,
+            ctl_medium, self.safety.packed,
             self.reward.packed)
 
         self.state, self.fstate, self.context, self.raw = state, fstate, nxt, raw

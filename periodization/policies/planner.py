@@ -5,7 +5,8 @@ running the model forward (the same per-day recursion as the simulator,
 ``athlete.kernels.transition_row``, without noise) and carries out the first session of
 the best plan. A candidate is today's session (any allowed action) followed by a weekly
 template from a library, optionally ending in a taper of a few days. The plan's score is
-its modelled performance on the block's last morning minus the expected cost of illness
+the block's figure of merit, the test performance on its last morning
+(``dynamics.test_performance``), minus the expected cost of illness
 (Σ daily hazard × mean illness length × ``illness_cost`` points per ill day). During the
 rollout the planner obeys the deterministic safety rules (illness, consecutive hard days,
 days without rest) and the recovery rule on the *expected* recovery, as the environment
@@ -25,6 +26,7 @@ from numba import njit
 
 from periodization.athlete import kernels as K
 from periodization.athlete.actions import HIGH_INTENSITY
+from periodization.athlete.dynamics import TEST_TAPER_DAYS
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
 
 # Weekly templates (Monday first), from light to heavy; strength versions included.
@@ -52,7 +54,7 @@ TAPER = np.array([R, R, AR, AE, TE, AR], dtype=np.int64)
 @njit(cache=True)
 def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, since_rest0,
                 remaining, mask, P, Q, A, templates, taper_days, taper, high_intensity,
-                rules, illness_cost):
+                rules, illness_cost, test_days):
     """Scores (N, 6, K, T) of (first action, template, taper length); −inf if masked.
 
     ``rules`` = (max consecutive hard days, days without rest that force rest, recovery
@@ -94,8 +96,9 @@ def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, sinc
                             expected_ill += hazard * p[K.ILL_MEAN]
                         hard = hard + 1 if high_intensity[a] else 0
                         since_rest = 0 if a == 0 else since_rest + 1
-                    out[i, a0, k, t] = (K.performance_row(gi, hi, mi, li, p, Q)
-                                        - illness_cost * expected_ill)
+                    out[i, a0, k, t] = (
+                        K.test_performance_row(gi, si, hi, mi, test_days, p, Q)
+                        - illness_cost * expected_ill)
     return out
 
 
@@ -130,7 +133,8 @@ class OraclePolicy(BasePolicy):
             np.asarray(ctx.consecutive_hard, dtype=np.int64),
             np.asarray(ctx.days_since_rest, dtype=np.int64), remaining,
             np.ascontiguousarray(mask, dtype=np.bool_), w.params.packed, q, table,
-            self.templates, self.taper_days, TAPER, HIGH_INTENSITY, rules, self.illness_cost)
+            self.templates, self.taper_days, TAPER, HIGH_INTENSITY, rules, self.illness_cost,
+            TEST_TAPER_DAYS)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         if self.world is None:

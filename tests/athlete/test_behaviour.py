@@ -138,3 +138,22 @@ def test_one_athlete_is_a_batch_of_one(world):
     s = dynamics.transition(one_s, np.array([HI]), one_p, KeyedRandom.for_athletes(1, 0))
     assert s.fatigue.shape == (1,)
     assert dynamics.observe(s, one_p, KeyedRandom.for_athletes(1, 0)).recovery.shape == (1,)
+
+
+def test_test_performance_is_performance_after_a_week_of_rest(world):
+    from periodization.athlete.noise import NoNoise
+
+    params, start = world
+    state = start
+    rng = KeyedRandom.for_athletes(N, 77)
+    for d in range(20):  # a loaded, varied state
+        state = dynamics.transition(state, np.full(N, [HI, AE, TE, AE][d % 4]), params, rng)
+    healthy = state.ill_days == 0
+    rested = state
+    for _ in range(dynamics.TEST_TAPER_DAYS):
+        rested = dynamics.transition(rested, np.full(N, R), params, NoNoise())
+    expected = dynamics.performance(rested, params)
+    got = dynamics.test_performance(state, params)
+    np.testing.assert_allclose(got[healthy], expected[healthy], rtol=1e-12)
+    # A loaded athlete tests better after the taper than on a tired morning.
+    assert (got[healthy] > dynamics.performance(state, params)[healthy]).mean() > 0.9
