@@ -12,8 +12,16 @@ import pytest
 
 from periodization.evaluation.compare import collect_runs, run_comparison
 from periodization.evaluation.runs import load_run
-from periodization.policies.base import AE, AR, HI, TE, BasePolicy, FeatureReader, R
-from periodization.policies.base import allowed_or_easier
+from periodization.policies.base import (
+    AE,
+    AR,
+    HI,
+    TE,
+    BasePolicy,
+    FeatureReader,
+    R,
+    allowed_or_easier,
+)
 from periodization.policies.registry import make_policy
 
 BASELINES = ["random", "rest", "rule", "whoop", "hrv", "fixed", "oracle"]
