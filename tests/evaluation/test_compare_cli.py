@@ -27,10 +27,10 @@ def compare(*args: str):
 
 def test_baselines_only_writes_the_report_and_prints_the_table(cohort_dir, tmp_path):
     out = tmp_path / "report"
-    r = compare("--baselines", "rest,whoop,oracle", "--episodes", "3", "--seed", "2",
+    r = compare("--baselines", "rest,whoop,hrv", "--episodes", "3", "--seed", "2",
                 "--cohort", str(cohort_dir), "--out", str(out))
     assert r.exit_code == 0, r.output
-    assert "whoop *" in r.output and "oracle" in r.output and "95 % CI" in r.output
+    assert "* best heuristic" in r.output and "rest" in r.output and "95 % CI" in r.output
     assert f"report: {out / 'index.html'}" in r.output.replace("\n", "")
     assert (out / "index.html").is_file()
     again = compare("--baselines", "rest", "--episodes", "2", "--cohort", str(cohort_dir),

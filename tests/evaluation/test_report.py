@@ -11,8 +11,6 @@ import pytest
 from periodization.errors import UserError
 from periodization.evaluation.report import compare_and_report, write_report
 
-from .conftest import stand_in_factory
-
 SECTIONS = ["headline", "verdict", "differences", "statistics", "plots", "ablations", "method"]
 
 
@@ -55,7 +53,11 @@ def test_html_reads_top_down_and_is_self_contained(with_runs):
     for name in ("sac", "sac/s0", "oracle", "whoop", "rest"):
         assert f">{name}<" in headline or f">{name} (best heuristic)<" in headline \
             or f"\u2003{name}<" in headline
-    assert html.count('src="data:image/png;base64,') == len(summary["figures"]) == 5
+    assert [f["key"] for f in summary["figures"]] == [
+        "learning_curves", "pmc", "policy_map", "actions", "outcome_vs_overreached"]
+    assert all((out / f["file"]).read_bytes().startswith(b"\x89PNG") for f in summary["figures"])
+    assert "sac/s0" in summary["figures"][1]["caption"]  # the agent's median episode
+    assert html.count('src="data:image/png;base64,') == len(summary["figures"])
     assert not re.search(r"(src|href)=[\"'](?!data:)", html)  # nothing loaded from elsewhere
     assert "http" not in html.replace("http-equiv", "") and "<script" not in html
     for sentence in summary["sentences"]["sac"]:
@@ -73,7 +75,7 @@ def test_report_with_baselines_only(prepared_small, tmp_path):
                                                       "outcome_vs_overreached"]
 
 
-def test_nothing_is_overwritten_without_force(prepared_small, fake_runs, tmp_path):
+def test_nothing_is_overwritten_without_force(prepared_small, tmp_path):
     out = tmp_path / "r"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
@@ -81,6 +83,5 @@ def test_nothing_is_overwritten_without_force(prepared_small, fake_runs, tmp_pat
     with pytest.raises(UserError, match=r"already holds 'notes\.txt'; use --force"):
         compare_and_report(out=out, **kwargs)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
-    compare_and_report(out=out, force=True, runs=[fake_runs / "sac-0"],
-                       factory=stand_in_factory(prepared_small), **kwargs)
+    compare_and_report(out=out, force=True, **kwargs)
     assert (out / "notes.txt").read_text() == "mine" and (out / "index.html").is_file()
