@@ -53,6 +53,10 @@ def user_errors(fn: F) -> F:
 
 
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
+SplitOpt = Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")]
+EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.")]
+CohortOpt = Annotated[
+    Path | None, typer.Option(help="Cohort directory (default: the cached default cohort).")]
 PriorOpt = Annotated[
     Path | None,
     typer.Option(help="Population prior YAML (default: the packaged prior.yaml)."),
@@ -104,12 +108,10 @@ def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
-    split: Annotated[str, typer.Option(
-        help="Athletes to start from: train, val or test.")] = "test",
-    episodes: Annotated[int, typer.Option(help="Number of 90-day episodes.")] = 100,
+    split: SplitOpt = "test",
+    episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
-    cohort: Annotated[Path | None, typer.Option(
-        help="Cohort directory (default: the cached default cohort).")] = None,
+    cohort: CohortOpt = None,
     prior: PriorOpt = None,
     reward: Annotated[str, typer.Option(help="Reward version: v2, v1 or outcome.")] = "v2",
     json_out: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
@@ -154,12 +156,10 @@ def compare(
     ablation: Annotated[list[str] | None, typer.Option(
         "--ablation", help="NAME=RUN_DIR[,RUN_DIR]: runs of an ablation of the default "
         "agent (the first of --runs). Repeat for several.")] = None,
-    split: Annotated[str, typer.Option(
-        help="Athletes to start from: train, val or test.")] = "test",
-    episodes: Annotated[int, typer.Option(help="Number of 90-day episodes.")] = 100,
+    split: SplitOpt = "test",
+    episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
-    cohort: Annotated[Path | None, typer.Option(
-        help="Cohort directory (default: the cached default cohort).")] = None,
+    cohort: CohortOpt = None,
     reward: Annotated[str, typer.Option(
         help="Reward version for the return column: v2, v1 or outcome.")] = "v2",
     force: Annotated[bool, typer.Option(
@@ -168,11 +168,11 @@ def compare(
 ) -> None:
     """Every policy on the same episodes, with statistics, plots and an HTML report.
 
-    Per policy: outcome (performance change over the block, %), return and its components,
-    days overreached and ill, violations, each as mean and bootstrap 95 % CI. Each learned
-    agent (mean over its training seeds) against each baseline: paired Wilcoxon test on
-    the outcome, share of the oracle's outcome and share of the gap closed from the best
-    heuristic.
+    Per policy: outcome (performance change over the block, %), return and
+    its components, days overreached and ill, violations: mean and bootstrap
+    95 % CI. Each learned agent (mean over its training seeds) against each
+    baseline: paired Wilcoxon test on the outcome, share of the oracle's
+    outcome, and share of the gap closed from the best heuristic.
     """
     import json
     import shlex
