@@ -121,7 +121,7 @@ def versus(agent: np.ndarray, other: np.ndarray, *, alpha: float = ALPHA) -> dic
     return {**test, "verdict": verdict}
 
 
-def agent_statistics(table: pd.DataFrame, roster: Roster, group: str, best: str | None, *,
+def agent_statistics(table: pd.DataFrame, roster: Roster, group: str, *, best: str | None,
                      seed: int = 0, alpha: float = ALPHA) -> dict:
     """Tests of one learned agent (mean over its seeds) against every baseline, per-seed
     tests, and its place between the best heuristic and the oracle."""
@@ -185,7 +185,7 @@ def analyse(episodes: pd.DataFrame, roster: Roster, *, seed: int = 0,
                 for name, g in full.groupby("policy", sort=False)}
     best = best_heuristic(policies)
     table = outcomes(full)
-    agents = {g: agent_statistics(table, roster, g, best, seed=seed, alpha=alpha)
+    agents = {g: agent_statistics(table, roster, g, best=best, seed=seed, alpha=alpha)
               for g in roster.agents}
     return {"alpha": alpha, "best_heuristic": best, "policies": policies, "agents": agents,
             "ablations": ablation_statistics(full, roster, seed=seed)}

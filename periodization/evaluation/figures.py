@@ -75,8 +75,8 @@ def build_figures(comparison: Comparison, summary: dict, out_dir: Path, *,
             "Training return and validation outcome against environment steps, one line per "
             "training seed (from each run's metrics.csv). The outcome should rise with the "
             "return; a return that rises while the outcome does not is a reward that "
-            "is being gamed."), plots.learning_curves(curves, colours,
-                                                       out_dir / "learning_curves.png")))
+            "is being gamed."), plots.learning_curves(curves, out_dir / "learning_curves.png",
+                                                       colours=colours)))
 
     subjects, episode, why = pmc_subjects(comparison, summary)
     if subjects:
@@ -93,7 +93,7 @@ def build_figures(comparison: Comparison, summary: dict, out_dir: Path, *,
             "chronic (CTL) and acute (ATL) training load and their difference, the training "
             "stress balance (TSB), from the athlete's true state each morning; the strip "
             "underneath is the session carried out each day."),
-            plots.pmc_chart(traj, pmc_colours, out_dir / "pmc.png",
+            plots.pmc_chart(traj, out_dir / "pmc.png", colours=pmc_colours,
                             title=f"Athlete {athlete}, episode {episode}: how each policy "
                                   "builds fitness (CTL) and manages fatigue (ATL)")))
 
@@ -125,7 +125,6 @@ def build_figures(comparison: Comparison, summary: dict, out_dir: Path, *,
         "Each episode's performance change against its days of non-functional "
         "overreaching (faint points, jittered sideways), and each policy's mean with 95 % "
         "bootstrap confidence intervals."),
-        plots.outcome_vs_overreached(full, names, colours,
-                                     out_dir / "outcome_vs_overreached.png",
-                                     seed=comparison.settings["seed"])))
+        plots.outcome_vs_overreached(full, out_dir / "outcome_vs_overreached.png", names=names,
+                                     colours=colours, seed=comparison.settings["seed"])))
     return out

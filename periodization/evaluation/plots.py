@@ -37,8 +37,8 @@ def _action_legend(fig, *, y: float = 0.0) -> None:
 
 
 @styled
-def learning_curves(curves: dict[str, list[tuple[str, pd.DataFrame]]],
-                    colours: dict[str, str], path: str | Path) -> Path:
+def learning_curves(curves: dict[str, list[tuple[str, pd.DataFrame]]], path: str | Path, *,
+                    colours: dict[str, str]) -> Path:
     """Training return and validation outcome against environment steps, one line per
     training seed (``curves``: agent → [(seed label, metrics.csv table)])."""
     fig, (ax_r, ax_o) = subplots(1, 2, figsize=(12, 4.2))
@@ -64,8 +64,8 @@ def learning_curves(curves: dict[str, list[tuple[str, pd.DataFrame]]],
 
 
 @styled
-def pmc_chart(trajectories: dict[str, pd.DataFrame], colours: dict[str, str],
-              path: str | Path, *, title: str) -> Path:
+def pmc_chart(trajectories: dict[str, pd.DataFrame], path: str | Path, *,
+              colours: dict[str, str], title: str) -> Path:
     """Performance-management chart (CTL, ATL, TSB in TSS/day) of the same athlete and
     episode under each policy, with the daily sessions in a strip underneath."""
     n = len(trajectories)
@@ -151,9 +151,8 @@ def action_distribution(shares: dict[str, dict[str, float]], path: str | Path) -
 
 
 @styled
-def outcome_vs_overreached(episodes: pd.DataFrame, names: list[str],
-                           colours: dict[str, str], path: str | Path, *, seed: int = 0
-                           ) -> Path:
+def outcome_vs_overreached(episodes: pd.DataFrame, path: str | Path, *, names: list[str],
+                           colours: dict[str, str], seed: int = 0) -> Path:
     """Outcome against days overreached: one faint point per episode, and each policy's
     mean with 95 % bootstrap CIs on both axes."""
     fig, ax = subplots(figsize=(9, 5.5))

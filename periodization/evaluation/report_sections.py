@@ -81,7 +81,8 @@ def differences(summary: dict, figures: list[Figure]) -> str:
     parts = ["<h2 id='differences'>What the agent does differently</h2>"]
     for agent in summary["agents"]:
         mine = policies[agent]["action_share"]
-        text = " ".join(difference_sentence(agent, mine, o, policies[o]["action_share"])
+        text = " ".join(difference_sentence(agent, mine, other_name=o,
+                                            other=policies[o]["action_share"])
                         for o in others)
         if text:
             parts.append(f"<p>{esc(text)}</p>")

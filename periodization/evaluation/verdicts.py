@@ -106,8 +106,8 @@ def agent_sentences(name: str, summary: dict) -> list[str]:
     return out
 
 
-def difference_sentence(name: str, mine: dict[str, float], other_name: str,
-                        other: dict[str, float], *, top: int = 2) -> str:
+def difference_sentence(name: str, mine: dict[str, float], *, other_name: str,
+                        other: dict[str, float], top: int = 2) -> str:
     """The sessions whose share of days differs most between two policies, in points."""
     diffs = sorted(((100 * (mine[a] - other[a]), a) for a in mine), key=lambda d: -abs(d[0]))
     parts = [f"{'more' if d > 0 else 'less'} {a.replace('_', ' ').lower()} "

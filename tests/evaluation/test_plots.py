@@ -39,13 +39,14 @@ def test_each_plot_writes_a_png(tmp_path):
                              "days_overreached": [0, 1, 0, 2, 0] * 2,
                              "outcome_pct": np.arange(10.0)})
     paths = [
-        plots.learning_curves({"sac": [("sac/s0", curve), ("sac/s1", curve * 1.1)]}, colours,
-                              tmp_path / "lc.png"),
-        plots.pmc_chart({"sac": traj, "oracle": traj}, colours, tmp_path / "pmc.png",
+        plots.learning_curves({"sac": [("sac/s0", curve), ("sac/s1", curve * 1.1)]},
+                              tmp_path / "lc.png", colours=colours),
+        plots.pmc_chart({"sac": traj, "oracle": traj}, tmp_path / "pmc.png", colours=colours,
                         title="t"),
         plots.policy_maps({"sac": m, "whoop": m}, tmp_path / "map.png"),
         plots.action_distribution({"sac": share, "whoop": share}, tmp_path / "a.png"),
-        plots.outcome_vs_overreached(episodes, ["sac", "whoop"], colours, tmp_path / "o.png"),
+        plots.outcome_vs_overreached(episodes, tmp_path / "o.png", names=["sac", "whoop"],
+                                     colours=colours),
     ]
     assert all(is_png(p) for p in paths)
 
