@@ -69,15 +69,20 @@ def collect_runs(runs: list[str | Path], ablations: list[str]
     A run in ``--runs`` whose group begins with ``ablation-`` is an ablation; an
     ``--ablation`` name overrides the runs' own group names.
     """
-    infos = [load_run(p) for p in expand_run_paths(runs)]
-    agents = {g: r for g, r in group_runs(infos).items() if not g.startswith(ABLATION_PREFIX)}
-    ablation = {g: r for g, r in group_runs(infos).items() if g.startswith(ABLATION_PREFIX)}
+    groups = group_runs([load_run(p) for p in expand_run_paths(runs)])
+    agents = {g: r for g, r in groups.items() if not g.startswith(ABLATION_PREFIX)}
+    ablation = {g: r for g, r in groups.items() if g.startswith(ABLATION_PREFIX)}
     for spec in ablations:
         name, paths = parse_ablation(spec)
         if name in agents or name in ablation:
             raise UserError(f"--ablation name {name!r} is already the name of an agent")
         members = [dataclasses.replace(load_run(p), group=name) for p in paths]
         ablation.update(group_runs(members))
+    # An agent named like a baseline would share its rows in every table.
+    clash = next((g for g in (*agents, *ablation) if g in BASELINES), None)
+    if clash:
+        raise UserError(f"agent name {clash!r} is a baseline's name: set another group in "
+                        "run.json or name the ablation differently")
     return agents, ablation
 
 

@@ -56,6 +56,9 @@ def test_malformed_run_json_and_ablation_specs(tmp_path):
         load_run(tmp_path / "r")
     with pytest.raises(UserError, match="NAME=RUN_DIR"):
         collect_runs([], ["just-a-name"])
+    make_run(tmp_path / "w", group="whoop", seed=0)
+    with pytest.raises(UserError, match="agent name 'whoop' is a baseline's name"):
+        collect_runs([tmp_path / "w"], [])
 
 
 def test_baseline_lists():
