@@ -53,6 +53,10 @@ def user_errors(fn: F) -> F:
 
 
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
+SplitOpt = Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")]
+EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.")]
+CohortOpt = Annotated[
+    Path | None, typer.Option(help="Cohort directory (default: the cached default cohort).")]
 PriorOpt = Annotated[
     Path | None,
     typer.Option(help="Population prior YAML (default: the packaged prior.yaml)."),
@@ -104,12 +108,10 @@ def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
-    split: Annotated[str, typer.Option(
-        help="Athletes to start from: train, val or test.")] = "test",
-    episodes: Annotated[int, typer.Option(help="Number of 90-day episodes.")] = 100,
+    split: SplitOpt = "test",
+    episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
-    cohort: Annotated[Path | None, typer.Option(
-        help="Cohort directory (default: the cached default cohort).")] = None,
+    cohort: CohortOpt = None,
     prior: PriorOpt = None,
     reward: Annotated[str, typer.Option(help="Reward version: v2, v1 or outcome.")] = "v2",
     json_out: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
@@ -137,6 +139,60 @@ def evaluate(
     else:
         console.print_policy_table(summary, title=f"{episodes} episodes, {split} athletes, "
                                    f"seed {seed}")
+
+
+@app.command("compare")
+@user_errors
+def compare(
+    out: Annotated[Path, typer.Option(help="Report directory (index.html, summary.json, "
+                                           "episodes.csv, figures/).")],
+    runs: Annotated[list[str] | None, typer.Option(
+        "--runs", help="Trained run directory, or a directory of runs (one per training "
+        "seed). Repeat, or separate with commas. Runs with the same group are seeds of one "
+        "agent; groups named ablation-* are ablations.")] = None,
+    baselines: Annotated[str, typer.Option(
+        help="all, none, or a comma list of random, rest, rule, whoop, hrv, fixed, cloning, "
+        "oracle.")] = "all",
+    ablation: Annotated[list[str] | None, typer.Option(
+        "--ablation", help="NAME=RUN_DIR[,RUN_DIR]: runs of an ablation of the default "
+        "agent (the first of --runs). Repeat for several.")] = None,
+    split: SplitOpt = "test",
+    episodes: EpisodesOpt = 100,
+    seed: SeedOpt = 0,
+    cohort: CohortOpt = None,
+    reward: Annotated[str, typer.Option(
+        help="Reward version for the return column: v2, v1 or outcome.")] = "v2",
+    force: Annotated[bool, typer.Option(
+        help="Write into OUT even if it already holds files.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print summary.json.")] = False,
+) -> None:
+    """Every policy on the same episodes, with statistics, plots and an HTML report.
+
+    Per policy: outcome (performance change over the block, %), return and
+    its components, days overreached and ill, violations: mean and bootstrap
+    95 % CI. Each learned agent (mean over its training seeds) against each
+    baseline: paired Wilcoxon test on the outcome, share of the oracle's
+    outcome, and share of the gap closed from the best heuristic.
+    """
+    import json
+    import shlex
+
+    from periodization import console
+    from periodization.evaluation.compare import parse_baselines
+    from periodization.evaluation.report import compare_and_report
+
+    if cohort is not None and not cohort.is_dir():
+        raise UserError(f"cohort directory not found: {cohort}")
+    names = parse_baselines(baselines)
+    with console.status_line(json_out, "{}") as announce:
+        summary, index = compare_and_report(
+            out=out, runs=runs or [], ablations=ablation or [], baselines=names,
+            episodes=episodes, seed=seed, split=split, cohort=cohort, reward=reward,
+            force=force, command=shlex.join(["periodize", *sys.argv[1:]]), progress=announce)
+    if json_out:
+        typer.echo(json.dumps(summary, indent=2, default=str))
+        return
+    console.print_comparison(summary, index)
 
 
 @app.command("demo")

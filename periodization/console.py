@@ -34,13 +34,15 @@ def print_cohort_summary(summary: dict, out: Path) -> None:
 
 
 @contextlib.contextmanager
-def status_line(quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A spinner naming the policy being evaluated (silent when printing JSON)."""
+def status_line(quiet: bool, template: str = "evaluating [bold]{}[/bold]"
+                ) -> Iterator[Callable[[str], None]]:
+    """A spinner naming the step under way, by default the policy being evaluated (silent
+    when printing JSON)."""
     if quiet:
         yield lambda name: None
         return
     with console.status("starting") as status:
-        yield lambda name: status.update(f"evaluating [bold]{name}[/bold]")
+        yield lambda name: status.update(template.format(name))
 
 
 def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
@@ -59,3 +61,36 @@ def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
             f"{s['return']:.0f}", f"{s['days_overreached']:.1f}", f"{s['days_ill']:.1f}",
             f"{s['violations']}", f"{top.lower()} {100 * share:.0f} %")
     console.print(table)
+
+
+def print_comparison(summary: dict, index: Path) -> None:
+    """The report's headline table (learned agents with their seeds dimmed underneath), its
+    sentences, and where the report is."""
+    m = summary["method"]
+    table = Table(title=f"{m['episodes']} episodes, {m['split']} athletes, seed {m['seed']}",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    # Short headers: the table fits 80 columns (a pipe or a CI log has no wider terminal).
+    for col in ("policy", "outcome %", "95 % CI", "overr. d", "ill d", "viol.", "return"):
+        table.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
+
+    def row(name: str, label: str, style: str | None = None) -> None:
+        s = summary["policies"][name]
+        x = s["metrics"]
+        low, high = x["outcome_pct"]["ci95"]
+        table.add_row(label, f"{x['outcome_pct']['mean']:+.2f}", f"{low:+.2f} … {high:+.2f}",
+                      f"{x['days_overreached']['mean']:.1f}", f"{x['days_ill']['mean']:.1f}",
+                      f"{s['violations_total']:g}", f"{x['return']['mean']:.0f}", style=style)
+
+    for name in summary["headline"]:
+        best = name == summary["best_heuristic"]
+        row(name, f"{name} *" if best else name,
+            "bold" if summary["policies"][name]["kind"] == "agent" else None)
+        for seed in summary["agents"].get(name, {}).get("seeds", []):
+            row(seed, f"  {seed}", "dim")
+    console.print(table)
+    if summary["best_heuristic"]:
+        console.print("* best heuristic", style="dim")
+    for sentences in summary["sentences"].values():
+        for sentence in sentences:
+            console.print(sentence)
+    console.print(f"report: [bold]{index}[/bold]")

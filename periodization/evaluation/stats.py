@@ -3,6 +3,8 @@ Wilcoxon signed-rank test (scipy)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import stats
 
@@ -34,3 +36,29 @@ def paired_wilcoxon(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     return {"statistic": float(res.statistic), "p_value": float(res.pvalue),
             "mean_diff": float(d.mean()), "median_diff": float(np.median(d)),
             "share_better": float((d > 0).mean())}
+
+
+def paired_bootstrap_ci95(columns: list[np.ndarray], statistic: Callable[..., np.ndarray], *,
+                          seed: int = 0, resamples: int = 2000) -> tuple[float, float]:
+    """Percentile-bootstrap 95 % CI of ``statistic(mean_1, …, mean_k)``, resampling whole
+    episodes so the k paired columns stay paired (e.g. share of the oracle's outcome =
+    mean(agent) / mean(oracle)).
+
+    ``statistic`` receives one array of resampled means per column and is vectorised over
+    them. Resamples where it is not finite (a zero denominator) are left out; NaN when
+    none is.
+    """
+    data = np.stack([np.asarray(c, dtype=np.float64) for c in columns])  # (k, n)
+    n = data.shape[1]
+    if n < 2:
+        value = float(statistic(*data.mean(axis=1)))
+        return value, value
+    idx = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    means = data[:, idx].mean(axis=2)  # (k, resamples)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.asarray(statistic(*means), dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return float("nan"), float("nan")
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)

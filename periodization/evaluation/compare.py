@@ -1,0 +1,129 @@
+"""``periodize compare``: every policy on the same episodes, then statistics and the report.
+
+Baselines, each training seed of each learned agent and each ablation run are evaluated on
+episodes 0 … N−1 of one seed (the same athletes, start days and noise for all), so every
+comparison is paired. The policies are kept, so the report can replay an episode or draw a
+policy map without building them again (behaviour cloning trains on construction).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from periodization.data.dataset import PreparedCohort
+from periodization.errors import UserError
+from periodization.evaluation.analysis import Roster
+from periodization.evaluation.evaluate import run_episodes
+from periodization.evaluation.runs import (
+    ABLATION_PREFIX,
+    RunInfo,
+    expand_run_paths,
+    group_runs,
+    load_run,
+    parse_ablation,
+)
+from periodization.policies.base import BasePolicy
+from periodization.policies.registry import BASELINES
+
+PolicyFactory = Callable[[str], BasePolicy]  # baseline name or run directory → policy
+
+
+@dataclass
+class Comparison:
+    """What was run: per-episode rows (per-seed for agents), who is who, and the policies."""
+
+    episodes: pd.DataFrame
+    roster: Roster
+    runs: dict[str, RunInfo]  # per-seed label → its run
+    policies: dict[str, BasePolicy]  # label → the policy that produced its rows
+    prepared: PreparedCohort
+    settings: dict[str, Any]  # episodes, seed, split, reward (its version, for reports)
+    reward: Any = None  # the evaluation reward as given (None: the default, v2)
+
+
+def parse_baselines(spec: str) -> list[str]:
+    """``all``, ``none`` or a comma list of baseline names (in the canonical order)."""
+    spec = spec.strip().lower()
+    if spec == "all":
+        return list(BASELINES)
+    if spec in ("none", ""):
+        return []
+    names = [s.strip() for s in spec.split(",") if s.strip()]
+    unknown = [n for n in names if n not in BASELINES]
+    if unknown:
+        raise UserError(f"unknown baseline {unknown[0]!r}: expected all, none or a comma list "
+                        f"of {', '.join(BASELINES)}")
+    return [b for b in BASELINES if b in names]
+
+
+def collect_runs(runs: list[str | Path], ablations: list[str]
+                 ) -> tuple[dict[str, list[RunInfo]], dict[str, list[RunInfo]]]:
+    """Agents and ablations (name → runs) from ``--runs`` and ``--ablation NAME=DIRS``.
+
+    A run in ``--runs`` whose group begins with ``ablation-`` is an ablation; an
+    ``--ablation`` name overrides the runs' own group names.
+    """
+    groups = group_runs([load_run(p) for p in expand_run_paths(runs)])
+    agents = {g: r for g, r in groups.items() if not g.startswith(ABLATION_PREFIX)}
+    ablation = {g: r for g, r in groups.items() if g.startswith(ABLATION_PREFIX)}
+    for spec in ablations:
+        name, paths = parse_ablation(spec)
+        if name in agents or name in ablation:
+            raise UserError(f"--ablation name {name!r} is already the name of an agent")
+        members = [dataclasses.replace(load_run(p), group=name) for p in paths]
+        ablation.update(group_runs(members))
+    # An agent named like a baseline would share its rows in every table.
+    clash = next((g for g in (*agents, *ablation) if g in BASELINES), None)
+    if clash:
+        raise UserError(f"agent name {clash!r} is a baseline's name: set another group in "
+                        "run.json or name the ablation differently")
+    return agents, ablation
+
+
+def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
+                   ablations: dict[str, list[RunInfo]] | None = None, episodes: int,
+                   seed: int, split: str = "test",
+                   cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
+                   factory: PolicyFactory | None = None,
+                   progress: Callable[[str], None] | None = None) -> Comparison:
+    """Evaluate every policy on episodes 0 … ``episodes``−1 of ``seed``.
+
+    ``factory`` builds a policy from a baseline name or a run directory (default: the
+    registry's ``make_policy`` on this cohort).
+    """
+    from periodization.data.cache import prepared_cohort
+    from periodization.policies.registry import make_policy
+
+    ablations = ablations or {}
+    if not baselines and not agents and not ablations:
+        raise UserError("no policy to compare: give --runs or --baselines")
+    if episodes < 1:
+        raise UserError(f"--episodes must be at least 1, got {episodes}")
+    prepared = prepared_cohort(cohort)
+    prepared.athletes(split)  # a one-line error for an unknown or empty split
+    if factory is None:
+        def factory(name: str) -> BasePolicy:
+            return make_policy(name, prepared=prepared, seed=seed)
+
+    runs = {r.label: r for members in (*agents.values(), *ablations.values()) for r in members}
+    jobs = [(b, b) for b in baselines] + [(label, str(r.path)) for label, r in runs.items()]
+    tables, policies = [], {}
+    for label, source in jobs:
+        if progress is not None:
+            progress(label)
+        policy = policies[label] = factory(source)
+        tables.append(run_episodes(policy, episodes=episodes, seed=seed, split=split,
+                                   cohort=prepared, reward=reward, name=label))
+    roster = Roster(baselines=list(baselines),
+                    agents={g: [r.label for r in m] for g, m in agents.items()},
+                    ablations={g: [r.label for r in m] for g, m in ablations.items()})
+    settings = {"episodes": episodes, "seed": seed, "split": split,
+                "reward": str(getattr(reward, "version", reward) or "v2")}
+    return Comparison(episodes=pd.concat(tables, ignore_index=True), roster=roster, runs=runs,
+                      policies=policies, prepared=prepared, settings=settings, reward=reward)

@@ -1,0 +1,150 @@
+"""Trained run directories as ``compare`` sees them: which agent (group) and which training
+seed each one is, and its learning curve.
+
+A run directory holds ``run.json`` (``algo``, ``seed``, ``group`` …), ``config.yaml``,
+``checkpoints/``, ``metrics.csv`` and the scaler. Runs with the same group are training
+seeds of one agent; a group whose name begins with ``ablation-`` is an ablation of the
+default agent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from periodization.errors import UserError
+
+RUN_FILE = "run.json"
+METRICS_FILE = "metrics.csv"
+ABLATION_PREFIX = "ablation-"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    path: Path
+    group: str  # the agent this run is a training seed of
+    seed: int
+    algo: str
+    meta: dict  # run.json as written
+
+    @property
+    def label(self) -> str:
+        """Per-seed policy name in tables: ``group/s<seed>``."""
+        return f"{self.group}/s{self.seed}"
+
+
+def is_run(path: Path) -> bool:
+    return (path / RUN_FILE).is_file()
+
+
+def expand_run_paths(paths: list[str | Path]) -> list[Path]:
+    """Run directories from the command line: each path is a run, or a directory whose
+    immediate subdirectories are runs (e.g. one folder per training seed). Commas separate
+    several paths in one argument. ``UserError`` for anything else."""
+    out: list[Path] = []
+    for item in paths:
+        for part in str(item).split(","):
+            if not part.strip():
+                continue
+            path = Path(part.strip())
+            if not path.exists():
+                raise UserError(f"run directory not found: {path}")
+            if not path.is_dir():
+                raise UserError(f"not a run directory (a file): {path}")
+            if is_run(path):
+                out.append(path)
+                continue
+            children = sorted(p for p in path.iterdir() if p.is_dir() and is_run(p))
+            if not children:
+                raise UserError(f"not a run directory (no {RUN_FILE}): {path}")
+            out.extend(children)
+    return out
+
+
+def load_run(path: str | Path) -> RunInfo:
+    """Read a run directory's identity (``UserError`` if it is not a run)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise UserError(f"run directory not found: {path}")
+    try:
+        meta = json.loads((path / RUN_FILE).read_text())
+    except FileNotFoundError:
+        raise UserError(f"not a run directory (no {RUN_FILE}): {path}") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read {path / RUN_FILE}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise UserError(f"{path / RUN_FILE}: expected a JSON object")
+    seed = meta.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise UserError(f"{path / RUN_FILE}: seed must be an integer, got {seed!r}")
+    return RunInfo(path=path, group=_group_name(path, meta), seed=seed,
+                   algo=str(meta.get("algo", "sac")), meta=meta)
+
+
+def _group_name(path: Path, meta: dict) -> str:
+    """run.json's group; else the name of the config the run was trained from; else the
+    directory's name."""
+    if isinstance(meta.get("group"), str) and meta["group"].strip():
+        return meta["group"].strip()
+    for key in ("config_name", "config"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            return Path(meta[key]).stem
+    config = path / "config.yaml"
+    if config.is_file():
+        try:
+            name = (yaml.safe_load(config.read_text()) or {}).get("name")
+        except (OSError, yaml.YAMLError, AttributeError):
+            name = None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return path.name
+
+
+def group_runs(runs: list[RunInfo]) -> dict[str, list[RunInfo]]:
+    """Group → its runs (training seeds), groups in first-seen order, seeds sorted.
+
+    The same directory given twice counts once; two directories with the same group and
+    seed are refused, since per-seed results are keyed by seed.
+    """
+    groups: dict[str, list[RunInfo]] = {}
+    seen: set[Path] = set()
+    for run in runs:
+        if run.path.resolve() in seen:
+            continue
+        seen.add(run.path.resolve())
+        groups.setdefault(run.group, []).append(run)
+    for group, members in groups.items():
+        members.sort(key=lambda r: (r.seed, str(r.path)))
+        seeds = [r.seed for r in members]
+        if len(set(seeds)) != len(seeds):
+            raise UserError(f"agent {group!r} has two runs with seed {_first_repeat(seeds)}: "
+                            f"give each training seed once")
+    return groups
+
+
+def _first_repeat(values: list[int]) -> int:
+    return next(v for i, v in enumerate(values) if v in values[:i])
+
+
+def parse_ablation(spec: str) -> tuple[str, list[Path]]:
+    """``NAME=RUN_DIR[,RUN_DIR]`` → (name, run paths)."""
+    name, sep, dirs = spec.partition("=")
+    if not sep or not name.strip() or not dirs.strip():
+        raise UserError(f"--ablation expects NAME=RUN_DIR[,RUN_DIR], got {spec!r}")
+    return name.strip(), expand_run_paths([dirs])
+
+
+def read_metrics(run: RunInfo) -> pd.DataFrame | None:
+    """The run's learning curve (``metrics.csv``), or None when it has none."""
+    path = run.path / METRICS_FILE
+    if not path.is_file():
+        return None
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.EmptyDataError):
+        return None
+    return table if "env_steps" in table.columns and len(table) else None
