@@ -17,14 +17,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from periodization.errors import UserError
-from periodization.io import atomic_write_json, ensure_writable_dir
+from periodization.io import atomic_write_json, ensure_writable_dir, read_json_object
 
 CONFIG, RUN_JSON, SCALER, ACTOR, METRICS = (
     "config.yaml", "run.json", "scaler.json", "actor.npz", "metrics.csv")
@@ -56,16 +55,9 @@ class RunDir:
 
     def info(self) -> dict[str, Any]:
         """The parsed ``run.json`` (UserError if missing or damaged)."""
-        path = self.root / RUN_JSON
-        try:
-            info = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise UserError(f"not a run directory: {self.root} has no {RUN_JSON}") from None
-        except (OSError, ValueError) as exc:
-            raise UserError(f"cannot read {path}: {exc}") from None
-        if not isinstance(info, dict):
-            raise UserError(f"cannot read {path}: not a JSON object")
-        return info
+        return read_json_object(
+            self.root / RUN_JSON, what="run info",
+            missing=f"not a run directory: {self.root} has no {RUN_JSON}")
 
     def update_info(self, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into ``run.json`` (created if absent), atomically."""
