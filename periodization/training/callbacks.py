@@ -8,7 +8,8 @@ figures travel in a ``RoundReport``, which callbacks read and annotate in list o
 ``CheckpointCallback`` (last in the list) saves with everyone's state up to date.
 
 A learner offers callbacks: ``config``, ``run`` (``RunDir``), ``prepared`` (the cohort),
-``env_steps``, ``export_actor()``, ``save_best()`` and ``save_last(callback_state)``.
+``env_steps``, ``eval_policy()`` (greedy), ``save_best(report)`` and
+``save_last(callback_state)``.
 """
 
 from __future__ import annotations
@@ -112,15 +113,12 @@ class EvalCallback(Callback):
         self.best_episodes = 0
 
     def on_round_end(self, learner: Any, report: RoundReport) -> None:
-        from periodization.agents.numpy_policy import NumpyActor
         from periodization.evaluation.evaluate import run_episodes
-        from periodization.training.run_policy import ActorPolicy
 
         train, env = learner.config.train, learner.config.env
         if report.episodes % train.eval_every_episodes and not report.last:
             return
-        policy = ActorPolicy(NumpyActor.from_weights(learner.export_actor()), name="agent")
-        table = run_episodes(policy, episodes=train.eval_episodes, seed=train.seed,
+        table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes, seed=train.seed,
                              split="val", cohort=learner.prepared, reward=env.reward,
                              safety=env.safety, block_days=env.block_days)
         report.eval = {"outcome_pct": float(table["outcome_pct"].mean()),

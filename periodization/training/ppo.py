@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from periodization.agents.numpy_policy import NumpyActor
 from periodization.data.dataset import PreparedCohort
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS
@@ -23,6 +24,7 @@ from periodization.io import atomic_write_bytes
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig
+from periodization.training.run_policy import ActorPolicy
 from periodization.training.rundir import ACTOR, RunDir
 
 try:  # the optional extra; this module is imported only when algo is ppo
@@ -78,6 +80,9 @@ class PPOTrainer:
     def progress(self) -> dict[str, int]:
         return {"episodes": self.episodes, "env_steps": self.env_steps,
                 "updates": self.updates, "rounds": self.rounds}
+
+    def eval_policy(self) -> ActorPolicy:
+        return ActorPolicy(NumpyActor.from_weights(self.export_actor()), name="ppo")
 
     def export_actor(self) -> dict[str, np.ndarray]:
         """Policy MLP + action head as ``weight_i``/``bias_i`` (ReLU between layers)."""

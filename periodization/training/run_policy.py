@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,20 @@ class ActorPolicy(BasePolicy):
             env_scaler, run_scaler = self.convert
             obs = run_scaler.transform(env_scaler.inverse(obs))
         return self.actor.act(obs, mask, deterministic=deterministic, rng=self.rng)
+
+
+class AgentPolicy(BasePolicy):
+    """A torch learner (``SACAgent``) as a policy, for evaluation during training: float32
+    and batched, ~10× faster than the numpy export it will be served as (same weights).
+    Greedy only: sampling would draw from the learner's generator and change training."""
+
+    def __init__(self, agent: Any, *, name: str) -> None:
+        self.agent, self.name = agent, name
+
+    def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
+        if not deterministic:
+            raise ValueError("AgentPolicy acts greedily only")
+        return self.agent.act(obs, mask, deterministic=True)
 
 
 def load_actor(path: str | Path) -> NumpyActor:

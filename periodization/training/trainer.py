@@ -31,6 +31,7 @@ from periodization.env.vector_env import PeriodizationVectorEnv
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
+from periodization.training.run_policy import AgentPolicy
 from periodization.training.rundir import ACTOR, RunDir
 
 
@@ -160,15 +161,15 @@ class SACTrainer:
         return {"episodes": self.episodes, "env_steps": self.env_steps,
                 "updates": self.updates, "rounds": self.rounds}
 
-    def export_actor(self) -> dict[str, np.ndarray]:
-        return self.agent.export_actor()
+    def eval_policy(self) -> AgentPolicy:
+        return AgentPolicy(self.agent, name="sac")
 
     def save_best(self, report: RoundReport) -> None:
         """``checkpoints/best.pt`` and ``actor.npz`` (its numpy export)."""
         ckpt.save_checkpoint(self.run.checkpoint("best"), kind="best",
                              config=to_dict(self.config), agent=self.agent.state_dict(),
                              progress=self.progress(), trainer={"eval": report.eval})
-        ckpt.save_arrays(self.run / ACTOR, self.export_actor())
+        ckpt.save_arrays(self.run / ACTOR, self.agent.export_actor())
         self.run.update_info(best={"episodes": report.episodes, **(report.eval or {})})
 
     def save_last(self, callback_state: dict[str, Any]) -> None:
