@@ -104,9 +104,10 @@ class TrainConfig:
     """Evaluate on validation athletes after every this many training episodes (and at the
     end)."""
 
-    eval_episodes: int = 50
+    eval_episodes: int = 100
     """Validation episodes per evaluation (the same episodes every time, so evaluations are
-    comparable and 'best' is chosen on paired episodes)."""
+    comparable and 'best' is chosen on paired episodes). 100: the 95 % CI of a mean outcome
+    is about ±0.8 points, against ±1.2 at 50, for ≈ 0.3 s per evaluation."""
 
     early_stopping: bool = False
     """Stop when the validation outcome has not improved for ``patience`` evaluations."""
