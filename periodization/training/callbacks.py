@@ -219,8 +219,8 @@ class TensorBoardLogger(Callback):
 
 
 class ProgressBar(Callback):
-    """A rich progress bar over env steps with ETA and the latest validation outcome;
-    silent when ``quiet`` or when stderr is not a terminal."""
+    """A rich progress bar over athlete-days (env steps) with ETA, episodes and the latest
+    validation outcome; silent when ``quiet`` or when stderr is not a terminal."""
 
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
@@ -243,11 +243,11 @@ class ProgressBar(Callback):
             return
         cfg = learner.config
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("env steps"), TimeElapsedColumn(), TextColumn("ETA"),
+            TextColumn("[bold]{task.description}"), BarColumn(bar_width=24),
+            MofNCompleteColumn(), TextColumn("days"), TimeElapsedColumn(), TextColumn("ETA"),
             TimeRemainingColumn(), TextColumn("{task.fields[status]}"), console=console)
         total = cfg.train.episodes * cfg.env.block_days
-        self.task = self.progress.add_task(f"training {cfg.train.algo}", total=total,
+        self.task = self.progress.add_task(cfg.train.algo, total=total,
                                            completed=learner.env_steps, status="")
         self.progress.start()
 
@@ -259,9 +259,9 @@ class ProgressBar(Callback):
         if self.progress is None:
             return
         if report.eval is not None:
-            self.last_eval = f"val outcome {report.eval['outcome_pct']:+.2f} %"
-        status = f"episode {report.episodes}  return {report.train_return:.0f}  {self.last_eval}"
-        self.progress.update(self.task, completed=report.env_steps, status=status)
+            self.last_eval = f"val {report.eval['outcome_pct']:+.2f} %"
+        self.progress.update(self.task, completed=report.env_steps,
+                             status=f"ep {report.episodes} {self.last_eval}")
 
     def on_training_end(self, learner: Any) -> None:
         if self.progress is not None:
