@@ -36,28 +36,27 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     run = RunDir(Path(out))
     if config is None and config_path is not None:
         config = load_config(config_path)
+    run.check(resume=resume, force=force)
+    state = None
     if resume:
         config = _resume_config(run, given=config, episodes=episodes, seed=seed, algo=algo)
+        state = _last_checkpoint(run, episodes=config.train.episodes)
     else:
         config = (config or RunConfig()).with_overrides(episodes=episodes, seed=seed, algo=algo)
-    run.prepare(resume=resume, force=force)
-    state = ckpt.load_checkpoint(run.checkpoint("last")) if resume else None
-    if state is not None and state["progress"]["episodes"] >= config.train.episodes:
-        raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
-                        "episodes; pass a larger --episodes to extend it")
-
-    prepared = prepared_cohort(config.env.cohort)
+    learner_class = _learner_class(config)  # before any file is written: a missing extra
+    prepared = prepared_cohort(config.env.cohort)  # or a bad cohort leaves OUT as it was
     prepared.athletes(config.env.split)  # one-line errors for an unknown or empty split
     prepared.athletes("val")
     if resume:
         _check_scaler(run, prepared.scaler)
     else:
+        run.clear()
         prepared.scaler.save(run / SCALER)
     atomic_write_text(run / CONFIG, dump_config(config))
     run.update_info(**_static_info(config), finished=False, stopped_early=False)
 
     callbacks = default_callbacks(config, quiet=quiet)
-    learner = _learner(config, run=run, prepared=prepared, callbacks=callbacks)
+    learner = learner_class(config, run=run, prepared=prepared, callbacks=callbacks)
     if state is not None:
         learner.restore(state)
     learner.train()
@@ -68,7 +67,9 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
             "stopped_early": learner.stopped_early, "best": info.get("best")}
 
 
-def _learner(config: RunConfig, **kwargs: Any) -> Any:
+def _learner_class(config: RunConfig) -> Any:
+    """The trainer for ``train.algo`` (importing sb3-contrib only for ppo), with the run's
+    torch thread count applied."""
     if config.train.torch_threads is not None:
         import torch
 
@@ -76,17 +77,28 @@ def _learner(config: RunConfig, **kwargs: Any) -> Any:
     if config.train.algo == "ppo":
         from periodization.training.ppo import PPOTrainer
 
-        return PPOTrainer(config, **kwargs)
+        return PPOTrainer
     from periodization.training.trainer import SACTrainer
 
-    return SACTrainer(config, **kwargs)
+    return SACTrainer
+
+
+def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
+    """``checkpoints/last.pt`` of a run to resume, which must have episodes left to run."""
+    path = run.checkpoint("last")
+    if not path.exists():
+        raise UserError(f"checkpoint not found: {path} (the run stopped before its first "
+                        "checkpoint; start it again with --force)")
+    state = ckpt.load_checkpoint(path)
+    if state["progress"]["episodes"] >= episodes:
+        raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
+                        "episodes; pass a larger --episodes to extend it")
+    return state
 
 
 def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None,
                    seed: int | None, algo: str | None) -> RunConfig:
     """The run's saved config, with ``--episodes`` applied; anything else must not change."""
-    if not run.is_run():
-        raise UserError(f"nothing to resume: {run.root} is not a run directory")
     ckpt.check_features_version(run.info().get("features_version"), source=f"run {run.root}")
     saved = load_config(run / CONFIG)
     if saved.train.algo != "sac":

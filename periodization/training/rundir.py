@@ -66,12 +66,12 @@ class RunDir:
         atomic_write_json(self.root / RUN_JSON, info)
         return info
 
-    def prepare(self, *, resume: bool, force: bool) -> None:
-        """Check that a run may be written here, clearing the old one if ``force``.
+    def check(self, *, resume: bool, force: bool) -> None:
+        """Check that a run may be written here (creating the directory if needed).
 
         A fresh run needs a new or empty directory, or ``--force`` over an old run; an
-        existing directory with other files is refused unless ``force`` (and its other
-        files are then left alone). ``--resume`` needs a run.
+        existing directory with other files is refused unless ``force`` (its other files
+        are then left alone). ``--resume`` needs a run.
         """
         ensure_writable_dir(self.root)
         if resume:
@@ -89,6 +89,9 @@ class RunDir:
         if others and not self.is_run() and not force:
             raise UserError(f"{self.root} exists and is not a run directory (it holds "
                             f"{others[0]!r}); choose another --out or use --force")
+
+    def clear(self) -> None:
+        """Remove an earlier run's files (only the layout's) and create ``checkpoints/``."""
         for name in LAYOUT:
             path = self.root / name
             if path.is_dir():

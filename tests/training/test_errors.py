@@ -120,3 +120,22 @@ def test_a_run_without_an_actor_is_reported(run_copy, cohort_dir):
     result = runner.invoke(app, ["evaluate", "--policy", str(run_copy), "--episodes", "2",
                                  "--cohort", str(cohort_dir)])
     assert_one_line(result, "no trained actor")
+
+
+def test_a_missing_ppo_extra_is_named_before_anything_is_written(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sb3_contrib", None)  # import fails as if absent
+    monkeypatch.delitem(sys.modules, "periodization.training.ppo", raising=False)
+    assert_one_line(train("--out", tmp_path / "r", "--algo", "ppo"),
+                    "pip install periodization[ppo]")
+    assert not any((tmp_path / "r").iterdir())
+
+
+def test_a_bad_cohort_leaves_an_old_run_alone(run_copy, tmp_path):
+    before = sorted(p.name for p in run_copy.iterdir())
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"env:\n  cohort: {tmp_path / 'nothing'}\n")
+    result = train("--out", run_copy, "--config", bad, "--force")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert sorted(p.name for p in run_copy.iterdir()) == before
