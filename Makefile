@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: venv install demo demo-quick test lint bench clean
+.PHONY: venv install demo demo-quick test lint bench bench-train clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/simulator_throughput.py
 	$(PY) benchmarks/cohort_time.py
 	$(PY) benchmarks/sac_update.py
+
+bench-train: $(STAMP)
+	$(PY) benchmarks/train_time.py
 
 clean:
 	rm -rf $(VENV) runs report .pytest_cache

@@ -195,6 +195,51 @@ def compare(
     console.print_comparison(summary, index)
 
 
+@app.command("train")
+@user_errors
+def train(
+    out: Annotated[Path, typer.Option(help="Run directory to write (or to resume).")],
+    config: Annotated[Path | None, typer.Option(
+        help="Run config YAML, e.g. configs/sac.yaml (default: the built-in defaults, "
+        "which equal configs/sac.yaml).")] = None,
+    episodes: Annotated[int | None, typer.Option(
+        help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Random seed (overrides train.seed): the same seed gives the same numbers.")
+    ] = None,
+    algo: Annotated[str | None, typer.Option(
+        help="sac (masked discrete SAC) or ppo (MaskablePPO, needs the [ppo] extra); "
+        "overrides train.algo.")] = None,
+    resume: Annotated[bool, typer.Option(
+        help="Continue an interrupted run in OUT from its last checkpoint.")] = False,
+    force: Annotated[bool, typer.Option(help="Start over, replacing a run in OUT.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar or summary.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Train a coaching agent in the simulated world and write a run directory.
+
+    The run directory holds config.yaml, run.json, scaler.json, actor.npz (the best actor),
+    metrics.csv, TensorBoard events (tb/) and checkpoints/ (best and last): pass it to
+    `periodize evaluate --policy RUN_DIR`.
+    """
+    from periodization.training.launch import run_training
+
+    if resume and force:
+        raise UserError("--resume and --force exclude each other")
+    if episodes is not None and episodes < 1:
+        raise UserError(f"--episodes must be at least 1, got {episodes}")
+    summary = run_training(out=out, config_path=config, episodes=episodes, seed=seed,
+                           algo=algo, resume=resume, force=force, quiet=quiet or json_out)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps(summary, indent=2))
+    elif not quiet:
+        from periodization import console
+
+        console.print_training_summary(summary)
+
+
 @app.command("demo")
 @user_errors
 def demo(

@@ -94,3 +94,17 @@ def print_comparison(summary: dict, index: Path) -> None:
         for sentence in sentences:
             console.print(sentence)
     console.print(f"report: [bold]{index}[/bold]")
+
+
+def print_training_summary(summary: dict) -> None:
+    """The end of ``periodize train``: budget spent, time, best validation outcome."""
+    best = summary.get("best") or {}
+    stopped = " (stopped early)" if summary.get("stopped_early") else ""
+    console.print(f"trained {summary['algo']} for {summary['episodes']} episodes, "
+                  f"{summary['env_steps']} env steps, {summary['updates']} updates in "
+                  f"{summary['wall_s']:.0f} s{stopped}")
+    if best:
+        console.print(f"best validation outcome {best['outcome_pct']:+.2f} % after "
+                      f"{best['episodes']} episodes ({best['violations']:.2f} violations "
+                      "per episode)")
+    console.print(f"run directory [bold]{summary['run_dir']}[/bold]")

@@ -38,6 +38,22 @@ def atomic_write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
 
 
+def read_json_object(path: str | Path, *, what: str, missing: str | None = None
+                     ) -> dict[str, Any]:
+    """A JSON file holding one object; ``UserError`` naming ``what`` if the file is missing
+    (``missing`` replaces the message), unreadable or not an object."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UserError(missing or f"{what} not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read {what} {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: malformed {what}")
+    return data
+
+
 def ensure_writable_dir(path: str | Path) -> Path:
     """Create ``path`` if needed and check that files can be created in it (UserError if not)."""
     path = Path(path)

@@ -6,7 +6,6 @@ space is refused with a clear message instead of failing with a shape error.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 from periodization.data import feature_kernels as K
 from periodization.data.features import FEATURE_NAMES
 from periodization.errors import UserError
-from periodization.io import atomic_write_json
+from periodization.io import atomic_write_json, read_json_object
 
 FEATURES_VERSION = 1  # bump when the definition of any of the 17 features changes
 CLIP = 10.0  # normalised features are clipped to ±CLIP (finite observation-space bounds)
@@ -68,12 +67,5 @@ class FeatureScaler:
     @classmethod
     def load(cls, path: str | Path) -> FeatureScaler:
         path = Path(path)
-        try:
-            d = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise UserError(f"scaler not found: {path}") from None
-        except (OSError, ValueError) as exc:
-            raise UserError(f"cannot read scaler {path}: {exc}") from None
-        if not isinstance(d, dict):
-            raise UserError(f"{path}: malformed scaler")
+        d = read_json_object(path, what="scaler")
         return cls.from_dict(d, source=str(path))

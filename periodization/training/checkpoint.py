@@ -1,0 +1,121 @@
+"""Checkpoints: state dicts + JSON config + versions, written atomically, read with
+``torch.load(weights_only=True)`` (no pickled objects, so loading runs no foreign code).
+
+A checkpoint is a dict::
+
+    format        CHECKPOINT_FORMAT
+    kind          "best" or "last"
+    versions      periodization, torch, numpy and observation-space (FEATURES_VERSION)
+    config        the resolved run config as JSON text
+    agent         SACAgent.state_dict(): networks, targets, optimiser, log α, sampler
+    progress      counters: episodes, env_steps, updates, rounds
+    trainer       what else a resume needs (numpy generator state, callback state, wall s)
+    replay_file   for "last": the name of the matching replay ``.npz`` next to it
+
+The replay buffer is numpy data and goes to its own ``replay-<env_steps>.npz`` (np.savez,
+no pickle). It is written before ``last.pt`` and the previous one is deleted only after:
+a crash at any point leaves a ``last.pt`` whose replay file exists and matches.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from periodization.data.scaler import FEATURES_VERSION
+from periodization.errors import UserError
+from periodization.io import atomic_write_bytes
+
+CHECKPOINT_FORMAT = 1
+
+
+def versions() -> dict[str, Any]:
+    """Versions recorded with every checkpoint and run."""
+    import torch
+
+    from periodization import __version__
+
+    return {"periodization": __version__, "torch": str(torch.__version__),
+            "numpy": np.__version__, "features_version": FEATURES_VERSION}
+
+
+def check_features_version(found: Any, *, source: str) -> None:
+    """Refuse anything trained on another observation space, before any shape can clash."""
+    if found != FEATURES_VERSION:
+        raise UserError(f"{source} was trained on observation space v{found}; this version "
+                        f"of periodization uses v{FEATURES_VERSION}: retrain the model")
+
+
+def save_checkpoint(path: str | Path, *, kind: str, config: dict[str, Any],
+                    agent: dict[str, Any], progress: dict[str, int],
+                    trainer: dict[str, Any] | None = None, replay_file: str | None = None
+                    ) -> None:
+    """Write one checkpoint atomically (a crash leaves the previous file intact)."""
+    import torch
+
+    payload = {"format": CHECKPOINT_FORMAT, "kind": kind, "versions": versions(),
+               "config": json.dumps(config), "agent": agent, "progress": dict(progress),
+               "trainer": trainer or {}, "replay_file": replay_file}
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Read a checkpoint; one-line ``UserError`` if it is missing, damaged, of an unknown
+    format or made for another observation space. ``config`` is returned parsed."""
+    import torch
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"checkpoint not found: {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for a damaged file
+        raise UserError(f"cannot read checkpoint {path}: damaged or not a periodization "
+                        f"checkpoint ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise UserError(f"cannot read checkpoint {path}: not a periodization checkpoint "
+                        f"of format {CHECKPOINT_FORMAT}")
+    check_features_version(payload.get("versions", {}).get("features_version"),
+                           source=str(path))
+    try:
+        payload["config"] = json.loads(payload["config"])
+    except (KeyError, TypeError, ValueError):
+        raise UserError(f"cannot read checkpoint {path}: its config is damaged") from None
+    return payload
+
+
+def save_arrays(path: str | Path, arrays: dict[str, Any]) -> None:
+    """Named arrays as an ``.npz`` (no pickle), written atomically."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: np.asarray(v) for k, v in arrays.items()})
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def save_replay(path: str | Path, state: dict[str, Any], *, tag: int) -> None:
+    """``ReplayBuffer.state_dict()`` tagged with the env-step count of its checkpoint."""
+    save_arrays(path, {"tag": np.int64(tag), **state})
+
+
+def load_replay(path: str | Path, *, tag: int) -> dict[str, Any]:
+    """Read what ``save_replay`` wrote; ``UserError`` if missing, damaged or from another
+    checkpoint than the one being resumed (``tag``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"replay buffer not found: {path} (needed to resume)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            state = {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise UserError(f"cannot read replay buffer {path}: damaged "
+                        f"({type(exc).__name__})") from None
+    if int(state.pop("tag", -1)) != tag:
+        raise UserError(f"replay buffer {path} does not belong to the last checkpoint; "
+                        "the run was interrupted while saving: restart it without --resume")
+    return {k: (v.item() if v.ndim == 0 else v) for k, v in state.items()}

@@ -1,0 +1,139 @@
+"""Start or resume a training run: resolve the config, prepare the run directory, train.
+
+This is what ``periodize train`` calls; it picks the learner (SAC or MaskablePPO), writes
+the files every run has (``config.yaml``, ``run.json``, ``scaler.json``) and returns a
+summary.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import Any
+
+from periodization.data.scaler import FEATURES_VERSION, FeatureScaler
+from periodization.errors import UserError
+from periodization.io import atomic_write_text
+from periodization.training import checkpoint as ckpt
+from periodization.training.config import RunConfig, dump_config, load_config, to_dict
+from periodization.training.rundir import CONFIG, SCALER, RunDir
+
+
+def run_training(*, out: str | Path, config: RunConfig | None = None,
+                 config_path: str | Path | None = None, episodes: int | None = None,
+                 seed: int | None = None, algo: str | None = None, resume: bool = False,
+                 force: bool = False, quiet: bool = False) -> dict[str, Any]:
+    """Train into ``out`` and return a summary (episodes, env steps, wall s, best eval).
+
+    The config is ``config``, else read from ``config_path``, else the defaults; the
+    command line's ``episodes``/``seed``/``algo`` override it. With ``resume`` the run's
+    own ``config.yaml`` is used (a given config must equal it, except for ``episodes``,
+    which may grow) and training continues from ``checkpoints/last.pt``.
+    """
+    from periodization.data.cache import prepared_cohort
+    from periodization.training.callbacks import default_callbacks
+
+    run = RunDir(Path(out))
+    if config is None and config_path is not None:
+        config = load_config(config_path)
+    run.check(resume=resume, force=force)
+    state = None
+    if resume:
+        config = _resume_config(run, given=config, episodes=episodes, seed=seed, algo=algo)
+        state = _last_checkpoint(run, episodes=config.train.episodes)
+    else:
+        config = (config or RunConfig()).with_overrides(episodes=episodes, seed=seed, algo=algo)
+    learner_class = _learner_class(config)  # before any file is written: a missing extra
+    prepared = prepared_cohort(config.env.cohort)  # or a bad cohort leaves OUT as it was
+    prepared.athletes(config.env.split)  # one-line errors for an unknown or empty split
+    prepared.athletes("val")
+    if resume:
+        _check_scaler(run, prepared.scaler)
+    else:
+        run.clear()
+        prepared.scaler.save(run / SCALER)
+    atomic_write_text(run / CONFIG, dump_config(config))
+    run.update_info(**_static_info(config), finished=False, stopped_early=False)
+
+    callbacks = default_callbacks(config, quiet=quiet)
+    learner = learner_class(config, run=run, prepared=prepared, callbacks=callbacks)
+    if state is not None:
+        learner.restore(state)
+    learner.train()
+    info = run.update_info(**learner.progress(), wall_s=round(learner.wall_s, 3),
+                           finished=True, stopped_early=learner.stopped_early)
+    return {"run_dir": str(run.root), "algo": config.train.algo, "seed": config.train.seed,
+            **learner.progress(), "wall_s": info["wall_s"],
+            "stopped_early": learner.stopped_early, "best": info.get("best")}
+
+
+def _learner_class(config: RunConfig) -> Any:
+    """The trainer for ``train.algo`` (importing sb3-contrib only for ppo), with the run's
+    torch thread count applied."""
+    if config.train.torch_threads is not None:
+        import torch
+
+        torch.set_num_threads(config.train.torch_threads)
+    if config.train.algo == "ppo":
+        from periodization.training.ppo import PPOTrainer
+
+        return PPOTrainer
+    from periodization.training.trainer import SACTrainer
+
+    return SACTrainer
+
+
+def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
+    """``checkpoints/last.pt`` of a run to resume, which must have episodes left to run."""
+    path = run.checkpoint("last")
+    if not path.exists():
+        raise UserError(f"checkpoint not found: {path} (the run stopped before its first "
+                        "checkpoint; start it again with --force)")
+    state = ckpt.load_checkpoint(path)
+    if state["progress"]["episodes"] >= episodes:
+        raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
+                        "episodes; pass a larger --episodes to extend it")
+    return state
+
+
+def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None,
+                   seed: int | None, algo: str | None) -> RunConfig:
+    """The run's saved config, with ``--episodes`` applied; anything else must not change."""
+    ckpt.check_features_version(run.info().get("features_version"), source=f"run {run.root}")
+    saved = load_config(run / CONFIG)
+    if saved.train.algo != "sac":
+        raise UserError(f"--resume is implemented for sac runs; this {saved.train.algo} run "
+                        "takes under a minute: start it again with --force")
+    wanted = (given or saved).with_overrides(seed=seed, algo=algo)
+    a, b = to_dict(wanted), to_dict(saved)
+    del a["train"]["episodes"], b["train"]["episodes"]
+    if a != b:
+        key = _first_difference(a, b)
+        raise UserError(f"--resume continues {run.root} with its own config.yaml; {key} "
+                        "differs (only --episodes may change)")
+    return saved.with_overrides(episodes=episodes if episodes is not None
+                                else wanted.train.episodes)
+
+
+def _first_difference(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> str:
+    for key in a:
+        if isinstance(a[key], dict) and isinstance(b.get(key), dict):
+            inner = _first_difference(a[key], b[key], f"{prefix}{key}.")
+            if inner:
+                return inner
+        elif a[key] != b.get(key):
+            return f"{prefix}{key}"
+    return ""
+
+
+def _check_scaler(run: RunDir, scaler: FeatureScaler) -> None:
+    saved = FeatureScaler.load(run / SCALER)
+    if not (saved.mean == scaler.mean).all() or not (saved.scale == scaler.scale).all():
+        raise UserError(f"the cohort's feature scaler differs from {run / SCALER}: resume "
+                        "with the cohort the run was started on")
+
+
+def _static_info(config: RunConfig) -> dict[str, Any]:
+    return {"algo": config.train.algo, "seed": config.train.seed,
+            "episodes_budget": config.train.episodes, "features_version": FEATURES_VERSION,
+            "versions": ckpt.versions(), "python": platform.python_version()}

@@ -1,0 +1,101 @@
+"""The run directory: a stable layout that ``evaluate``, ``recommend`` and reports rely on.
+
+::
+
+    RUN_DIR/
+      config.yaml          the resolved RunConfig (load_config reads it back)
+      run.json             versions, seed, algo, obs-space version, progress, wall time
+      scaler.json          the feature scaler the agent was trained with
+      actor.npz            numpy export of the best actor (serves without torch)
+      metrics.csv          one row per round: training and validation figures
+      tb/                  TensorBoard events
+      checkpoints/
+        best.pt            agent at its best validation outcome   (PPO: best.zip)
+        last.pt            latest state, for --resume              (PPO: last.zip)
+        replay-<n>.npz     replay buffer belonging to last.pt (SAC)
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from periodization.errors import UserError
+from periodization.io import atomic_write_json, ensure_writable_dir, read_json_object
+
+CONFIG, RUN_JSON, SCALER, ACTOR, METRICS = (
+    "config.yaml", "run.json", "scaler.json", "actor.npz", "metrics.csv")
+TB, CHECKPOINTS = "tb", "checkpoints"
+LAYOUT = (CONFIG, RUN_JSON, SCALER, ACTOR, METRICS, TB, CHECKPOINTS)
+
+
+@dataclass(frozen=True)
+class RunDir:
+    root: Path
+
+    @property
+    def name(self) -> str:
+        return self.root.resolve().name
+
+    def __truediv__(self, name: str) -> Path:
+        return self.root / name
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.root / CHECKPOINTS
+
+    def checkpoint(self, kind: str, suffix: str = ".pt") -> Path:
+        """``checkpoints/best.pt``, ``checkpoints/last.zip``, …"""
+        return self.checkpoints / f"{kind}{suffix}"
+
+    def is_run(self) -> bool:
+        return (self.root / RUN_JSON).is_file()
+
+    def info(self) -> dict[str, Any]:
+        """The parsed ``run.json`` (UserError if missing or damaged)."""
+        return read_json_object(
+            self.root / RUN_JSON, what="run info",
+            missing=f"not a run directory: {self.root} has no {RUN_JSON}")
+
+    def update_info(self, **fields: Any) -> dict[str, Any]:
+        """Merge ``fields`` into ``run.json`` (created if absent), atomically."""
+        info = self.info() if self.is_run() else {}
+        info.update(fields)
+        atomic_write_json(self.root / RUN_JSON, info)
+        return info
+
+    def check(self, *, resume: bool, force: bool) -> None:
+        """Check that a run may be written here (creating the directory if needed).
+
+        A fresh run needs a new or empty directory, or ``--force`` over an old run; an
+        existing directory with other files is refused unless ``force`` (its other files
+        are then left alone). ``--resume`` needs a run.
+        """
+        ensure_writable_dir(self.root)
+        if resume:
+            if not self.is_run():
+                raise UserError(f"nothing to resume: {self.root} is not a run directory "
+                                f"(no {RUN_JSON})")
+            return
+        if self.is_run() and not force:
+            info = self.info()
+            state = "a finished" if info.get("finished") else "an unfinished"
+            raise UserError(f"{self.root} already holds {state} run "
+                            f"({info.get('episodes', 0)} episodes); use --resume to continue "
+                            "it or --force to start over")
+        others = [p.name for p in self.root.iterdir() if not p.name.startswith(".")]
+        if others and not self.is_run() and not force:
+            raise UserError(f"{self.root} exists and is not a run directory (it holds "
+                            f"{others[0]!r}); choose another --out or use --force")
+
+    def clear(self) -> None:
+        """Remove an earlier run's files (only the layout's) and create ``checkpoints/``."""
+        for name in LAYOUT:
+            path = self.root / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        self.checkpoints.mkdir()
