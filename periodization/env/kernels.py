@@ -13,9 +13,9 @@ from numba import njit
 # Safety config vector (constraints.SafetyConfig.packed)
 (ON_LOW, ON_CRASH, ON_HARD, ON_REST, ON_ILL, LOW_REC, CRASH_SD, MAX_HARD, MAX_NO_REST,
  PEN_REC) = range(10)
-# Reward config vector (reward.RewardConfig.packed); VERSION: 0 = v2, 1 = v1, 2 = outcome
+# Reward config vector (reward.RewardConfig.packed); VERSION: 0 v2, 1 v1, 2 outcome, 3 shaped
 BASE, BONUS_HIGH, BONUS_MID, VERSION, W_SHORT, W_MEDIUM, W_LONG, W_PENALTY, BONUS_ON = range(9)
-COMPONENT_ROWS = 7  # base, short, medium, long, recovery_bonus, penalty, gain
+COMPONENT_ROWS = 8  # base, short, medium, long, recovery_bonus, penalty, gain, shaped_gain
 
 
 @njit(cache=True)
@@ -43,10 +43,10 @@ def rules(recovery, ln_hrv, base_mean, base_sd, consecutive_hard, days_since_res
 @njit(cache=True)
 def reward_components(action, high_intensity, recovery_today, hard_before, recovery_next,
                       ln_hrv_next, base_mean_next, base_sd_next, perf_before, perf_after,
-                      perf_start, perf_long, perf_now, ctl_before, ctl_medium, safety, reward
-                      ):
-    """(components (7, N): base, short, medium, long, recovery_bonus, penalty, gain;
-    reward (N,)) — the formulas of ``reward.py``."""
+                      perf_start, perf_long, perf_now, ctl_before, ctl_medium, capacity_before,
+                      capacity_after, safety, reward):
+    """(components (8, N): base, short, medium, long, recovery_bonus, penalty, gain,
+    shaped_gain; reward (N,)) — the formulas of ``reward.py``."""
     n = action.shape[0]
     out = np.empty((COMPONENT_ROWS, n))
     total = np.empty(n)
@@ -69,11 +69,14 @@ def reward_components(action, high_intensity, recovery_today, hard_before, recov
                                                             else 0.0)
         out[5, i] = penalty
         out[6, i] = 100.0 * (perf_after[i] - perf_before[i]) / perf_start[i]
+        out[7, i] = 100.0 * (capacity_after[i] - capacity_before[i]) / perf_start[i]
         if reward[VERSION] == 1.0:  # v1, the seed's original
             total[i] = 0.2 * out[1, i] / 10.0 + 0.3 * out[2, i] / 5.0 + 0.5 * out[3, i] / 10.0 \
                 - penalty
         elif reward[VERSION] == 2.0:  # outcome
             total[i] = out[6, i] - reward[W_PENALTY] * penalty
+        elif reward[VERSION] == 3.0:  # shaped
+            total[i] = out[7, i] - reward[W_PENALTY] * penalty
         else:  # v2, the seed's improved
             total[i] = (out[0, i] + reward[W_SHORT] * out[1, i] + reward[W_MEDIUM] * out[2, i]
                         + reward[W_LONG] * out[3, i] + reward[BONUS_ON] * out[4, i]

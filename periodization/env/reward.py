@@ -10,8 +10,11 @@ Components of a step on day t (action a, realised next morning t+1):
   maladaptation included (% of today's performance);
 * ``recovery_bonus``: +2 if next-morning recovery ≥ 70, +1 if ≥ 50;
 * ``penalty``: the soft safety penalty (``constraints.soft_penalty``);
-* ``gain``: today's realised performance change, % of the block's starting performance
-  (its sum over a block is the block outcome).
+* ``gain``: today's change in test performance (``dynamics.test_performance``: after a
+  standard 7-day rest), % of the block's starting test performance; its sum over a block
+  is the block outcome;
+* ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a potential under
+  which a session's fitness counts when it is done rather than when its fatigue has gone.
 
 Versions:
 
@@ -19,7 +22,13 @@ Versions:
   + recovery_bonus − w_p·penalty, weights 0.5 / 0.3 / 0.2 / 0.3, base 6.
 * ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
 * ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
-  performance change, the figure of merit every policy is judged by.
+  outcome, the figure of merit every policy is judged by.
+* ``shaped``: shaped_gain − w_p·penalty: the outcome reshaped by a potential (Ng et al.
+  1999). With the 7-day test, a hard session first *lowers* the reward (its fatigue
+  outlasts a week) and pays back over the next weeks, a credit assignment masked SAC did
+  not solve in 300 episodes; the 21-day potential pays the fitness when it is earned, and
+  maladaptation, illness and unrecovered fatigue still cost. Training on it gave a far
+  better block outcome (see the training notes).
 
 The components are computed in ``env/kernels.py``. Medium and long come from the model's
 own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
@@ -33,8 +42,9 @@ from functools import cached_property
 
 import numpy as np
 
-COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain")
-VERSIONS = ("v2", "v1", "outcome")  # order = the kernel's version code
+COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
+              "shaped_gain")
+VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +60,7 @@ class RewardConfig:
     bonus_mid: float = 1.0  # at recovery ≥ 50
     medium_days: int = 14
     long_days: int = 30
+    shaping_taper_days: int = 21  # rest days of the potential behind ``shaped_gain``
 
     @cached_property
     def packed(self) -> np.ndarray:

@@ -86,6 +86,8 @@ class World:
         fired, mask = C.rules_and_mask(**_rule_inputs(ctx), ill=start.state.ill_days,
                                        config=self.safety)
         perf = dynamics.test_performance(start.state, start.params)
+        capacity = dynamics.test_performance(start.state, start.params,
+                                             taper_days=self.reward.shaping_taper_days)
         k = len(start.athlete_id)
         if rows is None:
             self.n = k
@@ -94,6 +96,7 @@ class World:
             self.raw, self.fired, self.mask = raw, fired, mask
             self.athlete_id = start.athlete_id.copy()
             self.start_performance, self.performance = perf, perf
+            self.capacity = capacity
             self.day_in_block = np.zeros(k, dtype=np.int64)
             self.violations = np.zeros(k, dtype=np.int64)
             self.days_overreached = np.zeros(k, dtype=np.int64)
@@ -113,6 +116,7 @@ class World:
             self.athlete_id[rows] = start.athlete_id
             self.start_performance = _set_rows(self.start_performance, rows, perf)
             self.performance = _set_rows(self.performance, rows, perf)
+            self.capacity = _set_rows(self.capacity, rows, capacity)
             self.day_in_block[rows] = 0
             self.violations[rows] = 0
             self.days_overreached[rows] = 0
@@ -159,15 +163,18 @@ class World:
         fired, mask = C.rules_and_mask(**_rule_inputs(nxt), ill=state.ill_days,
                                        config=self.safety)
         perf_next = dynamics.test_performance(state, params)
+        capacity_next = dynamics.test_performance(
+            state, params, taper_days=self.reward.shaping_taper_days)
         rows, reward = EK.reward_components(
             a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
             nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
             self.start_performance, perf_long, dynamics.performance(before, params), before.ctl,
-            ctl_medium, self.safety.packed,
+            ctl_medium, self.capacity, capacity_next, self.safety.packed,
             self.reward.packed)
 
         self.state, self.fstate, self.context, self.raw = state, fstate, nxt, raw
         self.fired, self.mask, self.performance = fired, mask, perf_next
+        self.capacity = capacity_next
         self.obs = self.scaler.transform(raw)
         self.day_in_block = self.day_in_block + 1
         self.violations = self.violations + violation

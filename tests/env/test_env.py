@@ -82,7 +82,7 @@ def test_strict_mode_raises_on_a_masked_action(env_cohort):
 
 
 def test_reward_is_built_from_its_components(env_cohort):
-    for version in ("v2", "v1", "outcome"):
+    for version in ("v2", "v1", "outcome", "shaped"):
         config = RewardConfig(version=version, w_short=0.7, base=4.0)
         env = PeriodizationEnv(cohort=env_cohort, reward=config)
         env.reset(seed=1)
@@ -96,8 +96,10 @@ def test_reward_is_built_from_its_components(env_cohort):
             elif version == "v1":
                 expected = (0.2 * c["short"] / 10 + 0.3 * c["medium"] / 5 + 0.5 * c["long"] / 10
                             - c["penalty"])
-            else:
+            elif version == "outcome":
                 expected = c["gain"] - 0.3 * c["penalty"]
+            else:
+                expected = c["shaped_gain"] - 0.3 * c["penalty"]
             assert r == pytest.approx(expected)
 
 
