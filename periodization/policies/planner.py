@@ -45,60 +45,83 @@ TEMPLATES = np.array([
     [R, HI, AE, HI, TE, HI, AE],
     [R, HI, TE, HI, AE, HI, TE],
     [R, HI, HI, AE, HI, HI, AE],
+    # hard days with a recovery day between them
+    [R, HI, R, HI, R, HI, AE],
+    [R, HI, AR, HI, AR, HI, AE],
+    [R, HI, AE, HI, R, HI, AE],
+    [R, HI, AE, R, HI, AE, HI],
+    [R, HI, TE, R, HI, AE, HI],
+    [R, HI, ST, HI, R, HI, AE],
+    [AE, HI, R, HI, AE, HI, R],
+    [HI, R, HI, R, HI, R, HI],
 ], dtype=np.int64)  # fmt: skip
 TAPER_DAYS = np.array([0, 3, 5, 7, 10, 14], dtype=np.int64)
 # A taper keeps some intensity and cuts volume: each session one notch lighter.
 TAPER = np.array([R, R, AR, AE, TE, AR], dtype=np.int64)
 
 
+@njit(inline="always")
+def _rollout(i, a0, a1, k, t, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0,
+             since_rest0, remaining, P, Q, A, templates, taper_days, taper, high_intensity,
+             rules, illness_cost, test_days):
+    """Score of one plan for athlete i: a0 today, then a1 (−1: the template) tomorrow, then
+    template k, with the last ``taper_days[t]`` days one notch lighter."""
+    p = P[i]
+    gi, si, hi, mi, di = g[i], s[i], h[i], m[i], dur[i]
+    vi, ri, li, ai, ci = ahrv[i], arhr[i], ill[i], atl[i], ctl[i]
+    hard, since_rest, expected_ill = hard0[i], since_rest0[i], 0.0
+    for d in range(remaining[i]):
+        a = a0
+        if d > 0:
+            a = a1 if d == 1 and a1 >= 0 else templates[k, (weekday[i] + d) % 7]
+            if d >= remaining[i] - taper_days[t]:
+                a = taper[a]
+            # The rules the environment would enforce, on the expected recovery.
+            if li > 0 and a >= 2:
+                a = 0
+            if rules[0] >= 0 and high_intensity[a] and hard > rules[0]:
+                a = 0
+            if rules[1] >= 0 and since_rest >= rules[1] and a >= 2:
+                a = 0
+            if rules[2] >= 0 and a != 0:
+                ln, rhr, sl, _ = K.latent_row(gi, hi, mi, vi, ri, li, p, Q)
+                if K.recovery_row(ln, rhr, sl, p, Q) < rules[2]:
+                    a = 0
+        was_ill = li > 0
+        gi, si, hi, mi, di, vi, ri, li, ai, ci, hazard = K.transition_row(
+            gi, si, hi, mi, di, vi, ri, li, ai, ci, a, p[K.LOAD0 + a], 1.0, 0.5, p, Q, A)
+        if not was_ill:
+            expected_ill += hazard * p[K.ILL_MEAN]
+        hard = hard + 1 if high_intensity[a] else 0
+        since_rest = 0 if a == 0 else since_rest + 1
+    return K.test_performance_row(gi, si, hi, mi, test_days, p, Q) - illness_cost * expected_ill
+
+
 @njit(cache=True)
 def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, since_rest0,
                 remaining, mask, P, Q, A, templates, taper_days, taper, high_intensity,
-                rules, illness_cost, test_days):
-    """Scores (N, 6, K, T) of (first action, template, taper length); −inf if masked.
+                rules, illness_cost, test_days, second_day):
+    """Best plan score per (athlete, first action), shape (N, 6); −inf if masked.
 
-    ``rules`` = (max consecutive hard days, days without rest that force rest, recovery
-    below which only rest is allowed; a rule is off when its value is negative).
+    Plans: every template × taper length, and with ``second_day`` every second-day action
+    too (6× the search). ``rules`` = (max consecutive hard days, days without rest that
+    force rest, recovery below which only rest is allowed; negative = rule off).
     """
-    n, n_t, n_l = g.shape[0], templates.shape[0], taper_days.shape[0]
-    out = np.full((n, 6, n_t, n_l), -np.inf)
+    n = g.shape[0]
+    out = np.full((n, 6), -np.inf)
+    seconds = np.arange(6) if second_day else np.array([-1])
     for i in range(n):
-        p = P[i]
         for a0 in range(6):
             if not mask[i, a0]:
                 continue
-            for k in range(n_t):
-                for t in range(n_l):
-                    gi, si, hi, mi, di = g[i], s[i], h[i], m[i], dur[i]
-                    vi, ri, li, ai, ci = ahrv[i], arhr[i], ill[i], atl[i], ctl[i]
-                    hard, since_rest, expected_ill = hard0[i], since_rest0[i], 0.0
-                    for d in range(remaining[i]):
-                        a = a0
-                        if d > 0:
-                            a = templates[k, (weekday[i] + d) % 7]
-                            if d >= remaining[i] - taper_days[t]:
-                                a = taper[a]
-                            if li > 0 and a >= 2:
-                                a = 0
-                            if rules[0] >= 0 and high_intensity[a] and hard > rules[0]:
-                                a = 0
-                            if rules[1] >= 0 and since_rest >= rules[1] and a >= 2:
-                                a = 0
-                            if rules[2] >= 0 and a != 0:
-                                ln, rhr, sl, _ = K.latent_row(gi, hi, mi, vi, ri, li, p, Q)
-                                if K.recovery_row(ln, rhr, sl, p, Q) < rules[2]:
-                                    a = 0
-                        was_ill = li > 0
-                        gi, si, hi, mi, di, vi, ri, li, ai, ci, hazard = K.transition_row(
-                            gi, si, hi, mi, di, vi, ri, li, ai, ci, a, p[K.LOAD0 + a], 1.0,
-                            0.5, p, Q, A)
-                        if not was_ill:
-                            expected_ill += hazard * p[K.ILL_MEAN]
-                        hard = hard + 1 if high_intensity[a] else 0
-                        since_rest = 0 if a == 0 else since_rest + 1
-                    out[i, a0, k, t] = (
-                        K.test_performance_row(gi, si, hi, mi, test_days, p, Q)
-                        - illness_cost * expected_ill)
+            for a1 in seconds:
+                for k in range(templates.shape[0]):
+                    for t in range(taper_days.shape[0]):
+                        score = _rollout(i, a0, a1, k, t, g, s, h, m, dur, ahrv, arhr, ill,
+                                         atl, ctl, weekday, hard0, since_rest0, remaining, P,
+                                         Q, A, templates, taper_days, taper, high_intensity,
+                                         rules, illness_cost, test_days)
+                        out[i, a0] = max(out[i, a0], score)
     return out
 
 
@@ -107,9 +130,10 @@ class OraclePolicy(BasePolicy):
 
     name = "oracle"
 
-    def __init__(self, *, illness_cost: float = 0.5,
+    def __init__(self, *, illness_cost: float = 0.5, second_day: bool = False,
                  templates: np.ndarray = TEMPLATES, taper_days: np.ndarray = TAPER_DAYS) -> None:
         self.illness_cost = illness_cost
+        self.second_day = second_day
         self.templates = np.ascontiguousarray(templates, dtype=np.int64)
         self.taper_days = np.ascontiguousarray(taper_days, dtype=np.int64)
         self.world: Any = None
@@ -134,10 +158,9 @@ class OraclePolicy(BasePolicy):
             np.asarray(ctx.days_since_rest, dtype=np.int64), remaining,
             np.ascontiguousarray(mask, dtype=np.bool_), w.params.packed, q, table,
             self.templates, self.taper_days, TAPER, HIGH_INTENSITY, rules, self.illness_cost,
-            TEST_TAPER_DAYS)
+            TEST_TAPER_DAYS, self.second_day)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         if self.world is None:
             raise RuntimeError("the oracle reads the true world: call bind(world) first")
-        best = self.scores(mask).reshape(len(mask), 6, -1).max(axis=2)
-        return best.argmax(axis=1).astype(np.int64)
+        return self.scores(mask).argmax(axis=1).astype(np.int64)
