@@ -53,7 +53,11 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
         run.clear()
         prepared.scaler.save(run / SCALER)
     atomic_write_text(run / CONFIG, dump_config(config))
-    run.update_info(**_static_info(config), finished=False, stopped_early=False)
+    # Runs trained from the same config file are training seeds of one agent (``compare``
+    # aggregates them by this group); a resumed run keeps the group it started with.
+    group = run.info().get("group") if resume else None
+    group = group or (Path(config_path).stem if config_path is not None else config.train.algo)
+    run.update_info(**_static_info(config), group=group, finished=False, stopped_early=False)
 
     callbacks = default_callbacks(config, quiet=quiet)
     learner = learner_class(config, run=run, prepared=prepared, callbacks=callbacks)
