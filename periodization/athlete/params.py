@@ -28,6 +28,7 @@ import yaml
 from periodization.athlete import kernels
 from periodization.athlete.actions import N_ACTIONS
 from periodization.athlete.noise import KeyedRandom
+from periodization.athlete.prior_stats import typical_value
 from periodization.errors import PriorError
 
 DEFAULT_PRIOR = "prior.yaml"
@@ -242,6 +243,14 @@ class Prior:
         values["tau_fatigue_days"] = np.minimum(
             values["tau_fatigue_days"], 0.6 * values["tau_fitness_days"]
         )
+        return AthleteParams(**values, pop=self.population)
+
+    def typical(self, n: int = 1) -> AthleteParams:
+        """``n`` copies of the population's typical athlete: every parameter at its median
+        (lognormal median, normal mean, uniform midpoint), clipped like a draw."""
+        values = {key: np.full(n, typical_value(self.athlete[key])) for key in ATHLETE_KEYS}
+        values["tau_fatigue_days"] = np.minimum(
+            values["tau_fatigue_days"], 0.6 * values["tau_fitness_days"])
         return AthleteParams(**values, pop=self.population)
 
 
