@@ -16,6 +16,7 @@ Derived quantities are cached properties, never stored fields, so they cannot go
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -255,10 +256,22 @@ class Prior:
 
 
 def load_prior(path: str | Path | None = None) -> Prior:
-    """Load and validate a prior. ``None`` loads the packaged ``prior.yaml``.
+    """Load and validate a prior. ``None`` loads the packaged ``prior.yaml`` (parsed once
+    per process: it is package data and does not change).
 
     Raises ``PriorError`` with a one-line message naming the file and the key at fault.
     """
+    if path is None:
+        return _packaged_prior()
+    return _read_prior(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_prior() -> Prior:
+    return _read_prior(None)
+
+
+def _read_prior(path: str | Path | None) -> Prior:
     if path is None:
         text = resources.files("periodization.athlete").joinpath(DEFAULT_PRIOR).read_text()
         source = f"<package>/{DEFAULT_PRIOR}"
