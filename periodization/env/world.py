@@ -83,8 +83,7 @@ class World:
         rng = KeyedRandom(start.noise_key)
         obs = dynamics.observe(start.state, start.params, rng)
         fstate, raw, ctx = F.morning(start.features, obs.readings)
-        fired, mask = C.rules_and_mask(**_rule_inputs(ctx), ill=start.state.ill_days,
-                                       config=self.safety)
+        fired, mask = C.rules_for_morning(ctx, ill=start.state.ill_days, config=self.safety)
         perf = dynamics.performance(start.state, start.params)
         k = len(start.athlete_id)
         if rows is None:
@@ -156,8 +155,7 @@ class World:
         obs = dynamics.observe(state, params, self.rng)
         fstate = F.record_day(self.fstate, state.last_load, a)
         fstate, raw, nxt = F.morning(fstate, obs.readings)
-        fired, mask = C.rules_and_mask(**_rule_inputs(nxt), ill=state.ill_days,
-                                       config=self.safety)
+        fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
         perf_next = dynamics.performance(state, params)
         rows, reward = EK.reward_components(
             a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
@@ -183,12 +181,6 @@ class World:
 
     def mask_reasons(self, row: int) -> dict[str, list[str]]:
         return C.mask_reasons(self.fired[row], self.safety)
-
-
-def _rule_inputs(ctx: F.MorningContext) -> dict[str, np.ndarray]:
-    return {"recovery": ctx.recovery, "ln_hrv": ctx.ln_hrv,
-            "hrv_baseline_mean": ctx.hrv_baseline_mean, "hrv_baseline_sd": ctx.hrv_baseline_sd,
-            "consecutive_hard": ctx.consecutive_hard, "days_since_rest": ctx.days_since_rest}
 
 
 def _set_rows(full: np.ndarray, rows: np.ndarray, part: np.ndarray) -> np.ndarray:
