@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from periodization.athlete import dynamics
 from periodization.athlete.batch import take
 from periodization.data.calibrate import ESTIMATED, FROM_PRIOR, Calibration
@@ -54,13 +52,3 @@ def calibration_report(cal: Calibration, i: int = 0) -> dict:
             "model_atl": _number(one.atl[0], 1), "model_ctl": _number(one.ctl[0], 1),
         },
     }
-
-
-def typical_readings(cal: Calibration) -> dict[str, np.ndarray]:
-    """(N,) each athlete's usual readings and day-to-day SDs in the units users read."""
-    p = cal.params
-    return {"hrv_ms": p.hrv_baseline_ms, "hrv_sd_log": p.hrv_noise_log,
-            "rhr": p.rhr_baseline_bpm, "rhr_sd": p.rhr_noise_bpm,
-            "sleep": p.sleep_baseline_hours, "sleep_sd": p.sleep_noise_hours,
-            "efficiency": p.sleep_efficiency_baseline,
-            "efficiency_sd": p.sleep_efficiency_noise}

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from periodization.athlete.actions import Action
+from periodization.data.importers.actions import REST_LOAD
 
-REST_LOAD = 15.0  # TSS: a day of daily life, not training (docs/importers.md)
 EPOCH_MONDAY = pd.Timestamp("1970-01-05")  # model day numbers count from a Monday
 
 
