@@ -52,14 +52,31 @@ def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w
     ``y_h`` is ln RMSSD minus known offsets, ``y_r`` RHR minus the acute rise and known
     offsets; ``use_*`` select the mornings that enter the fit; ``e2_grid``/``e3_grid``
     (N, n2)/(N, n3) hold e^{−1/τ}. Returns Sh (N, n2, n3, 4, 4) = Σ v·vᵀ with
-    v = (1, A, X, y_h) and Sr (N, n2, n3, 3, 3) = Σ r·rᵀ with r = (1, X, y_r).
+    v = (1, A, X, y_h) and Sr (N, n2, n3, 3, 3) = Σ r·rᵀ with r = (1, X, y_r). The sums
+    without X are the same for every candidate and are taken once per athlete.
     """
     n, n2, n3 = start.shape[0], e2_grid.shape[1], e3_grid.shape[1]
     Sh = np.zeros((n, n2, n3, 4, 4))
     Sr = np.zeros((n, n2, n3, 3, 3))
-    v = np.empty(4)
-    r = np.empty(3)
+    fixed_h = np.zeros((4, 4))  # rows/cols 0, 1, 3 (no X)
+    fixed_r = np.zeros((3, 3))  # rows/cols 0, 2
     for j in range(n):
+        fixed_h[:] = 0.0
+        fixed_r[:] = 0.0
+        for d in range(length[j]):
+            k = start[j] + d
+            if use_h[k]:
+                a, y = acute[k, 0], y_h[k]
+                fixed_h[0, 0] += 1.0
+                fixed_h[0, 1] += a
+                fixed_h[0, 3] += y
+                fixed_h[1, 1] += a * a
+                fixed_h[1, 3] += a * y
+                fixed_h[3, 3] += y * y
+            if use_r[k]:
+                fixed_r[0, 0] += 1.0
+                fixed_r[0, 2] += y_r[k]
+                fixed_r[2, 2] += y_r[k] * y_r[k]
         for i2 in range(n2):
             e2 = e2_grid[j, i2]
             for i3 in range(n3):
@@ -67,28 +84,34 @@ def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w
                 a2, a3 = 1.0 / (1.0 - e2), 1.0 / (1.0 - e3)
                 norm = 1.0 / (a2 * a3)
                 s, h = a3 * w0[j], a2 * a3 * w0[j] * w0[j]  # steady state of ``initial``
+                hx = hxa = hxy = hxx = rx = rxx = rxy = 0.0
                 for d in range(length[j]):
                     k = start[j] + d
                     x = h * norm
                     if use_h[k]:
-                        v[0], v[1], v[2], v[3] = 1.0, acute[k, 0], x, y_h[k]
-                        for p in range(4):
-                            for q in range(p, 4):
-                                Sh[j, i2, i3, p, q] += v[p] * v[q]
+                        hx += x
+                        hxa += x * acute[k, 0]
+                        hxy += x * y_h[k]
+                        hxx += x * x
                     if use_r[k]:
-                        r[0], r[1], r[2] = 1.0, x, y_r[k]
-                        for p in range(3):
-                            for q in range(p, 3):
-                                Sr[j, i2, i3, p, q] += r[p] * r[q]
+                        rx += x
+                        rxx += x * x
+                        rxy += x * y_r[k]
                     a = action[k]
                     _, s, h, _ = K.busso_day(0.0, s, h, 0.0, load[k], 0.0, A[K.FAT_W, a],
                                              1.0, e2, e3, 1.0, 1.0, 0.0, 1.0, 1.0)
+                H = Sh[j, i2, i3]
+                H[:, :] = fixed_h
+                H[0, 2], H[1, 2], H[2, 2], H[2, 3] = hx, hxa, hxx, hxy
+                R = Sr[j, i2, i3]
+                R[:, :] = fixed_r
+                R[0, 1], R[1, 1], R[1, 2] = rx, rxx, rxy
                 for p in range(4):
                     for q in range(p):
-                        Sh[j, i2, i3, p, q] = Sh[j, i2, i3, q, p]
+                        H[p, q] = H[q, p]
                 for p in range(3):
                     for q in range(p):
-                        Sr[j, i2, i3, p, q] = Sr[j, i2, i3, q, p]
+                        R[p, q] = R[q, p]
     return Sh, Sr
 
 
@@ -97,27 +120,37 @@ def hrv_posterior(S, u, sig2, m, prec):
     """Gaussian posterior of the HRV line's coefficients (c, s_acute, σ_ρ) at u = 1/w*².
 
     ``S`` = Σ v·vᵀ with v = (1, A, X, y); the design is (1, A, u·X). Priors: flat on c,
-    N(m_i, 1/prec_i) on the others. Returns (mean (3,), covariance (3, 3), log marginal
-    likelihood up to a constant shared by every u, τ2, τ3).
+    N(m_i, 1/prec_i) on the others. Returns (log marginal likelihood up to a constant
+    shared by every u, τ2, τ3; the three posterior means; the three posterior SDs).
+    Scalar code with the 3×3 inverse by cofactors: this runs for every grid point, where
+    array allocations or a LAPACK call would cost more than the arithmetic.
     """
-    scale = np.array([1.0, 1.0, u])
-    P = np.empty((3, 3))
-    b = np.empty(3)
-    for p in range(3):
-        for q in range(3):
-            P[p, q] = S[p, q] * scale[p] * scale[q] / sig2
-        P[p, p] += prec[p]
-        b[p] = S[p, 3] * scale[p] / sig2 + prec[p] * m[p]
-    L = np.linalg.cholesky(P)
-    logdet = 0.0
-    for p in range(3):
-        logdet += 2.0 * math.log(L[p, p])
-    cov = np.linalg.inv(P)
-    mean = cov @ b
-    quad = S[3, 3] / sig2 - b @ mean
-    for p in range(3):
-        quad += prec[p] * m[p] * m[p]
-    return mean, cov, -0.5 * quad - 0.5 * logdet
+    w = 1.0 / sig2
+    # P = DᵀD/σ² + diag(prec), b = Dᵀy/σ² + prec·m, with D = (1, A, u·X)
+    p00 = S[0, 0] * w + prec[0]
+    p01 = S[0, 1] * w
+    p02 = S[0, 2] * u * w
+    p11 = S[1, 1] * w + prec[1]
+    p12 = S[1, 2] * u * w
+    p22 = S[2, 2] * u * u * w + prec[2]
+    b0 = S[0, 3] * w + prec[0] * m[0]
+    b1 = S[1, 3] * w + prec[1] * m[1]
+    b2 = S[2, 3] * u * w + prec[2] * m[2]
+    c00 = p11 * p22 - p12 * p12
+    c01 = p02 * p12 - p01 * p22
+    c02 = p01 * p12 - p02 * p11
+    c11 = p00 * p22 - p02 * p02
+    c12 = p01 * p02 - p00 * p12
+    c22 = p00 * p11 - p01 * p01
+    det = p00 * c00 + p01 * c01 + p02 * c02
+    mean0 = (c00 * b0 + c01 * b1 + c02 * b2) / det
+    mean1 = (c01 * b0 + c11 * b1 + c12 * b2) / det
+    mean2 = (c02 * b0 + c12 * b1 + c22 * b2) / det
+    quad = (S[3, 3] * w + prec[0] * m[0] * m[0] + prec[1] * m[1] * m[1]
+            + prec[2] * m[2] * m[2] - b0 * mean0 - b1 * mean1 - b2 * mean2)
+    ll = -0.5 * quad - 0.5 * math.log(det)
+    return (ll, mean0, mean1, mean2, math.sqrt(c00 / det), math.sqrt(c11 / det),
+            math.sqrt(c22 / det))
 
 
 @njit(inline="always")
@@ -146,7 +179,7 @@ def grid_log_posterior(Sh, Sr, u_grid, log_prior, sig_h, sig_r, m, prec, kappa):
             for i3 in range(n3):
                 for iw in range(nw):
                     u = u_grid[iw]
-                    _, _, ll_h = hrv_posterior(Sh[j, i2, i3], u, s2h, m, prec)
+                    ll_h = hrv_posterior(Sh[j, i2, i3], u, s2h, m, prec)[0]
                     _, sse = rhr_fit(Sr[j, i2, i3], kappa * u)
                     out[j, i2, i3, iw] = ll_h - 0.5 * sse / s2r + log_prior[i2, i3, iw]
     return out
@@ -160,9 +193,8 @@ def linear_fits(Sh, Sr, u, sig_h, m, prec, kappa):
     beta, sd = np.empty((n, N_LINEAR)), np.empty((n, N_LINEAR))
     b_rhr, used = np.empty(n), np.empty((n, 2))
     for j in range(n):
-        mean, cov, _ = hrv_posterior(Sh[j], u[j], sig_h[j] ** 2, m, prec)
-        for p in range(N_LINEAR):
-            beta[j, p], sd[j, p] = mean[p], math.sqrt(cov[p, p])
+        (_, beta[j, 0], beta[j, 1], beta[j, 2], sd[j, 0], sd[j, 1],
+         sd[j, 2]) = hrv_posterior(Sh[j], u[j], sig_h[j] ** 2, m, prec)
         b_rhr[j], _ = rhr_fit(Sr[j], kappa * u[j])
         used[j, 0], used[j, 1] = Sh[j, 0, 0], Sr[j, 0, 0]
     return beta, sd, b_rhr, used
