@@ -27,7 +27,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from periodization.advice.coach import Coach
 from periodization.advice.drivers import Normals, driver_sentences
@@ -125,6 +124,9 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
     drivers = driver_sentences(raw, normals)
     loads = cal.params.session_loads
     nominal = cal.params.pop.session_load
+    imputed_today = table[[f"{c}_imputed" for c in READINGS]].to_numpy(dtype=bool)[last]
+    usable = cal.history.per_athlete(
+        np.where(np.isfinite(cal.history.ln_hrv + cal.history.rhr), 1.0, np.nan), "count")
     results = []
     for i, athlete in enumerate(cal.athlete_ids):
         a = int(action[i])
@@ -144,7 +146,9 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
                       "expected_recovery": round(float(plan.recovery[d, i]), 1),
                       "expected_tsb": round(float(plan.tsb[d, i]), 1)}
                      for d in range(plan_days)],
-            "warnings": _warnings(personal, inputs, athlete, i, last[i], date, today),
+            "warnings": _warnings(personal, inputs, athlete, date=date, today=today,
+                                  calibrated=bool(cal.calibrated[i]), usable=int(usable[i]),
+                                  imputed=imputed_today[i]),
             "policy": "trained model" if cal.calibrated[i] else "rule-based baseline",
             "model": model.source,
             "source_format": inputs.source_format.get(athlete, "generic"),
@@ -193,23 +197,20 @@ def _normals(personal: PersonalData, before: F.FeatureState, ctx: F.MorningConte
         maladaptation=cal.state.maladaptation, ill=ill)
 
 
-def _warnings(personal: PersonalData, inputs: Inputs, athlete: str, i: int, row: int,
-              date: dt.date, today: dt.date) -> list[str]:
-    cal, table = personal.calibration, personal.table
+def _warnings(personal: PersonalData, inputs: Inputs, athlete: str, *, date: dt.date,
+              today: dt.date, calibrated: bool, usable: int, imputed: np.ndarray
+              ) -> list[str]:
+    """Import and data notes, then stale data, short history and this morning's gaps."""
     out = [*inputs.notes.get(athlete, []), *personal.notes.get(athlete, [])]
     age = (today - date).days
     if age > STALE_DAYS:
         out.append(f"your latest data are from {date.isoformat()}, {age} days ago: this is the "
                    "recommendation for that morning; export fresh data for today's")
-    if not cal.calibrated[i]:
-        usable = int(cal.history.per_athlete(np.where(np.isfinite(
-            cal.history.ln_hrv + cal.history.rhr), 1.0, np.nan), "count")[i])
+    if not calibrated:
         out.append(f"only {usable} day(s) with both HRV and resting HR: at least 14 are needed "
                    "to personalise, so this is the safe rule-based recommendation (recovery "
                    "thresholds), not the trained coach's")
-    missing = [what for col, what in READINGS.items()
-               if bool(table.get(f"{col}_imputed", pd.Series(False, index=table.index))
-                       .iloc[row])]
+    missing = [what for what, flag in zip(READINGS.values(), imputed, strict=True) if flag]
     if missing:
         out.append(f"this morning's {', '.join(missing)} missing: your recent values stand in")
     return out

@@ -67,12 +67,7 @@ def read_long_csv(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Canonical rows of every athlete in ``path`` and per-athlete import notes."""
     where = str(path)
     keys, delimiter = _header(path) or ([], ",")
-    try:
-        raw = pd.read_csv(path, sep=delimiter, dtype=str, encoding="utf-8-sig",
-                          keep_default_na=False, header=0, names=keys)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{where}: cannot be read as a CSV ({' '.join(str(exc).split())})"
-                        ) from None
+    raw = _read(path, keys, delimiter, where)
     for key in REQUIRED:
         if key not in raw.columns:
             raise DataError(f"{where}: missing column '{key}'")
@@ -82,7 +77,9 @@ def read_long_csv(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     ids = raw["athlete_id"].str.strip()
     out = pd.DataFrame({"athlete_id": ids, "date": _dates(raw["date"], where)})
     for key in (k for k in NUMERIC if k in raw.columns):
-        out[key] = _numbers(raw[key], ids, key, where, notes)
+        col = raw[key]
+        out[key] = (col.to_numpy(dtype=np.float64) if col.dtype == np.float64
+                    else _numbers(col, ids, key, where, notes))
     if "action" in raw.columns:
         out["action"] = _actions(raw["action"], ids, where, notes)
     else:
@@ -105,6 +102,25 @@ def read_long_csv(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     if out.empty:
         raise DataError(f"{where}: no row has an athlete id and a plausible date")
     return out.sort_values(["athlete_id", "date"], kind="stable").reset_index(drop=True), notes
+
+
+def _read(path: Path, keys: list[str], delimiter: str, where: str) -> pd.DataFrame:
+    """The CSV with numeric columns parsed by the C parser; a column holding text falls
+    back to strings (and ``_numbers`` counts what is not a number)."""
+    text = {k: str for k in keys if k not in NUMERIC}
+    common = {"sep": delimiter, "encoding": "utf-8-sig", "header": 0, "names": keys,
+              "keep_default_na": False}
+    try:
+        try:
+            return pd.read_csv(path, dtype={**text, **{k: np.float64 for k in keys
+                                                      if k in NUMERIC}},
+                               na_values=sorted(NA_TOKENS | {t.upper() for t in NA_TOKENS}),
+                               **common)
+        except ValueError:
+            return pd.read_csv(path, dtype=str, **common)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{where}: cannot be read as a CSV ({' '.join(str(exc).split())})"
+                        ) from None
 
 
 def _dates(cells: pd.Series, where: str) -> pd.Series:

@@ -108,5 +108,5 @@ def fill_recovery(table: pd.DataFrame, cal: Calibration, notes: Notes) -> pd.Dat
 
 def _athlete_rows(table: pd.DataFrame, cal: Calibration) -> np.ndarray:
     """(rows,) index into the calibration's athletes of each table row."""
-    order = {a: i for i, a in enumerate(cal.athlete_ids)}
-    return table["athlete_id"].map(order).to_numpy(dtype=np.int64)
+    ids = np.asarray(cal.athlete_ids)  # sorted (np.unique order)
+    return np.searchsorted(ids, table["athlete_id"].to_numpy().astype(str))

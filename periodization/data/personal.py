@@ -10,8 +10,8 @@ table, or many stacked) and runs, per athlete:
    else the athlete cannot be advised (``errors``; a warning above 20 %);
 4. calibration (``calibrate``) on the un-imputed readings;
 5. stand-ins for mostly-missing sleep, efficiency and recovery (``fallbacks``);
-6. preprocessing's causal imputation of the remaining gaps (each column now misses at
-   most 20 % of days or is filled, so nobody is dropped).
+6. preprocessing's causal imputation of the remaining gaps (``impute_table``; each
+   column now misses at most 20 % of days or is filled, so nobody is dropped).
 
 Athletes that cannot be used are reported in ``errors`` (one line each) and left out; the
 caller decides whether that is fatal (one athlete) or a row of a batch.
@@ -64,11 +64,8 @@ def prepare_personal(rows: pd.DataFrame, *, source: str, prior: Prior | None = N
     table = fallbacks.fill_from_baselines(table, cal, notes)
     table = fallbacks.fill_recovery(table, cal, notes)
     # the stand-ins leave at most WARN_MISSING of any column to impute: nobody is dropped
-    pre = preprocess.preprocess(table, source=source, max_missing_share=1.0)
-    for column in (c for c in table.columns if c.endswith("_estimated")):
-        pre.table[column] = table[column].to_numpy()
-    return PersonalData(table=pre.table, calibration=cal, notes=notes, errors=errors,
-                        implausible=implausible)
+    return PersonalData(table=preprocess.impute_table(table), calibration=cal, notes=notes,
+                        errors=errors, implausible=implausible)
 
 
 def _usable(table: pd.DataFrame, notes: dict[str, list[str]]
