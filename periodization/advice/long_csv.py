@@ -112,15 +112,18 @@ def _read(path: Path, keys: list[str], delimiter: str, where: str) -> pd.DataFra
               "keep_default_na": False}
     try:
         try:
-            return pd.read_csv(path, dtype={**text, **{k: np.float64 for k in keys
-                                                      if k in NUMERIC}},
-                               na_values=sorted(NA_TOKENS | {t.upper() for t in NA_TOKENS}),
-                               **common)
+            raw = pd.read_csv(path, dtype={**text, **{k: np.float64 for k in keys
+                                                     if k in NUMERIC}},
+                              na_values=sorted(NA_TOKENS | {t.upper() for t in NA_TOKENS}),
+                              **common)
         except ValueError:
-            return pd.read_csv(path, dtype=str, **common)
+            raw = pd.read_csv(path, dtype=str, **common)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{where}: cannot be read as a CSV ({' '.join(str(exc).split())})"
                         ) from None
+    for key in text:  # missing markers in text columns read as NaN: make them empty text
+        raw[key] = raw[key].fillna("").astype(str)
+    return raw
 
 
 def _dates(cells: pd.Series, where: str) -> pd.Series:
