@@ -159,3 +159,11 @@ def test_features_today_match_the_table_path(year_export, model_dir, result):
     raw = features_for_table(personal.table).raw[-1]
     assert pd.Series(raw).notna().all()
     assert result["plan"][0]["expected_tsb"] == pytest.approx(raw[7], abs=0.06)
+
+
+def test_unknown_loads_are_warned_about(tmp_path, model_dir):
+    rows = export_rows(athletes=1, days=60, seed=12)
+    rows["load"] = np.nan  # a log of sessions without their load
+    r = recommend(write_export(tmp_path / "no_load.csv", rows), model=model_dir, today=TODAY)
+    assert any("training load is unknown" in w for w in r["warnings"])
+    assert r["target_load"] >= 0

@@ -30,6 +30,7 @@ from periodization.data.calibrate import Calibration, calibrate
 MAX_HISTORY_DAYS = 365
 MAX_MISSING = 0.5  # days without HRV or resting HR beyond which nobody is advised
 WARN_MISSING = preprocess.MAX_MISSING_SHARE
+UNKNOWN_LOAD_WARN = 0.5  # share of days without a known load that earns a warning
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ def prepare_personal(rows: pd.DataFrame, *, source: str, prior: Prior | None = N
     table = preprocess.complete_calendar(table)
     table = fallbacks.rmssd_from_sdnn(table, prior, notes)
     table, errors = _usable(table, notes)
+    unknown_load = (table["load"].isna() & (table["action"] != 0)).groupby(
+        table["athlete_id"]).mean()
+    for athlete, share in unknown_load[unknown_load > UNKNOWN_LOAD_WARN].items():
+        notes.setdefault(str(athlete), []).append(
+            f"training load is unknown on {100 * share:.0f} % of days (typical session loads "
+            "stand in): your fatigue, and so the plan, are less certain")
     if table.empty:
         return _nothing(errors, notes, implausible)
     cal = calibrate(table, prior=prior)
