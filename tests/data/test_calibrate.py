@@ -2,8 +2,8 @@
 
 Tolerances (30 athletes × 365 days, seed 11; measured on seeds 11–13, the worst shown):
 w* within ±35 % (|ln ratio| < 0.35) for ≥ 80 % of athletes (measured 90–97 %) and a
-smaller mean error than the prior's median (0.175 vs 0.199 … 0.121 vs 0.302); 90 %
-intervals of w* and τ2 cover the truth for ≥ 75 % (measured 83–93 %); rested HRV within
+smaller mean error than the prior's median (0.176 vs 0.199 … 0.121 vs 0.302); 90 %
+intervals of w* and τ2 cover the truth for ≥ 75 % (measured 83–97 %); rested HRV within
 10 %, rested RHR within 1.5 bpm, sleep within 0.15 h, efficiency within 1 point and both
 noise SDs within 25 % for ≥ 90 %; σ_ρ within 0.06 for ≥ 70 % (73–93 %); session scale
 within 20 % for ≥ 90 %; the replayed fatigue ratio today correlates with the true one
