@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/simulator_throughput.py
 	$(PY) benchmarks/cohort_time.py
 	$(PY) benchmarks/sac_update.py
+	$(PY) benchmarks/recommend_time.py
 
 bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py

@@ -240,6 +240,50 @@ def train(
         console.print_training_summary(summary)
 
 
+@app.command("recommend")
+@user_errors
+def recommend(
+    data: Annotated[Path, typer.Option(
+        "--data", help="A wearable export (file, folder or zip; WHOOP, Oura, intervals.icu, "
+        "Apple Health or the generic CSV), a folder holding one export per athlete, or a "
+        "CSV with an athlete_id column.")],
+    model: Annotated[Path | None, typer.Option(
+        help="Trained run directory (default: the model shipped with the package).")] = None,
+    plan_days: Annotated[int, typer.Option(
+        help="Days to plan, today included (1-28).")] = 7,
+    ill: Annotated[bool, typer.Option(
+        "--ill", help="You are ill or injured today: only rest or active recovery.")] = False,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print JSON (one object; a batch prints one object per line).")] = False,
+    seed: SeedOpt = 0,
+) -> None:
+    """Today's session from your wearable export, with the reasons and a plan.
+
+    For the morning of the export's last day: the session (action, zone, minutes, target
+    load), the coach's probabilities, the actions the safety rules rule out and why, what
+    stands out in your data, and the next days simulated with your calibrated model. The
+    recommendation is deterministic (--seed is accepted for uniformity). Not medical advice.
+    """
+    import json
+
+    from periodization import console
+    from periodization.recommend import recommend_any
+
+    if not 1 <= plan_days <= 28:
+        raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
+    results, batch = recommend_any(data, model=model, plan_days=plan_days, ill=ill)
+    if json_out and batch:
+        typer.echo("\n".join(json.dumps(r, allow_nan=False) for r in results))
+    elif json_out:
+        typer.echo(json.dumps(results[0], indent=2, allow_nan=False))
+    elif batch:
+        console.print_recommendation_batch(results)
+    else:
+        console.print_recommendation(results[0])
+    if all("error" in r for r in results):
+        raise typer.Exit(2)
+
+
 @app.command("demo")
 @user_errors
 def demo(

@@ -108,3 +108,60 @@ def print_training_summary(summary: dict) -> None:
                       f"{best['episodes']} episodes ({best['violations']:.2f} violations "
                       "per episode)")
     console.print(f"run directory [bold]{summary['run_dir']}[/bold]")
+
+
+def _pretty(action: str) -> str:
+    return action.replace("_", " ").lower()
+
+
+def print_recommendation(r: dict) -> None:
+    """One athlete's recommendation, readable at a glance (everything is in ``--json``)."""
+    session = (f"{r['zone']}, {r['minutes']} min, target load {r['target_load']} TSS"
+               if r["minutes"] else "a day off: no training")
+    console.print(f"[bold]{r['date']}[/bold]  [bold green]{_pretty(r['action']).upper()}"
+                  f"[/bold green]  {session}")
+    who = "trained model" if r["policy"] == "trained model" else "[yellow]rule-based baseline"
+    console.print(f"[dim]decided by the {who}[/] [dim]({r['model']}; {r['source_format']} "
+                  f"export, {r['history_days']} days)[/dim]")
+    console.print("\n[bold]What stands out today[/bold]")
+    for sentence in r["drivers"]:
+        console.print(f"  • {sentence}")
+    if r["masked"]:
+        console.print("\n[bold]Ruled out by the safety rules[/bold]")
+        for m in r["masked"]:
+            console.print(f"  • {_pretty(m['action'])}: {m['reason']}")
+    probs = Table(title="The coach's probabilities", title_justify="left", box=box.SIMPLE_HEAD)
+    probs.add_column("session")
+    probs.add_column("p", justify="right")
+    probs.add_column("")
+    for name, p in sorted(r["probabilities"].items(), key=lambda kv: -kv[1]):
+        if p > 0:
+            probs.add_row(_pretty(name), f"{p:.2f}", "█" * round(20 * p))
+    console.print(probs)
+    plan = Table(title=f"Plan, {len(r['plan'])} days (simulated with your calibrated model)",
+                 title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("date", "session", "expected recovery", "expected TSB"):
+        plan.add_column(col, justify="left" if col in ("date", "session") else "right")
+    for day in r["plan"]:
+        plan.add_row(day["date"], _pretty(day["action"]), f"{day['expected_recovery']:.0f}",
+                     f"{day['expected_tsb']:+.0f}")
+    console.print(plan)
+    for warning in r["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    console.print("[dim]A training suggestion from a model, not medical advice: if you feel "
+                  "unwell, rest and ask a professional.[/dim]")
+
+
+def print_recommendation_batch(results: list[dict]) -> None:
+    """One line per athlete: today's session and the first driver, or why there is none."""
+    table = Table(title=f"{len(results)} athletes", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("athlete", "date", "session", "min", "load", "first reason / problem"):
+        table.add_column(col, justify="right" if col in ("min", "load") else "left")
+    for r in results:
+        if "error" in r:
+            table.add_row(r["athlete_id"], "", "[red]not advised", "", "", r["error"])
+            continue
+        session = _pretty(r["action"]) + ("" if r["policy"] == "trained model" else " (rule)")
+        table.add_row(r["athlete_id"], r["date"], session, str(r["minutes"]),
+                      str(r["target_load"]), r["drivers"][0])
+    console.print(table)

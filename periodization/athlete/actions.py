@@ -46,6 +46,16 @@ SESSION_GUIDE: dict[Action, tuple[str, int]] = {
     Action.STRENGTH: ("resistance training", 50),
 }
 
+# The range of minutes each session may last (the table above); strength: a typical gym hour.
+SESSION_MINUTES: dict[Action, tuple[int, int]] = {
+    Action.REST: (0, 0),
+    Action.ACTIVE_RECOVERY: (20, 40),
+    Action.AEROBIC_BASE: (45, 90),
+    Action.TEMPO: (30, 60),
+    Action.HIIT: (20, 40),
+    Action.STRENGTH: (30, 75),
+}
+
 
 def action_from_name(name: str) -> Action:
     """Parse an action name tolerantly (case, spaces, hyphens); raises ``ValueError``."""

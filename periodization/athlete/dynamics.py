@@ -171,6 +171,17 @@ def latent_physiology(state: AthleteState, params: AthleteParams
     return out[0], out[1], out[2], out[3]
 
 
+def recovery_score(ln_hrv: np.ndarray, rhr: np.ndarray, sleep: np.ndarray,
+                   params: AthleteParams, athlete: np.ndarray) -> np.ndarray:
+    """The model's recovery score (0–100) of readings (k,) of athletes ``athlete`` (k,):
+    ln RMSSD, RHR (bpm) and sleep (h) against each one's personal baselines and SDs."""
+    q, _ = params.pop.packed
+    return kernels.recovery(np.ascontiguousarray(ln_hrv, dtype=np.float64),
+                            np.ascontiguousarray(rhr, dtype=np.float64),
+                            np.ascontiguousarray(sleep, dtype=np.float64),
+                            np.ascontiguousarray(athlete, dtype=np.int64), params.packed, q)
+
+
 def observe(state: AthleteState, params: AthleteParams, rng: Random) -> Observation:
     """The morning's wearable readings with measurement and day-to-day noise."""
     n = state.day.shape[0]

@@ -215,6 +215,15 @@ def recovery_row(ln_hrv: float, rhr: float, sleep: float, p: np.ndarray, Q: np.n
 
 
 @njit(cache=True)
+def recovery(ln_hrv, rhr, sleep, rows, P, Q):
+    """Recovery scores of readings (k,) of athletes ``rows`` (k,); NaN in, NaN out."""
+    out = np.empty(ln_hrv.shape[0])
+    for k in range(ln_hrv.shape[0]):
+        out[k] = recovery_row(ln_hrv[k], rhr[k], sleep[k], P[rows[k]], Q)
+    return out
+
+
+@njit(cache=True)
 def latent(g, h, m, ahrv, arhr, ill, P, Q):
     """Noise-free (ln RMSSD, RHR, sleep h, efficiency %) rows, shape (4, N)."""
     n = g.shape[0]

@@ -16,6 +16,7 @@ Derived quantities are cached properties, never stored fields, so they cannot go
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -28,6 +29,7 @@ import yaml
 from periodization.athlete import kernels
 from periodization.athlete.actions import N_ACTIONS
 from periodization.athlete.noise import KeyedRandom
+from periodization.athlete.prior_stats import typical_value
 from periodization.errors import PriorError
 
 DEFAULT_PRIOR = "prior.yaml"
@@ -244,12 +246,32 @@ class Prior:
         )
         return AthleteParams(**values, pop=self.population)
 
+    def typical(self, n: int = 1) -> AthleteParams:
+        """``n`` copies of the population's typical athlete: every parameter at its median
+        (lognormal median, normal mean, uniform midpoint), clipped like a draw."""
+        values = {key: np.full(n, typical_value(self.athlete[key])) for key in ATHLETE_KEYS}
+        values["tau_fatigue_days"] = np.minimum(
+            values["tau_fatigue_days"], 0.6 * values["tau_fitness_days"])
+        return AthleteParams(**values, pop=self.population)
+
 
 def load_prior(path: str | Path | None = None) -> Prior:
-    """Load and validate a prior. ``None`` loads the packaged ``prior.yaml``.
+    """Load and validate a prior. ``None`` loads the packaged ``prior.yaml`` (parsed once
+    per process: it is package data and does not change).
 
     Raises ``PriorError`` with a one-line message naming the file and the key at fault.
     """
+    if path is None:
+        return _packaged_prior()
+    return _read_prior(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_prior() -> Prior:
+    return _read_prior(None)
+
+
+def _read_prior(path: str | Path | None) -> Prior:
     if path is None:
         text = resources.files("periodization.athlete").joinpath(DEFAULT_PRIOR).read_text()
         source = f"<package>/{DEFAULT_PRIOR}"

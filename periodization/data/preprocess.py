@@ -165,6 +165,15 @@ def preprocess(df: pd.DataFrame, *, source: str = "table",
     if table.empty:
         raise DataError(f"{source}: every athlete misses more than "
                         f"{100 * max_missing_share:.0f} % of days; nothing left to use")
+    table = impute_table(table)
+    return Preprocessed(table=table, dropped=dropped, implausible=implausible)
+
+
+def impute_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Step 4 on a validated table on complete calendars (sorted by athlete and date):
+    wearable gaps filled causally and flagged in ``<column>_imputed``; a REST day's
+    unknown load is 0. Returns a new table."""
+    table = table.copy()
     rest_unknown_load = table["load"].isna() & (table["action"] == 0)
     table.loc[rest_unknown_load, "load"] = 0.0
     # Impute all athletes at once on a (days, athletes) grid; padding after an athlete's
@@ -173,13 +182,13 @@ def preprocess(df: pd.DataFrame, *, source: str = "table",
     counts = np.diff(np.append(first, len(table)))
     rows = np.arange(len(table)) - np.repeat(first, counts)
     pick = (rows, np.repeat(np.arange(len(ids)), counts))
-    for col in wearable:
+    for col in schema.WEARABLE_COLUMNS:
         grid = np.full((int(counts.max()), len(ids)), np.nan)
         grid[pick] = table[col].to_numpy(dtype=np.float64)
         filled, flags = impute_causal(grid)
         table[col] = filled[pick]
         table[f"{col}_imputed"] = flags[pick]
-    return Preprocessed(table=table, dropped=dropped, implausible=implausible)
+    return table
 
 
 def split_athletes(athlete_ids: list[str] | np.ndarray, seed: int,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from periodization.athlete.batch import where
 from periodization.data import features as F
 from periodization.data.features import FeatureState
 
@@ -29,6 +30,7 @@ class TableFeatures:
     days_since_rest: np.ndarray
     states: list[FeatureState] | None  # per day index: the state *before* that morning
     athlete_ids: list[str]  # batch order of ``states``
+    last_state: FeatureState | None = None  # per athlete: the state before its last morning
 
 
 def load_seeds(first_rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -46,8 +48,14 @@ def load_seeds(first_rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return seeds[0], seeds[1]
 
 
-def features_for_table(table: pd.DataFrame, *, keep_states: bool = False) -> TableFeatures:
-    """Features for every row of a table sorted by (athlete_id, date) on complete calendars."""
+def features_for_table(table: pd.DataFrame, *, keep_states: bool = False,
+                       keep_last_state: bool = False) -> TableFeatures:
+    """Features for every row of a table sorted by (athlete_id, date) on complete calendars.
+
+    ``keep_states`` keeps the state before every morning (days × athletes: memory grows
+    with both); ``keep_last_state`` only each athlete's state before its last morning,
+    from which ``features.morning`` continues into days not yet lived (a plan).
+    """
     ids, first = np.unique(table["athlete_id"].to_numpy(), return_index=True)
     counts = np.diff(np.append(first, len(table)))
     n, days = len(ids), int(counts.max())
@@ -72,9 +80,13 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False) -> Tab
                  "consecutive_hard", "days_since_rest")
     ctx = {k: np.empty((days, n)) for k in ctx_names}
     states: list[FeatureState] | None = [] if keep_states else None
+    last_day = counts - 1
+    last_state = state if keep_last_state else None
     for d in range(days):
         if states is not None:
             states.append(state)
+        if last_state is not None and (last_day == d).any():
+            last_state = where(last_day == d, state, last_state)
         state, raw[d], context = F.morning(state, readings[d])
         for k in ctx_names:
             ctx[k][d] = getattr(context, k)
@@ -82,5 +94,5 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False) -> Tab
     pick = (day_idx, ath_idx)
     return TableFeatures(
         raw=raw[pick], **{k: v[pick] for k, v in ctx.items()}, states=states,
-        athlete_ids=[str(i) for i in ids],
+        athlete_ids=[str(i) for i in ids], last_state=last_state,
     )

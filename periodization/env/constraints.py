@@ -27,6 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from periodization.athlete.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.data.features import MorningContext
 from periodization.env import kernels as K
 
 RULE_NAMES = ("low_recovery", "hrv_crash", "consecutive_hard", "no_recent_rest", "ill")
@@ -90,6 +91,16 @@ def rules_and_mask(*, recovery: np.ndarray, ln_hrv: np.ndarray, hrv_baseline_mea
                    np.asarray(consecutive_hard, dtype=np.int64),
                    np.asarray(days_since_rest, dtype=np.int64),
                    np.asarray(ill, dtype=np.int64), _BLOCKS, config.packed)
+
+
+def rules_for_morning(context: MorningContext, *, ill: np.ndarray, config: SafetyConfig
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """``rules_and_mask`` on what ``features.morning`` reported (and the illness flag)."""
+    return rules_and_mask(
+        recovery=context.recovery, ln_hrv=context.ln_hrv,
+        hrv_baseline_mean=context.hrv_baseline_mean, hrv_baseline_sd=context.hrv_baseline_sd,
+        consecutive_hard=context.consecutive_hard, days_since_rest=context.days_since_rest,
+        ill=ill, config=config)
 
 
 def mask_reasons(fired_row: np.ndarray, config: SafetyConfig) -> dict[str, list[str]]:

@@ -12,7 +12,6 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from periodization.athlete import dynamics
 from periodization.athlete.batch import take
@@ -22,9 +21,9 @@ from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
 from periodization.data import features as F
 from periodization.data.behaviour import behaviour_action, sample_traits
 from periodization.data.dataset import PreparedCohort, hidden_for
+from periodization.data.history import EPOCH_MONDAY
 from periodization.errors import DataError
 
-EPOCH_MONDAY = pd.Timestamp("1970-01-05")  # day numbers count from a Monday
 MIN_HISTORY_DAYS = 28  # an episode starts once the HRV baseline window is full
 
 

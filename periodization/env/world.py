@@ -83,8 +83,7 @@ class World:
         rng = KeyedRandom(start.noise_key)
         obs = dynamics.observe(start.state, start.params, rng)
         fstate, raw, ctx = F.morning(start.features, obs.readings)
-        fired, mask = C.rules_and_mask(**_rule_inputs(ctx), ill=start.state.ill_days,
-                                       config=self.safety)
+        fired, mask = C.rules_for_morning(ctx, ill=start.state.ill_days, config=self.safety)
         perf = dynamics.test_performance(start.state, start.params)
         capacity = dynamics.test_performance(start.state, start.params,
                                              taper_days=self.reward.shaping_taper_days)
@@ -160,8 +159,7 @@ class World:
         obs = dynamics.observe(state, params, self.rng)
         fstate = F.record_day(self.fstate, state.last_load, a)
         fstate, raw, nxt = F.morning(fstate, obs.readings)
-        fired, mask = C.rules_and_mask(**_rule_inputs(nxt), ill=state.ill_days,
-                                       config=self.safety)
+        fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
         perf_next = dynamics.test_performance(state, params)
         capacity_next = dynamics.test_performance(
             state, params, taper_days=self.reward.shaping_taper_days)
@@ -191,12 +189,6 @@ class World:
 
     def mask_reasons(self, row: int) -> dict[str, list[str]]:
         return C.mask_reasons(self.fired[row], self.safety)
-
-
-def _rule_inputs(ctx: F.MorningContext) -> dict[str, np.ndarray]:
-    return {"recovery": ctx.recovery, "ln_hrv": ctx.ln_hrv,
-            "hrv_baseline_mean": ctx.hrv_baseline_mean, "hrv_baseline_sd": ctx.hrv_baseline_sd,
-            "consecutive_hard": ctx.consecutive_hard, "days_since_rest": ctx.days_since_rest}
 
 
 def _set_rows(full: np.ndarray, rows: np.ndarray, part: np.ndarray) -> np.ndarray:

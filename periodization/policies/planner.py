@@ -27,6 +27,9 @@ from numba import njit
 from periodization.athlete import kernels as K
 from periodization.athlete.actions import HIGH_INTENSITY
 from periodization.athlete.dynamics import TEST_TAPER_DAYS
+from periodization.athlete.params import AthleteParams
+from periodization.athlete.state import AthleteState
+from periodization.env.constraints import SafetyConfig
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
 
 # Weekly templates (Monday first), from light to heavy; strength versions included.
@@ -125,8 +128,45 @@ def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, sinc
     return out
 
 
+def plan_scores_for(params: AthleteParams, state: AthleteState, *, mask: np.ndarray,
+                    consecutive_hard: np.ndarray, days_since_rest: np.ndarray,
+                    remaining: np.ndarray, safety: SafetyConfig, illness_cost: float = 0.5,
+                    templates: np.ndarray = TEMPLATES, taper_days: np.ndarray = TAPER_DAYS,
+                    second_day: bool = False) -> np.ndarray:
+    """``plan_scores`` for N athletes described by ``params`` and ``state`` (N,), whoever
+    supplies them: the true world (the oracle) or a calibration (``CalibratedPlanner``).
+
+    ``remaining`` (N,) is the number of days left in the block including today; the
+    rules the rollout obeys come from ``safety``.
+    """
+    q, table = params.pop.packed
+    rules = np.array([
+        safety.max_consecutive_hard if safety.consecutive_hard else -1,
+        safety.max_days_without_rest if safety.no_recent_rest else -1,
+        safety.low_recovery_threshold if safety.low_recovery else -1,
+    ], dtype=np.float64)
+    return plan_scores(
+        state.fitness, state.gain, state.fatigue, state.maladaptation, state.durability,
+        state.acute_hrv, state.acute_rhr, state.ill_days, state.atl, state.ctl, state.day % 7,
+        np.asarray(consecutive_hard, dtype=np.int64), np.asarray(days_since_rest, dtype=np.int64),
+        np.maximum(np.asarray(remaining, dtype=np.int64), 1),
+        np.ascontiguousarray(mask, dtype=np.bool_), params.packed, q, table,
+        np.ascontiguousarray(templates, dtype=np.int64),
+        np.ascontiguousarray(taper_days, dtype=np.int64), TAPER, HIGH_INTENSITY, rules,
+        illness_cost, TEST_TAPER_DAYS, second_day)
+
+
+def best_first_actions(scores: np.ndarray) -> np.ndarray:
+    """Today's action of each athlete's best plan, (N,) int64."""
+    return scores.argmax(axis=1).astype(np.int64)
+
+
 class OraclePolicy(BasePolicy):
-    """MPC with the true model: bind it to the environment's world before acting."""
+    """MPC with the true model: bind it to the environment's world before acting.
+
+    ``planning_inputs`` says whose parameters and state it plans with; the oracle reads the
+    world's true ones, ``CalibratedPlanner`` overrides it with a calibration's.
+    """
 
     name = "oracle"
 
@@ -141,26 +181,19 @@ class OraclePolicy(BasePolicy):
     def bind(self, world: Any) -> None:
         self.world = world
 
+    def planning_inputs(self) -> tuple[AthleteParams, AthleteState]:
+        return self.world.params, self.world.state
+
     def scores(self, mask: np.ndarray) -> np.ndarray:
         w = self.world
-        st, ctx, sf = w.state, w.context, w.safety
-        q, table = w.params.pop.packed
-        rules = np.array([
-            sf.max_consecutive_hard if sf.consecutive_hard else -1,
-            sf.max_days_without_rest if sf.no_recent_rest else -1,
-            sf.low_recovery_threshold if sf.low_recovery else -1,
-        ], dtype=np.float64)
-        remaining = np.maximum(w.block_days - w.day_in_block, 1).astype(np.int64)
-        return plan_scores(
-            st.fitness, st.gain, st.fatigue, st.maladaptation, st.durability, st.acute_hrv,
-            st.acute_rhr, st.ill_days, st.atl, st.ctl, st.day % 7,
-            np.asarray(ctx.consecutive_hard, dtype=np.int64),
-            np.asarray(ctx.days_since_rest, dtype=np.int64), remaining,
-            np.ascontiguousarray(mask, dtype=np.bool_), w.params.packed, q, table,
-            self.templates, self.taper_days, TAPER, HIGH_INTENSITY, rules, self.illness_cost,
-            TEST_TAPER_DAYS, self.second_day)
+        params, state = self.planning_inputs()
+        return plan_scores_for(
+            params, state, mask=mask, consecutive_hard=w.context.consecutive_hard,
+            days_since_rest=w.context.days_since_rest, remaining=w.block_days - w.day_in_block,
+            safety=w.safety, illness_cost=self.illness_cost, templates=self.templates,
+            taper_days=self.taper_days, second_day=self.second_day)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         if self.world is None:
             raise RuntimeError("the oracle reads the true world: call bind(world) first")
-        return self.scores(mask).argmax(axis=1).astype(np.int64)
+        return best_first_actions(self.scores(mask))

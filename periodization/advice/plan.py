@@ -1,0 +1,55 @@
+"""The next days, simulated with the calibrated model: what the coach would prescribe if
+each day went as expected.
+
+Day 0 is today: the real morning's features and today's prescription. Each following day
+the athlete does yesterday's session at their calibrated load (``session_loads``), the
+model moves the hidden state one day in the expected world (``NoNoise``: no noise, no new
+illness), ``observe`` gives the expected morning readings, the one feature implementation
+turns them into features, the safety rules mask and the coach decides again. So the plan
+is a forecast under the policy, not a promise: tomorrow's real readings replace it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from periodization.advice.coach import Coach
+from periodization.athlete import dynamics
+from periodization.athlete.noise import NoNoise
+from periodization.athlete.params import AthleteParams
+from periodization.athlete.state import AthleteState
+from periodization.data import features as F
+from periodization.env import constraints as C
+
+RECOVERY, TSB = F.FEATURE_NAMES.index("recovery"), F.FEATURE_NAMES.index("tsb")
+
+
+@dataclass(frozen=True)
+class Plan:
+    action: np.ndarray  # (days, N) int64
+    recovery: np.ndarray  # (days, N) expected morning recovery (0–100)
+    tsb: np.ndarray  # (days, N) expected morning TSB
+
+
+def simulate_plan(coach: Coach, *, params: AthleteParams, state: AthleteState,
+                  features: F.FeatureState, raw_today: np.ndarray, action_today: np.ndarray,
+                  use_model: np.ndarray, safety: C.SafetyConfig, days: int) -> Plan:
+    """``days`` days from today for N athletes (``features``: the state after today's
+    morning; ``state``: the model's hidden state this morning, illness included)."""
+    n = params.n
+    action = np.zeros((days, n), dtype=np.int64)
+    recovery, tsb = np.zeros((days, n)), np.zeros((days, n))
+    action[0], recovery[0], tsb[0] = action_today, raw_today[:, RECOVERY], raw_today[:, TSB]
+    world, rows = NoNoise(), np.arange(n)
+    for d in range(1, days):
+        load = params.session_loads[rows, action[d - 1]]
+        state = dynamics.transition(state, action[d - 1], params, world, load=load)
+        features = F.record_day(features, load, action[d - 1])
+        readings = dynamics.observe(state, params, world).readings
+        features, raw, ctx = F.morning(features, readings)
+        _, mask = C.rules_for_morning(ctx, ill=state.ill_days, config=safety)
+        _, action[d] = coach.decide(raw, mask, use_model)
+        recovery[d], tsb[d] = raw[:, RECOVERY], raw[:, TSB]
+    return Plan(action=action, recovery=recovery, tsb=tsb)

@@ -1,0 +1,115 @@
+"""Does calibration pay? The oracle planning with calibrated vs true vs population parameters.
+
+Simulated athletes live ``history_days`` recorded days under the behaviour policy; each is
+calibrated from that record alone (``data/calibrate.py``), then lives a ``block_days``
+block in the *true* world three times, on the same noise: planned by the oracle with the
+true parameters and state, by the same planner with the calibrated parameters and the
+replayed state (``CalibratedPlanner``), and by it with the population's median parameters
+and the state those imply. The outcome is the modelled performance change over the block.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from periodization.athlete.noise import derive_keys
+from periodization.athlete.params import Prior, load_prior
+from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
+from periodization.data.calibrate import calibrate
+from periodization.data.cohort import START_DATE, synthesize
+from periodization.data.features import N_FEATURES
+from periodization.data.history import EPOCH_MONDAY
+from periodization.data.preprocess import preprocess
+from periodization.data.replay import replay
+from periodization.data.scaler import FeatureScaler
+from periodization.data.table_features import features_for_table
+from periodization.env.constraints import SafetyConfig
+from periodization.env.reward import RewardConfig
+from periodization.env.starts import EpisodeStart
+from periodization.env.world import World
+from periodization.policies.base import BasePolicy
+from periodization.policies.calibrated_planner import CalibratedPlanner
+from periodization.policies.planner import OraclePolicy
+
+PLANNERS = ("true", "calibrated", "population")
+
+
+def compare_planners(*, athletes: int = 30, history_days: int = 180, block_days: int = 90,
+                     seed: int = 0, prior: Prior | None = None) -> pd.DataFrame:
+    """One row per athlete: the block's outcome (%) under each planner, plus the days
+    overreached and ill, and the calibration's error in w* (ln ratio)."""
+    prior = prior or load_prior()
+    cohort = synthesize(athletes=athletes, days=history_days + 1, seed=seed, prior=prior)
+    obs = cohort.observations  # the last row of each athlete is the block's first morning
+    cal = calibrate(obs, prior=prior)
+    typical = prior.typical(athletes)
+    population_state = replay(typical, cal.history).state
+    start = _episode_start(cohort, obs, history_days, prior, seed)
+    policies: dict[str, BasePolicy] = {
+        "true": OraclePolicy(),
+        "calibrated": CalibratedPlanner(cal.params, cal.state),
+        "population": CalibratedPlanner(typical, population_state),
+    }
+    out = pd.DataFrame({"athlete_id": start.athlete_id})
+    for name, policy in policies.items():
+        outcome, overreached, ill = _run(policy, start, block_days)
+        out[f"outcome_{name}"] = outcome
+        out[f"overreached_{name}"] = overreached
+        out[f"ill_{name}"] = ill
+    out["optimal_load_log_error"] = np.log(cal.params.optimal_load / start.params.optimal_load)
+    return out
+
+
+def summarize_comparison(df: pd.DataFrame) -> dict[str, float]:
+    """Mean outcomes, the ratios to the true-parameter oracle and the paired differences."""
+    mean = {p: float(df[f"outcome_{p}"].mean()) for p in PLANNERS}
+    diff_cal = df["outcome_calibrated"] - df["outcome_true"]
+    diff_pop = df["outcome_population"] - df["outcome_true"]
+    return {
+        "athletes": len(df),
+        **{f"outcome_pct_{p}": v for p, v in mean.items()},
+        "ratio_calibrated_to_true": mean["calibrated"] / mean["true"],
+        "ratio_population_to_true": mean["population"] / mean["true"],
+        "regret_pct_calibrated": float(-diff_cal.mean()),
+        "regret_pct_population": float(-diff_pop.mean()),
+        "calibrated_beats_population_share": float(
+            (df["outcome_calibrated"] > df["outcome_population"]).mean()),
+        **{f"days_overreached_{p}": float(df[f"overreached_{p}"].mean()) for p in PLANNERS},
+        **{f"days_ill_{p}": float(df[f"ill_{p}"].mean()) for p in PLANNERS},
+    }
+
+
+def _episode_start(cohort, obs: pd.DataFrame, day: int, prior: Prior, seed: int
+                   ) -> EpisodeStart:
+    """The true athletes on the morning of recorded day ``day`` (the last row)."""
+    date = START_DATE + pd.Timedelta(days=day)
+    hidden = cohort.hidden[cohort.hidden["date"] == date].sort_values("athlete_id")
+    before = obs[obs["date"] == date - pd.Timedelta(days=1)].sort_values("athlete_id")
+    ids = hidden["athlete_id"].to_numpy()
+    n = len(ids)
+    state = AthleteState(
+        day=np.full(n, (date - EPOCH_MONDAY).days, dtype=np.int64),
+        **{f: hidden[f].to_numpy().astype(np.int64 if f == "ill_days" else np.float64)
+           for f in HIDDEN_FIELDS},
+        last_load=before["load"].to_numpy(dtype=np.float64),
+        last_action=before["action"].to_numpy(dtype=np.int64))
+    pre = preprocess(obs, max_missing_share=1.0)
+    feats = features_for_table(pre.table, keep_states=True)
+    return EpisodeStart(params=cohort.athlete_params(list(ids), prior), state=state,
+                        features=feats.states[day], athlete_id=ids.astype(object),
+                        noise_key=derive_keys(np.arange(n), stream=seed + 17))
+
+
+def _run(policy: BasePolicy, start: EpisodeStart, block_days: int
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    identity = FeatureScaler(mean=np.zeros(N_FEATURES), scale=np.ones(N_FEATURES))
+    world = World(scaler=identity, reward=RewardConfig(), safety=SafetyConfig(),
+                  block_days=block_days)
+    world.start(start)
+    policy.reset(world.n)
+    policy.bind(world)
+    for _ in range(block_days):
+        world.step(policy.act(world.obs, world.mask))
+    outcome = 100.0 * (world.performance - world.start_performance) / world.start_performance
+    return outcome, world.days_overreached.copy(), world.days_ill.copy()
