@@ -30,9 +30,10 @@ ALGOS = ("sac", "ppo")
 
 @dataclass(frozen=True, kw_only=True)
 class EnvConfig:
-    reward: RewardConfig = field(default_factory=RewardConfig)
+    reward: RewardConfig = field(default_factory=lambda: RewardConfig(version="shaped"))
     """Reward version and weights (``env/reward.py``); the outcome is judged the same way
-    whatever the reward."""
+    whatever the reward. Training defaults to ``shaped`` (the environment's own default
+    stays the seed's v2): see ``configs/sac.yaml`` for the measurements behind it."""
 
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     """Hard safety rules, each switchable (``env/constraints.py``)."""
