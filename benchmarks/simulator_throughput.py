@@ -13,7 +13,7 @@ from _common import emit, median, repeat_timed
 
 from periodization.athlete import dynamics
 from periodization.athlete.noise import KeyedRandom
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 
 
 def main() -> None:

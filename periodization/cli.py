@@ -79,7 +79,7 @@ def data_synth(
     Writes observations.parquet (the daily wearable/training table), and, for evaluation
     only, hidden_state.parquet and true_params.parquet, plus meta.json.
     """
-    from periodization.athlete.params import load_prior
+    from periodization.athlete.prior import load_prior
     from periodization.data.cohort import cohort_summary, save_cohort, synthesize
     from periodization.io import ensure_writable_dir
 

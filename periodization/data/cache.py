@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 from periodization.data.cohort import COHORT_VERSION, load_cohort, save_cohort, synthesize
 from periodization.data.dataset import PreparedCohort, prepare_cohort
 from periodization.data.schema import META_FILE

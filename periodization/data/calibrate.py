@@ -39,7 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.params import ATHLETE_KEYS, AthleteParams, Prior, load_prior
+from periodization.athlete.params import ATHLETE_KEYS, AthleteParams
+from periodization.athlete.prior import Prior, load_prior
 from periodization.athlete.state import AthleteState
 from periodization.data import calibrate_kernels as CK
 from periodization.data.calibrate_grid import (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.athlete.params import Prior
+from periodization.athlete.prior import Prior
 from periodization.athlete.prior_stats import (
     gaussian_approximation,
     log_density_of_log,

@@ -24,7 +24,8 @@ import pandas as pd
 
 from periodization.athlete import dynamics
 from periodization.athlete.noise import KeyedRandom
-from periodization.athlete.params import ATHLETE_KEYS, AthleteParams, Prior, load_prior
+from periodization.athlete.params import ATHLETE_KEYS, AthleteParams
+from periodization.athlete.prior import Prior, load_prior
 from periodization.athlete.state import HIDDEN_FIELDS
 from periodization.data import schema
 from periodization.data.behaviour import behaviour_action, sample_traits

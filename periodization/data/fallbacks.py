@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.athlete import dynamics
-from periodization.athlete.params import Prior
+from periodization.athlete.prior import Prior
 from periodization.athlete.prior_stats import typical_value
 from periodization.data.calibrate import Calibration
 from periodization.data.preprocess import MAX_MISSING_SHARE

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from periodization.athlete.params import Prior, load_prior
+from periodization.athlete.prior import Prior, load_prior
 from periodization.data import fallbacks, preprocess
 from periodization.data.calibrate import Calibration, calibrate
 

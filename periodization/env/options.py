@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from periodization.athlete.params import Prior, load_prior
+from periodization.athlete.prior import Prior, load_prior
 from periodization.data.cache import prepared_cohort
 from periodization.data.dataset import PreparedCohort
 from periodization.data.scaler import FeatureScaler

@@ -9,7 +9,7 @@ import gymnasium as gym
 import numpy as np
 
 from periodization.athlete.actions import ACTION_NAMES, N_ACTIONS
-from periodization.athlete.params import Prior
+from periodization.athlete.prior import Prior
 from periodization.data.dataset import PreparedCohort
 from periodization.data.features import N_FEATURES
 from periodization.data.scaler import CLIP, FeatureScaler

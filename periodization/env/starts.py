@@ -16,7 +16,8 @@ import numpy as np
 from periodization.athlete import dynamics
 from periodization.athlete.batch import take
 from periodization.athlete.noise import KeyedRandom, derive_keys
-from periodization.athlete.params import AthleteParams, Prior
+from periodization.athlete.params import AthleteParams
+from periodization.athlete.prior import Prior
 from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
 from periodization.data import features as F
 from periodization.data.behaviour import behaviour_action, sample_traits

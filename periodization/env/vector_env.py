@@ -21,7 +21,7 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode
 
 from periodization.athlete.actions import N_ACTIONS
-from periodization.athlete.params import Prior
+from periodization.athlete.prior import Prior
 from periodization.data.dataset import PreparedCohort
 from periodization.data.features import N_FEATURES
 from periodization.data.scaler import CLIP, FeatureScaler

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.athlete.noise import derive_keys
-from periodization.athlete.params import Prior, load_prior
+from periodization.athlete.prior import Prior, load_prior
 from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
 from periodization.data.calibrate import calibrate
 from periodization.data.cohort import START_DATE, synthesize

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.athlete.actions import ACTION_NAMES, N_ACTIONS
-from periodization.athlete.params import Prior
+from periodization.athlete.prior import Prior
 from periodization.data.dataset import PreparedCohort
 from periodization.env.reward import COMPONENTS
 from periodization.env.vector_env import PeriodizationVectorEnv

@@ -9,7 +9,7 @@ import numpy as np
 from periodization.advice.coach import Coach
 from periodization.advice.plan import simulate_plan
 from periodization.agents.exported import load_model
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 from periodization.data import features as F
 from periodization.data.calibrate import calibrate
 from periodization.data.cohort import synthesize

@@ -11,7 +11,7 @@ import pytest
 from periodization.athlete import dynamics
 from periodization.athlete.actions import Action
 from periodization.athlete.noise import KeyedRandom
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 
 N = 400
 DAYS = 90

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import yaml
 
-from periodization.athlete.params import ATHLETE_KEYS, load_prior
+from periodization.athlete.params import ATHLETE_KEYS
+from periodization.athlete.prior import load_prior
 from periodization.errors import PriorError
 
 PACKAGED = Path(__file__).resolve().parents[2] / "periodization" / "athlete" / "prior.yaml"

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from periodization.athlete import dynamics
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 from periodization.data.calibrate import ESTIMATED, FROM_PRIOR, calibrate
 from periodization.data.calibration_report import calibration_report
 from periodization.data.cohort import synthesize

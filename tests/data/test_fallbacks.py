@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from periodization.athlete.params import load_prior
+from periodization.athlete.prior import load_prior
 from periodization.data import fallbacks
 from periodization.data.calibrate import calibrate
 from periodization.data.cohort import synthesize

@@ -134,7 +134,7 @@ def test_prior_starts_give_fresh_athletes(env_cohort):
 
 
 def periodization_prior():
-    from periodization.athlete.params import load_prior
+    from periodization.athlete.prior import load_prior
 
     return load_prior()
 
