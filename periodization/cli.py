@@ -301,9 +301,9 @@ def demo(
     from periodization import console
     from periodization.pipeline import run_demo
 
-    summary, index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
-                                      say=lambda msg: console.console.print(f"[bold]{msg}"))
-    console.print_cohort_summary(summary, out / "cohort")
+    index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
+                             say=lambda msg: console.console.print(f"[bold]{msg}"),
+                             show_cohort=console.print_cohort_summary)
     console.print_comparison(report, index)
 
 

@@ -26,9 +26,10 @@ QUICK = DemoSize(athletes=80, days=150, train_episodes=60, eval_episodes=30)
 
 
 def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
-             say: Callable[[str], None]) -> tuple[dict, Path, dict]:
-    """Run the demo into ``out``; returns (cohort summary, report index path, report
-    summary). ``say`` announces each stage."""
+             say: Callable[[str], None], show_cohort: Callable[[dict, Path], None]
+             ) -> tuple[Path, dict]:
+    """Run the demo into ``out``; returns (report index path, report summary). ``say``
+    announces each stage; ``show_cohort`` gets the cohort's summary as soon as it exists."""
     import dataclasses
 
     from periodization.evaluation.report import compare_and_report
@@ -41,7 +42,7 @@ def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
     say(f"1/3 synthesising {size.athletes} athletes × {size.days} days")
     cohort = synthesize(athletes=size.athletes, days=size.days, seed=seed)
     cohort_dir = save_cohort(cohort, out / "cohort", force=True)
-    summary = cohort_summary(cohort)
+    show_cohort(cohort_summary(cohort), cohort_dir)
 
     say(f"2/3 training masked SAC for {size.train_episodes} episodes")
     run_config = load_config(config) if config is not None else RunConfig()
@@ -57,4 +58,4 @@ def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
         episodes=size.eval_episodes, seed=seed, split="test", cohort=cohort_dir, force=True,
         command=f"periodize demo{' --quick' if quick else ''} --out {out} --seed {seed}",
         progress=say)
-    return summary, index, report
+    return index, report
