@@ -24,19 +24,24 @@ class ActorPolicy(BasePolicy):
     """Acts with a ``NumpyActor``: greedy (masked argmax) when ``deterministic``.
 
     ``convert`` maps observations normalised by the environment's scaler to the scaler the
-    actor was trained with (identity when they are the same).
+    actor was trained with (identity when they are the same). An actor trained with every
+    safety rule off (``uses_mask=False``) never learned what a mask is: it chooses among all
+    six actions, and the environment replaces and counts what the rules forbid.
     """
 
     def __init__(self, actor: NumpyActor, *, name: str,
                  convert: tuple[FeatureScaler, FeatureScaler] | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, uses_mask: bool = True) -> None:
         self.actor, self.name, self.convert = actor, name, convert
+        self.uses_mask = uses_mask
         self.rng = np.random.default_rng(seed)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         if self.convert is not None:
             env_scaler, run_scaler = self.convert
             obs = run_scaler.transform(env_scaler.inverse(obs))
+        if not self.uses_mask:
+            mask = np.ones_like(mask, dtype=bool)
         return self.actor.act(obs, mask, deterministic=deterministic, rng=self.rng)
 
 
@@ -86,4 +91,18 @@ def load_run_policy(path: str | Path, *, env_scaler: FeatureScaler | None = None
     same = env_scaler is None or (np.array_equal(env_scaler.mean, run_scaler.mean)
                                   and np.array_equal(env_scaler.scale, run_scaler.scale))
     return ActorPolicy(actor, name=run.name,
-                       convert=None if same else (env_scaler, run_scaler))
+                       convert=None if same else (env_scaler, run_scaler),
+                       uses_mask=_trained_with_mask(run))
+
+
+def _trained_with_mask(run: RunDir) -> bool:
+    """False when the run's config switched every hard safety rule off (the no-masking
+    ablation); a run without a readable config is taken to have used the mask."""
+    from periodization.env.constraints import RULE_NAMES
+    from periodization.training.config import load_config
+
+    try:
+        safety = load_config(run / "config.yaml").env.safety
+    except UserError:
+        return True
+    return any(getattr(safety, rule) for rule in RULE_NAMES)

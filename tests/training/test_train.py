@@ -83,3 +83,25 @@ def test_another_scaler_is_converted(run_dir, cohort_dir):
 def test_the_config_saved_is_the_resolved_one(run_dir):
     saved = yaml.safe_load((run_dir / "config.yaml").read_text())
     assert saved["train"]["episodes"] == 4 and "torch_threads" not in saved["sac"]
+
+
+def test_a_run_trained_without_masks_is_evaluated_without_them(tmp_path, cohort_dir):
+    """The no-masking ablation: its actor chooses among all actions and the environment
+    counts what the rules forbid; a normal run keeps to the mask."""
+    import dataclasses
+
+    from periodization.env.constraints import SafetyConfig
+    from periodization.evaluation.evaluate import run_episodes
+    from periodization.training.launch import run_training
+    from periodization.training.run_policy import load_run_policy
+
+    from tests.training.conftest import tiny_config
+
+    config = tiny_config(cohort_dir)
+    config = dataclasses.replace(config, env=dataclasses.replace(
+        config.env, safety=SafetyConfig.all_off()))
+    run_training(out=tmp_path / "nomask", config=config, quiet=True)
+    policy = load_run_policy(tmp_path / "nomask")
+    assert policy.uses_mask is False
+    df = run_episodes(policy, episodes=6, seed=0, split="test", cohort=str(cohort_dir))
+    assert df["violations"].sum() > 0
