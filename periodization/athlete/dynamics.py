@@ -143,7 +143,7 @@ TEST_TAPER_DAYS = 7
 
 
 def test_performance(state: AthleteState, params: AthleteParams, *,
-                     taper_days: int = TEST_TAPER_DAYS) -> np.ndarray:
+                     taper_days: int | tuple[int, ...] = TEST_TAPER_DAYS) -> np.ndarray:
     """The figure of merit: performance on a test after a standard taper, shape (N,).
 
     ``performance`` on a given morning swings with the last few sessions' fatigue, so a
@@ -151,10 +151,13 @@ def test_performance(state: AthleteState, params: AthleteParams, *,
     before it. A test after a standard taper (``taper_days`` of complete rest, illness
     aside) measures the capacity the block built instead: fitness net of maladaptation and
     of the fatigue a week of rest cannot clear. Every policy is judged by the same rule.
+    A tuple of taper lengths gives one row per length, shape (len, N), in one pass.
     """
     q, _ = params.pop.packed
-    return kernels.test_performance(state.fitness, state.gain, state.fatigue,
-                                    state.maladaptation, taper_days, params.packed, q)
+    days = np.atleast_1d(np.asarray(taper_days, dtype=np.int64))
+    out = kernels.test_performance(state.fitness, state.gain, state.fatigue,
+                                   state.maladaptation, days, params.packed, q)
+    return out[0] if np.ndim(taper_days) == 0 else out
 
 
 def fatigue_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:

@@ -75,6 +75,8 @@ def normal_pair(key: np.uint64, counter: np.uint64) -> tuple[float, float]:
 
 @njit(inline="always")
 def effective_m(m: float, sat: float) -> float:
+    if m == 0.0:  # the common case (never overreached): skip the tanh
+        return 0.0
     return sat * math.tanh(m / sat)
 
 
@@ -143,6 +145,11 @@ def test_performance_row(g: float, s: float, h: float, m: float, days: int, p: n
                          Q: np.ndarray) -> float:
     """Performance after ``days`` of complete rest from this state, illness aside: what a
     test after a standard taper would show (see ``dynamics.test_performance``)."""
+    if h <= p[THETA] * p[HSTAR]:
+        # With no load, fatigue only falls, so it never crosses the overload threshold and
+        # every state variable just decays: the days of rest have a closed form.
+        return performance_row(g * p[E1] ** days, h * p[E2] ** days, m * p[EM] ** days, 0,
+                               p, Q)
     for _ in range(days):
         g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p[E1], p[E2], p[E3], p[EM], p[K3],
                                p[KM], p[THETA], p[HSTAR])
@@ -151,10 +158,12 @@ def test_performance_row(g: float, s: float, h: float, m: float, days: int, p: n
 
 @njit(cache=True)
 def test_performance(g, s, h, m, days, P, Q):
+    """(len(days), N): test performance after each number of rest days in ``days``."""
     n = g.shape[0]
-    out = np.empty(n)
+    out = np.empty((days.shape[0], n))
     for i in range(n):
-        out[i] = test_performance_row(g[i], s[i], h[i], m[i], days, P[i], Q)
+        for j in range(days.shape[0]):
+            out[j, i] = test_performance_row(g[i], s[i], h[i], m[i], days[j], P[i], Q)
     return out
 
 
@@ -265,14 +274,19 @@ def observe(g, h, m, ahrv, arhr, ill, last_load, P, Q, keys, counters, noisy):
 
 @njit(cache=True)
 def project(g, s, h, m, ctl, action, load, days_perf, days_ctl, P, Q, A):
-    """Performance after ``days_perf`` and CTL after ``days_ctl`` days of repeating
-    ``action`` at ``load`` every day (deterministic; no illness)."""
+    """(performance now, performance after ``days_perf`` and CTL after ``days_ctl`` days of
+    repeating ``action`` at ``load`` every day), deterministic and illness aside. An empty
+    ``load`` means each action's nominal load."""
     n = g.shape[0]
+    now = np.empty(n)
     perf = np.empty(n)
     ctl_out = np.empty(n)
     lam = Q[CTL_DECAY] ** days_ctl
+    nominal = load.shape[0] == 0
     for i in range(n):
-        p, a, w = P[i], action[i], load[i]
+        p, a = P[i], action[i]
+        w = p[LOAD0 + a] if nominal else load[i]
+        now[i] = performance_row(g[i], h[i], m[i], 0, p, Q)
         phi, psi = A[FIT_W, a], A[FAT_W, a]
         e1, e2, e3, em, k3, km, theta, hstar = (p[E1], p[E2], p[E3], p[EM], p[K3], p[KM],
                                                  p[THETA], p[HSTAR])
@@ -280,9 +294,9 @@ def project(g, s, h, m, ctl, action, load, days_perf, days_ctl, P, Q, A):
         for _ in range(days_perf):
             gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, e1, e2, e3, em, k3, km,
                                        theta, hstar)
-        perf[i] = Q[P0] * (1.0 - p[CM] * effective_m(mi, Q[M_SAT])) + p[K1] * gi - hi
+        perf[i] = performance_row(gi, hi, mi, 0, p, Q)
         ctl_out[i] = ctl[i] * lam + w * (1.0 - lam)
-    return perf, ctl_out
+    return now, perf, ctl_out
 
 
 def pack_params(params) -> np.ndarray:

@@ -15,12 +15,15 @@ from periodization.athlete.params import AthleteParams
 from periodization.athlete.state import AthleteState
 
 
-def project_constant(state: AthleteState, action: np.ndarray, load: np.ndarray,
-                     params: AthleteParams, *, performance_days: int, ctl_days: int
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """(performance after ``performance_days``, CTL after ``ctl_days``), each shape (N,)."""
+def project_constant(state: AthleteState, action: np.ndarray, params: AthleteParams, *,
+                     performance_days: int, ctl_days: int, load: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(performance now, performance after ``performance_days``, CTL after ``ctl_days``) of
+    repeating ``action`` daily at ``load`` (default: its nominal load), each shape (N,).
+    Performance here is illness aside, now as in the projection."""
     q, table = params.pop.packed
     return kernels.project(
         state.fitness, state.gain, state.fatigue, state.maladaptation, state.ctl,
-        np.ascontiguousarray(action, dtype=np.int64), np.ascontiguousarray(load, dtype=float),
+        np.ascontiguousarray(action, dtype=np.int64),
+        np.empty(0) if load is None else np.ascontiguousarray(load, dtype=float),
         performance_days, ctl_days, params.packed, q, table)

@@ -84,9 +84,9 @@ class World:
         obs = dynamics.observe(start.state, start.params, rng)
         fstate, raw, ctx = F.morning(start.features, obs.readings)
         fired, mask = C.rules_for_morning(ctx, ill=start.state.ill_days, config=self.safety)
-        perf = dynamics.test_performance(start.state, start.params)
-        capacity = dynamics.test_performance(start.state, start.params,
-                                             taper_days=self.reward.shaping_taper_days)
+        perf, capacity = dynamics.test_performance(
+            start.state, start.params,
+            taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
         k = len(start.athlete_id)
         if rows is None:
             self.n = k
@@ -142,7 +142,7 @@ class World:
     def step(self, actions: object) -> StepResult:
         a = self.check_actions(actions)
         violation = ~self.mask[self._rows, a]
-        if violation.any():
+        if (violation[0] if self.n == 1 else violation.any()):
             if self.safety.strict:
                 row = int(np.flatnonzero(violation)[0])
                 raise SafetyViolation(f"action {Action(a[row]).name} is masked: "
@@ -150,9 +150,8 @@ class World:
             a = np.where(violation, int(Action.REST), a)
         params, before, ctx = self.params, self.state, self.context
 
-        nominal = params.session_loads[self._rows, a]
-        perf_long, ctl_medium = project_constant(
-            before, a, nominal, params, performance_days=self.reward.long_days,
+        perf_now, perf_long, ctl_medium = project_constant(
+            before, a, params, performance_days=self.reward.long_days,
             ctl_days=self.reward.medium_days)
 
         state = dynamics.transition(before, a, params, self.rng)
@@ -160,13 +159,12 @@ class World:
         fstate = F.record_day(self.fstate, state.last_load, a)
         fstate, raw, nxt = F.morning(fstate, obs.readings)
         fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
-        perf_next = dynamics.test_performance(state, params)
-        capacity_next = dynamics.test_performance(
-            state, params, taper_days=self.reward.shaping_taper_days)
+        perf_next, capacity_next = dynamics.test_performance(
+            state, params, taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
         rows, reward = EK.reward_components(
             a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
             nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
-            self.start_performance, perf_long, dynamics.performance(before, params), before.ctl,
+            self.start_performance, perf_long, perf_now, before.ctl,
             ctl_medium, self.capacity, capacity_next, self.safety.packed,
             self.reward.packed)
 
