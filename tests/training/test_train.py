@@ -94,7 +94,6 @@ def test_a_run_trained_without_masks_is_evaluated_without_them(tmp_path, cohort_
     from periodization.evaluation.evaluate import run_episodes
     from periodization.training.launch import run_training
     from periodization.training.run_policy import load_run_policy
-
     from tests.training.conftest import tiny_config
 
     config = tiny_config(cohort_dir)
