@@ -26,20 +26,27 @@ class CloningPolicy(BasePolicy):
         keep = train & (actions >= 0)
         x = torch.from_numpy(prepared.scaler.transform(prepared.features.raw[keep]))
         y = torch.from_numpy(actions[keep].astype(np.int64))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net = torch.nn.Sequential(
-                torch.nn.Linear(N_FEATURES, hidden), torch.nn.ReLU(),
-                torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
-                torch.nn.Linear(hidden, N_ACTIONS))
-            optim = torch.optim.Adam(self.net.parameters(), lr=3e-3)
-            gen = torch.Generator().manual_seed(seed)
-            for _ in range(epochs):
-                for idx in torch.randperm(len(x), generator=gen).split(512):
-                    loss = torch.nn.functional.cross_entropy(self.net(x[idx]), y[idx])
-                    optim.zero_grad()
-                    loss.backward()
-                    optim.step()
+        threads = torch.get_num_threads()
+        # One thread while training: reductions then add up in the same order whatever the
+        # caller's setting, so the same seed gives the same network in every process.
+        torch.set_num_threads(1)
+        try:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                self.net = torch.nn.Sequential(
+                    torch.nn.Linear(N_FEATURES, hidden), torch.nn.ReLU(),
+                    torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
+                    torch.nn.Linear(hidden, N_ACTIONS))
+                optim = torch.optim.Adam(self.net.parameters(), lr=3e-3)
+                gen = torch.Generator().manual_seed(seed)
+                for _ in range(epochs):
+                    for idx in torch.randperm(len(x), generator=gen).split(512):
+                        loss = torch.nn.functional.cross_entropy(self.net(x[idx]), y[idx])
+                        optim.zero_grad()
+                        loss.backward()
+                        optim.step()
+        finally:
+            torch.set_num_threads(threads)
         with torch.no_grad():
             self.train_accuracy = float((self.net(x).argmax(1) == y).float().mean())
 

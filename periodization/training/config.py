@@ -30,7 +30,8 @@ ALGOS = ("sac", "ppo")
 
 @dataclass(frozen=True, kw_only=True)
 class EnvConfig:
-    reward: RewardConfig = field(default_factory=lambda: RewardConfig(version="shaped"))
+    reward: RewardConfig = field(
+        default_factory=lambda: RewardConfig(version="shaped", w_penalty=0.0))
     """Reward version and weights (``env/reward.py``); the outcome is judged the same way
     whatever the reward. Training defaults to ``shaped`` (the environment's own default
     stays the seed's v2): see ``configs/sac.yaml`` for the measurements behind it."""
