@@ -87,12 +87,6 @@ def initial(params: AthleteParams, *, day: np.ndarray | int = 0) -> AthleteState
     )
 
 
-def session_load(action: np.ndarray, params: AthleteParams, noise: np.ndarray) -> np.ndarray:
-    """Realised load (TSS) of ``action`` given standard-normal compliance ``noise``."""
-    nominal = np.take_along_axis(params.session_loads, action[:, None], axis=1)[:, 0]
-    return nominal * np.exp(params.pop.compliance_noise * noise)
-
-
 Random = KeyedRandom | NoNoise
 
 
