@@ -26,6 +26,7 @@ demo-quick: $(STAMP)
 	$(VENV)/bin/periodize demo --quick --out runs/demo-quick
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

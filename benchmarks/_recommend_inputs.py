@@ -11,10 +11,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from periodization.agents.exported import save_model
-from periodization.athlete.actions import ACTION_NAMES
-from periodization.data.cohort import synthesize
-from periodization.data.dataset import prepare_cohort
+from periodization.agents.artifacts import save_model
+from periodization.cohort.dataset import prepare_cohort
+from periodization.cohort.synth import synthesize
+from periodization.sim.actions import ACTION_NAMES
 
 LAST_DAY = pd.Timestamp("2026-03-01")
 

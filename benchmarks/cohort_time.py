@@ -11,8 +11,8 @@ import time
 
 from _common import emit, median
 
-from periodization.data.cohort import synthesize
-from periodization.data.dataset import prepare_cohort
+from periodization.cohort.dataset import prepare_cohort
+from periodization.cohort.synth import synthesize
 
 
 def main() -> None:

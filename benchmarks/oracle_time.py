@@ -11,9 +11,9 @@ import time
 
 from _common import emit, median
 
-from periodization.data.cache import prepared_cohort
-from periodization.evaluation.evaluate import run_episodes
+from periodization.cohort.cache import prepared_cohort
 from periodization.policies.planner import OraclePolicy
+from periodization.policies.rollout import run_episodes
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("--folder-athletes", type=int, default=200)
     ap.add_argument("--model", type=Path, default=None, help="default: an untrained stand-in")
     args = ap.parse_args()
-    from periodization.recommend import recommend_batch
+    from periodization.advice.recommend import recommend_batch
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

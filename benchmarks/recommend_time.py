@@ -35,16 +35,16 @@ def main() -> None:
         rows = export_rows(athletes=1, days=365, seed=4)
         export = write_csv(Path(tmp) / "year.csv", rows.drop(columns="athlete_id"))
 
-        from periodization.recommend import recommend
+        from periodization.advice.recommend import recommend
 
         t0 = time.perf_counter()
         recommend(export, model=model)
         first = time.perf_counter() - t0
         end_to_end = repeat_timed(lambda: recommend(export, model=model), args.repeats)
 
-        from periodization.advice.inputs import read_inputs
-        from periodization.data.calibrate import calibrate
-        from periodization.data.preprocess import complete_calendar, validate
+        from periodization.calibration.calibrate import calibrate
+        from periodization.ingest.inputs import read_inputs
+        from periodization.ingest.preprocess import complete_calendar, validate
 
         table = complete_calendar(validate(read_inputs(export).rows))
         calibration = repeat_timed(lambda: calibrate(table), args.repeats)
@@ -63,7 +63,7 @@ def main() -> None:
 
 def _policy_times(model: Path, repeats: int) -> dict:
     from periodization.advice.coach import Coach
-    from periodization.agents.exported import load_model
+    from periodization.agents.artifacts import load_model
 
     coach = Coach(load_model(model))
     rng = np.random.default_rng(0)

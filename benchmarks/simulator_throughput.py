@@ -11,9 +11,9 @@ import argparse
 import numpy as np
 from _common import emit, median, repeat_timed
 
-from periodization.athlete import dynamics
-from periodization.athlete.noise import KeyedRandom
-from periodization.athlete.prior import load_prior
+from periodization.sim import dynamics
+from periodization.sim.noise import KeyedRandom
+from periodization.sim.prior import load_prior
 
 
 def main() -> None:

@@ -34,8 +34,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help="run directory (default: temp)")
     args = ap.parse_args()
 
-    from periodization.evaluation.evaluate import run_episodes
     from periodization.policies.baselines import RandomPolicy
+    from periodization.policies.rollout import run_episodes
     from periodization.training.config import load_config
     from periodization.training.launch import run_training
 

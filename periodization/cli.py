@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from periodization.errors import UserError
+from periodization.core.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,9 +79,9 @@ def data_synth(
     Writes observations.parquet (the daily wearable/training table), and, for evaluation
     only, hidden_state.parquet and true_params.parquet, plus meta.json.
     """
-    from periodization.athlete.prior import load_prior
-    from periodization.data.cohort import cohort_summary, save_cohort, synthesize
-    from periodization.io import ensure_writable_dir
+    from periodization.cohort.synth import cohort_summary, save_cohort, synthesize
+    from periodization.core.io import ensure_writable_dir
+    from periodization.sim.prior import load_prior
 
     if athletes < 1:
         raise UserError(f"--athletes must be at least 1, got {athletes}")
@@ -97,7 +97,7 @@ def data_synth(
 
         typer.echo(json.dumps({"out": str(out), **summary}, indent=2))
         return
-    from periodization import console
+    from periodization.core import console
 
     console.print_cohort_summary(summary, out)
 
@@ -123,7 +123,7 @@ def evaluate(
     """
     import json
 
-    from periodization import console
+    from periodization.core import console
     from periodization.evaluation.evaluate import evaluate_policies
     from periodization.evaluation.metrics import summarize
 
@@ -177,9 +177,9 @@ def compare(
     import json
     import shlex
 
-    from periodization import console
+    from periodization.core import console
     from periodization.evaluation.compare import parse_baselines
-    from periodization.evaluation.report import compare_and_report
+    from periodization.report.build import compare_and_report
 
     if cohort is not None and not cohort.is_dir():
         raise UserError(f"cohort directory not found: {cohort}")
@@ -235,7 +235,7 @@ def train(
 
         typer.echo(json.dumps(summary, indent=2))
     elif not quiet:
-        from periodization import console
+        from periodization.core import console
 
         console.print_training_summary(summary)
 
@@ -266,8 +266,8 @@ def recommend(
     """
     import json
 
-    from periodization import console
-    from periodization.recommend import recommend_any
+    from periodization.advice.recommend import recommend_any
+    from periodization.core import console
 
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
@@ -298,7 +298,7 @@ def demo(
 ) -> None:
     """The main job end to end: synthesise a cohort, train masked SAC, compare it with
     every baseline on held-out athletes and write the report (index.html)."""
-    from periodization import console
+    from periodization.core import console
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,

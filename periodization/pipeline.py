@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from periodization.data.cohort import cohort_summary, save_cohort, synthesize
+from periodization.cohort.synth import cohort_summary, save_cohort, synthesize
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
     announces each stage; ``show_cohort`` gets the cohort's summary as soon as it exists."""
     import dataclasses
 
-    from periodization.evaluation.report import compare_and_report
     from periodization.policies.registry import BASELINES
+    from periodization.report.build import compare_and_report
     from periodization.training.config import RunConfig, load_config
     from periodization.training.launch import run_training
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from periodization.data.cohort import synthesize
-from periodization.data.dataset import prepare_cohort
+from periodization.cohort.dataset import prepare_cohort
+from periodization.cohort.synth import synthesize
 
 
 @pytest.fixture(scope="session")

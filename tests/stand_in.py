@@ -8,16 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.actions import ACTION_NAMES
-from periodization.data.cohort import synthesize
+from periodization.cohort.synth import synthesize
+from periodization.sim.actions import ACTION_NAMES
 
 LAST_DAY = pd.Timestamp("2026-03-01")
 
 
 def make_model(path: Path, scaler, *, hidden: tuple[int, ...] = (64, 64)) -> Path:
     """An untrained actor (random weights) with ``scaler``, written like a run directory."""
+    from periodization.agents.artifacts import save_model
     from periodization.agents.config import SACConfig
-    from periodization.agents.exported import save_model
     from periodization.agents.sac import SACAgent
 
     agent = SACAgent(obs_dim=17, n_actions=6, config=SACConfig(hidden=hidden), seed=0)

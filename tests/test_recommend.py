@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from periodization.athlete.actions import ACTION_NAMES, SESSION_MINUTES, Action
-from periodization.errors import DataError
-from periodization.recommend import recommend, recommend_batch
-from tests.data.importers.conftest import GOOD
+from periodization.advice.recommend import recommend, recommend_batch
+from periodization.core.errors import DataError
+from periodization.sim.actions import ACTION_NAMES, SESSION_MINUTES, Action
+from tests.ingest.importers.conftest import GOOD
 from tests.stand_in import export_rows, write_export
 
 TODAY = dt.date(2026, 3, 1)
@@ -141,7 +141,7 @@ def test_a_batch_file_needs_recommend_batch(tmp_path, model_dir):
 
 
 def test_the_recommend_path_does_not_import_torch(year_export, model_dir):
-    code = ("import sys; from periodization.recommend import recommend; "
+    code = ("import sys; from periodization.advice.recommend import recommend; "
             f"recommend({str(year_export)!r}, model={str(model_dir)!r}); "
             "print('torch' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -151,9 +151,9 @@ def test_the_recommend_path_does_not_import_torch(year_export, model_dir):
 
 def test_features_today_match_the_table_path(year_export, model_dir, result):
     """The last morning's features come from the one implementation, incrementally."""
-    from periodization.advice.inputs import read_inputs
-    from periodization.data.personal import prepare_personal
-    from periodization.data.table_features import features_for_table
+    from periodization.calibration.personal import prepare_personal
+    from periodization.features.table import features_for_table
+    from periodization.ingest.inputs import read_inputs
 
     personal = prepare_personal(read_inputs(year_export).rows, source="t")
     raw = features_for_table(personal.table).raw[-1]

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from periodization.cli import app
-from tests.data.importers.conftest import BAD, GOOD
+from tests.ingest.importers.conftest import BAD, GOOD
 from tests.stand_in import export_rows, make_model, write_export
 
 runner = CliRunner()
@@ -81,7 +81,7 @@ def test_corrupt_actor_and_foreign_observation_space(tmp_path, year_export, mode
 
 
 def test_an_actor_for_another_observation_space(tmp_path, year_export, prepared_small):
-    from periodization.agents.exported import save_model
+    from periodization.agents.artifacts import save_model
 
     rng = np.random.default_rng(0)
     weights = {"weight_0": rng.normal(size=(8, 16)), "bias_0": np.zeros(8),
@@ -92,7 +92,7 @@ def test_an_actor_for_another_observation_space(tmp_path, year_export, prepared_
 
 
 def test_missing_default_model_is_one_clear_line(monkeypatch, tmp_path, year_export):
-    from periodization.agents import exported
+    from periodization.agents import artifacts as exported
 
     monkeypatch.setattr(exported, "default_model_dir", lambda: tmp_path / "absent")
     assert_one_line_error(invoke("--data", year_export), "no default model is installed",
@@ -101,7 +101,7 @@ def test_missing_default_model_is_one_clear_line(monkeypatch, tmp_path, year_exp
 
 def test_default_model_is_used_when_present(monkeypatch, tmp_path, year_export,
                                             prepared_small):
-    from periodization.agents import exported
+    from periodization.agents import artifacts as exported
 
     folder = make_model(tmp_path / "default", prepared_small.scaler)
     monkeypatch.setattr(exported, "default_model_dir", lambda: folder)

@@ -1,2 +1,6 @@
-"""The pieces of ``periodize recommend``: the coach's decision, the plan, the drivers, the
-inputs. ``periodization.recommend`` puts them together; nothing here imports torch."""
+"""Today's session for a real athlete: ``periodize recommend``.
+
+Owns: ``recommend`` (the whole path), ``coach`` (the trained actor or the safe fallback),
+``drivers`` (what stands out, in words) and ``plan`` (the next days, simulated).
+May import: ``policies`` and below; never torch.
+"""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from periodization.agents.exported import ExportedModel
+from periodization.agents.artifacts import ExportedModel
 from periodization.policies.baselines import RulePolicy
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.data.features import FEATURE_NAMES
+from periodization.features.daily import FEATURE_NAMES
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 MAX_DRIVERS = 3

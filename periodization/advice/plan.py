@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from periodization.advice.coach import Coach
-from periodization.athlete import dynamics
-from periodization.athlete.noise import NoNoise
-from periodization.athlete.params import AthleteParams
-from periodization.athlete.state import AthleteState
-from periodization.data import features as F
 from periodization.env import constraints as C
+from periodization.features import daily as F
+from periodization.sim import dynamics
+from periodization.sim.noise import NoNoise
+from periodization.sim.params import AthleteParams
+from periodization.sim.state import AthleteState
 
 RECOVERY, TSB = F.FEATURE_NAMES.index("recovery"), F.FEATURE_NAMES.index("tsb")
 

@@ -26,9 +26,9 @@ from functools import cached_property
 
 import numpy as np
 
-from periodization.athlete.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
-from periodization.data.features import MorningContext
 from periodization.env import kernels as K
+from periodization.features.daily import MorningContext
+from periodization.sim.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
 
 RULE_NAMES = ("low_recovery", "hrv_crash", "consecutive_hard", "no_recent_rest", "ill")
 RULE_TEXT = {

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from periodization.athlete.prior import Prior, load_prior
-from periodization.data.cache import prepared_cohort
-from periodization.data.dataset import PreparedCohort
-from periodization.data.scaler import FeatureScaler
+from periodization.cohort.cache import prepared_cohort
+from periodization.cohort.dataset import PreparedCohort
 from periodization.env.constraints import SafetyConfig
 from periodization.env.reward import RewardConfig
 from periodization.env.starts import CohortStarts, PriorStarts
 from periodization.env.world import World
+from periodization.features.scaler import FeatureScaler
+from periodization.sim.prior import Prior, load_prior
 
 
 def as_reward(reward: RewardConfig | dict[str, Any] | str | None) -> RewardConfig:

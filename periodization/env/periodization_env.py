@@ -8,15 +8,15 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from periodization.athlete.actions import ACTION_NAMES, N_ACTIONS
-from periodization.athlete.prior import Prior
-from periodization.data.dataset import PreparedCohort
-from periodization.data.features import N_FEATURES
-from periodization.data.scaler import CLIP, FeatureScaler
+from periodization.cohort.dataset import PreparedCohort
 from periodization.env.constraints import SafetyConfig
 from periodization.env.options import build_world
 from periodization.env.reward import RewardConfig
 from periodization.env.world import StepResult
+from periodization.features.daily import N_FEATURES
+from periodization.features.scaler import CLIP, FeatureScaler
+from periodization.sim.actions import ACTION_NAMES, N_ACTIONS
+from periodization.sim.prior import Prior
 
 
 class PeriodizationEnv(gym.Env):
@@ -37,7 +37,7 @@ class PeriodizationEnv(gym.Env):
     but an integer 0–5 raises ``ValueError``.
 
     ## Observation Space
-    ``Box(-10, 10, (17,), float32)``: the 17 features of ``periodization.data.features``,
+    ``Box(-10, 10, (17,), float32)``: the 17 features of ``periodization.features.daily``,
     normalised with the cohort's scaler (fitted on training athletes), clipped to ±10:
 
     | index | feature | unit (raw) |

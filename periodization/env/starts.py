@@ -13,17 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.athlete import dynamics
-from periodization.athlete.batch import take
-from periodization.athlete.noise import KeyedRandom, derive_keys
-from periodization.athlete.params import AthleteParams
-from periodization.athlete.prior import Prior
-from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
-from periodization.data import features as F
-from periodization.data.behaviour import behaviour_action, sample_traits
-from periodization.data.dataset import PreparedCohort, hidden_for
-from periodization.data.history import EPOCH_MONDAY
-from periodization.errors import DataError
+from periodization.calibration.history import EPOCH_MONDAY
+from periodization.cohort.behaviour import behaviour_action, sample_traits
+from periodization.cohort.dataset import PreparedCohort, hidden_for
+from periodization.core.errors import DataError
+from periodization.features import daily as F
+from periodization.sim import dynamics
+from periodization.sim.batch import take
+from periodization.sim.noise import KeyedRandom, derive_keys
+from periodization.sim.params import AthleteParams
+from periodization.sim.prior import Prior
+from periodization.sim.state import HIDDEN_FIELDS, AthleteState
 
 MIN_HISTORY_DAYS = 28  # an episode starts once the HRV baseline window is full
 

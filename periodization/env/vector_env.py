@@ -20,14 +20,14 @@ import numpy as np
 from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode
 
-from periodization.athlete.actions import N_ACTIONS
-from periodization.athlete.prior import Prior
-from periodization.data.dataset import PreparedCohort
-from periodization.data.features import N_FEATURES
-from periodization.data.scaler import CLIP, FeatureScaler
+from periodization.cohort.dataset import PreparedCohort
 from periodization.env.constraints import SafetyConfig
 from periodization.env.options import build_world
 from periodization.env.reward import RewardConfig
+from periodization.features.daily import N_FEATURES
+from periodization.features.scaler import CLIP, FeatureScaler
+from periodization.sim.actions import N_ACTIONS
+from periodization.sim.prior import Prior
 
 
 class PeriodizationVectorEnv(gym.vector.VectorEnv):

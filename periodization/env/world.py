@@ -12,18 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.athlete import dynamics
-from periodization.athlete.actions import HIGH_INTENSITY, N_ACTIONS, Action
-from periodization.athlete.batch import build, scatter
-from periodization.athlete.noise import KeyedRandom
-from periodization.athlete.projection import project_constant
-from periodization.athlete.state import AthleteState
-from periodization.data import features as F
-from periodization.data.scaler import FeatureScaler
 from periodization.env import constraints as C
 from periodization.env import kernels as EK
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.starts import EpisodeStart
+from periodization.features import daily as F
+from periodization.features.scaler import FeatureScaler
+from periodization.sim import dynamics
+from periodization.sim.actions import HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.sim.batch import build, scatter
+from periodization.sim.noise import KeyedRandom
+from periodization.sim.projection import project_constant
+from periodization.sim.state import AthleteState
 
 
 class SafetyViolation(ValueError):

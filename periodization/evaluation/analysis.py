@@ -2,7 +2,7 @@
 aggregated over their training seeds, paired tests against the baselines, the share of the
 oracle's outcome, the gap closed from the best heuristic, and ablations.
 
-Input is one per-episode table (``evaluate.run_episodes`` rows, a ``policy`` column naming
+Input is one per-episode table (``policies.rollout.run_episodes`` rows, a ``policy`` column naming
 each policy, per-seed agents as ``group/s<seed>``) and a ``Roster`` saying who is who.
 Output is plain JSON-ready dicts: ``summary.json`` and the report are built from them.
 """
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.actions import ACTION_NAMES
 from periodization.env.reward import COMPONENTS
 from periodization.evaluation.stats import mean_ci95, paired_bootstrap_ci95, paired_wilcoxon
+from periodization.sim.actions import ACTION_NAMES
 
 HEURISTICS = ("rule", "whoop", "hrv", "fixed", "cloning")  # candidates for "best heuristic"
 REFERENCES = ("random", "rest")  # floors, not heuristics

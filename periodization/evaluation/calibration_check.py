@@ -13,24 +13,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.noise import derive_keys
-from periodization.athlete.prior import Prior, load_prior
-from periodization.athlete.state import HIDDEN_FIELDS, AthleteState
-from periodization.data.calibrate import calibrate
-from periodization.data.cohort import START_DATE, synthesize
-from periodization.data.features import N_FEATURES
-from periodization.data.history import EPOCH_MONDAY
-from periodization.data.preprocess import preprocess
-from periodization.data.replay import replay
-from periodization.data.scaler import FeatureScaler
-from periodization.data.table_features import features_for_table
+from periodization.calibration.calibrate import calibrate
+from periodization.calibration.history import EPOCH_MONDAY
+from periodization.calibration.replay import replay
+from periodization.cohort.synth import START_DATE, synthesize
 from periodization.env.constraints import SafetyConfig
 from periodization.env.reward import RewardConfig
 from periodization.env.starts import EpisodeStart
 from periodization.env.world import World
+from periodization.features.daily import N_FEATURES
+from periodization.features.scaler import FeatureScaler
+from periodization.features.table import features_for_table
+from periodization.ingest.preprocess import preprocess
 from periodization.policies.base import BasePolicy
 from periodization.policies.calibrated_planner import CalibratedPlanner
 from periodization.policies.planner import OraclePolicy
+from periodization.sim.noise import derive_keys
+from periodization.sim.prior import Prior, load_prior
+from periodization.sim.state import HIDDEN_FIELDS, AthleteState
 
 PLANNERS = ("true", "calibrated", "population")
 

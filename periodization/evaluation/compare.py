@@ -16,10 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from periodization.data.dataset import PreparedCohort
-from periodization.errors import UserError
+from periodization.cohort.dataset import PreparedCohort
+from periodization.core.errors import UserError
 from periodization.evaluation.analysis import Roster
-from periodization.evaluation.evaluate import run_episodes
 from periodization.evaluation.runs import (
     ABLATION_PREFIX,
     RunInfo,
@@ -30,6 +29,7 @@ from periodization.evaluation.runs import (
 )
 from periodization.policies.base import BasePolicy
 from periodization.policies.registry import BASELINES
+from periodization.policies.rollout import run_episodes
 
 PolicyFactory = Callable[[str], BasePolicy]  # baseline name or run directory → policy
 
@@ -97,7 +97,7 @@ def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
     ``factory`` builds a policy from a baseline name or a run directory (default: the
     registry's ``make_policy`` on this cohort).
     """
-    from periodization.data.cache import prepared_cohort
+    from periodization.cohort.cache import prepared_cohort
     from periodization.policies.registry import make_policy
 
     ablations = ablations or {}

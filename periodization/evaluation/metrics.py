@@ -1,12 +1,12 @@
-"""Per-policy summaries of per-episode tables (``evaluate.run_episodes``)."""
+"""Per-policy summaries of per-episode tables (``policies.rollout.run_episodes``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from periodization.athlete.actions import ACTION_NAMES
 from periodization.env.reward import COMPONENTS
 from periodization.evaluation.stats import mean_ci95
+from periodization.sim.actions import ACTION_NAMES
 
 MEAN_COLUMNS = ("return", "delta_ctl", "final_tsb", "recovery_ge_60_pct", "days_overreached",
                 "days_ill")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodization.athlete.actions import N_ACTIONS
-from periodization.data.dataset import PreparedCohort
-from periodization.data.features import FEATURE_NAMES
+from periodization.cohort.dataset import PreparedCohort
+from periodization.features.daily import FEATURE_NAMES
 from periodization.policies.base import BasePolicy
+from periodization.sim.actions import N_ACTIONS
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 RECOVERY = np.linspace(0.0, 100.0, 51)  # recovery score, 0–100, every 2 points

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from periodization.errors import UserError
+from periodization.core.errors import UserError
 
 RUN_FILE = "run.json"
 METRICS_FILE = "metrics.csv"

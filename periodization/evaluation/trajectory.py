@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.actions import ACTION_NAMES
-from periodization.data.dataset import PreparedCohort
+from periodization.cohort.dataset import PreparedCohort
 from periodization.env.vector_env import PeriodizationVectorEnv
 from periodization.policies.base import BasePolicy
+from periodization.sim.actions import ACTION_NAMES
 
 
 def record_episode(policy: BasePolicy, episode_index: int, *, seed: int, split: str = "test",

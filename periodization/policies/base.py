@@ -12,9 +12,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from periodization.athlete.actions import Action
-from periodization.data.features import FEATURE_NAMES
-from periodization.data.scaler import FeatureScaler
+from periodization.features.daily import FEATURE_NAMES
+from periodization.features.scaler import FeatureScaler
+from periodization.sim.actions import Action
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}  # feature name → column
 R, AR, AE, TE, HI, ST = (int(a) for a in Action)

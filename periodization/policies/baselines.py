@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from periodization.data.scaler import FeatureScaler
+from periodization.features.scaler import FeatureScaler
 from periodization.policies.base import (
     AE,
     AR,

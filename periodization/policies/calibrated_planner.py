@@ -15,11 +15,11 @@ import dataclasses
 
 import numpy as np
 
-from periodization.athlete import dynamics
-from periodization.athlete.noise import NoNoise
-from periodization.athlete.params import AthleteParams
-from periodization.athlete.state import AthleteState
 from periodization.policies.planner import OraclePolicy
+from periodization.sim import dynamics
+from periodization.sim.noise import NoNoise
+from periodization.sim.params import AthleteParams
+from periodization.sim.state import AthleteState
 
 
 class CalibratedPlanner(OraclePolicy):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from periodization.athlete.actions import N_ACTIONS
-from periodization.data.dataset import PreparedCohort
-from periodization.data.features import N_FEATURES
+from periodization.cohort.dataset import PreparedCohort
+from periodization.features.daily import N_FEATURES
 from periodization.policies.base import BasePolicy
+from periodization.sim.actions import N_ACTIONS
 
 
 class CloningPolicy(BasePolicy):

@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from periodization.athlete import kernels as K
-from periodization.athlete.actions import HIGH_INTENSITY
-from periodization.athlete.dynamics import TEST_TAPER_DAYS
-from periodization.athlete.params import AthleteParams
-from periodization.athlete.state import AthleteState
 from periodization.env.constraints import SafetyConfig
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
+from periodization.sim import kernels as K
+from periodization.sim.actions import HIGH_INTENSITY
+from periodization.sim.dynamics import TEST_TAPER_DAYS
+from periodization.sim.params import AthleteParams
+from periodization.sim.state import AthleteState
 
 # Weekly templates (Monday first), from light to heavy; strength versions included.
 TEMPLATES = np.array([

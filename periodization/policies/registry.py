@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from periodization.data.dataset import PreparedCohort
-from periodization.errors import UserError
+from periodization.cohort.dataset import PreparedCohort
+from periodization.core.errors import UserError
 from periodization.policies.base import BasePolicy
 
 BASELINES = ("random", "rest", "rule", "whoop", "hrv", "fixed", "cloning", "oracle")
@@ -38,7 +38,7 @@ def make_policy(name: str, *, prepared: PreparedCohort, seed: int = 0) -> BasePo
 
         return OraclePolicy()
     if Path(name).is_dir():
-        from periodization.training.run_policy import load_run_policy
+        from periodization.policies.learned import load_run_policy
 
         return load_run_policy(Path(name), env_scaler=scaler)
     raise UserError(f"unknown policy {name!r}: expected one of {', '.join(BASELINES)} "

@@ -1,5 +1,6 @@
-"""Training: configs, the SAC loop, callbacks, checkpoints and run directories.
+"""Training: configs, the SAC and PPO loops, callbacks, checkpoints and run directories.
 
-``launch.run_training`` is the entry point (``periodize train``); ``run_policy`` loads a
-finished run directory as a policy without torch. Nothing below this layer imports it.
+``launch.run_training`` is the entry point (``periodize train``). Validation during a run
+plays policies with ``policies.rollout``; nothing here imports ``evaluation``.
+May import: ``policies`` and below.
 """

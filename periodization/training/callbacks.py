@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from periodization.io import atomic_write_text
-from periodization.training.rundir import METRICS, TB
+from periodization.agents.artifacts import METRICS, TB
+from periodization.core.io import atomic_write_text
 
 CSV_COLUMNS = ("env_steps", "episodes", "updates", "wall_s", "train_return",
                "train_outcome_pct", "train_violations", "eval_outcome_pct", "eval_return",
@@ -113,7 +113,7 @@ class EvalCallback(Callback):
         self.best_episodes = 0
 
     def on_round_end(self, learner: Any, report: RoundReport) -> None:
-        from periodization.evaluation.evaluate import run_episodes
+        from periodization.policies.rollout import run_episodes
 
         train, env = learner.config.train, learner.config.env
         if report.episodes % train.eval_every_episodes and not report.last:
@@ -231,20 +231,6 @@ class CheckpointCallback(Callback):
         every = learner.config.train.checkpoint_every_episodes
         if report.episodes % every == 0 or report.last:
             learner.save_last(self.callbacks.state_dict())
-
-
-def default_callbacks(config: Any, *, quiet: bool) -> CallbackList:
-    """Evaluation, early stopping (if on), CSV, TensorBoard, progress, then checkpoints."""
-    from periodization.training.progress import ProgressBar
-
-    callbacks = CallbackList([])
-    items: list[Callback] = [EvalCallback()]
-    if config.train.early_stopping:
-        items.append(EarlyStopping(config.train.patience))
-    items += [CsvLogger(), TensorBoardLogger(), ProgressBar(quiet=quiet),
-              CheckpointCallback(callbacks)]
-    callbacks.callbacks = items
-    return callbacks
 
 
 def flat_metrics(report: RoundReport) -> dict[str, Any]:

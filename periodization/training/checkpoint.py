@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from periodization.data.scaler import FEATURES_VERSION
-from periodization.errors import UserError
-from periodization.io import atomic_write_bytes
+from periodization.core.errors import UserError
+from periodization.core.io import atomic_write_bytes
+from periodization.features.scaler import FEATURES_VERSION, check_features_version
 
 CHECKPOINT_FORMAT = 1
 
@@ -42,13 +42,6 @@ def versions() -> dict[str, Any]:
 
     return {"periodization": __version__, "torch": str(torch.__version__),
             "numpy": np.__version__, "features_version": FEATURES_VERSION}
-
-
-def check_features_version(found: Any, *, source: str) -> None:
-    """Refuse anything trained on another observation space, before any shape can clash."""
-    if found != FEATURES_VERSION:
-        raise UserError(f"{source} was trained on observation space v{found}; this version "
-                        f"of periodization uses v{FEATURES_VERSION}: retrain the model")
 
 
 def save_checkpoint(path: str | Path, *, kind: str, config: dict[str, Any],

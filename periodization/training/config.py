@@ -21,9 +21,9 @@ from typing import Any, Literal
 import yaml
 
 from periodization.agents.config import SACConfig
+from periodization.core.errors import UserError
 from periodization.env.constraints import SafetyConfig
 from periodization.env.reward import RewardConfig
-from periodization.errors import UserError
 
 ALGOS = ("sac", "ppo")
 

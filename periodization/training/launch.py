@@ -11,12 +11,23 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from periodization.data.scaler import FEATURES_VERSION, FeatureScaler
-from periodization.errors import UserError
-from periodization.io import atomic_write_text
+from periodization.agents.artifacts import CONFIG, SCALER
+from periodization.core.errors import UserError
+from periodization.core.io import atomic_write_text
+from periodization.features.scaler import FEATURES_VERSION, FeatureScaler, check_features_version
 from periodization.training import checkpoint as ckpt
+from periodization.training.callbacks import (
+    Callback,
+    CallbackList,
+    CheckpointCallback,
+    CsvLogger,
+    EarlyStopping,
+    EvalCallback,
+    TensorBoardLogger,
+)
 from periodization.training.config import RunConfig, dump_config, load_config, to_dict
-from periodization.training.rundir import CONFIG, SCALER, RunDir
+from periodization.training.progress import ProgressBar
+from periodization.training.rundir import RunDir
 
 
 def run_training(*, out: str | Path, config: RunConfig | None = None,
@@ -30,8 +41,7 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     own ``config.yaml`` is used (a given config must equal it, except for ``episodes``,
     which may grow) and training continues from ``checkpoints/last.pt``.
     """
-    from periodization.data.cache import prepared_cohort
-    from periodization.training.callbacks import default_callbacks
+    from periodization.cohort.cache import prepared_cohort
 
     run = RunDir(Path(out))
     if config is None and config_path is not None:
@@ -103,7 +113,7 @@ def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
 def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None,
                    seed: int | None, algo: str | None) -> RunConfig:
     """The run's saved config, with ``--episodes`` applied; anything else must not change."""
-    ckpt.check_features_version(run.info().get("features_version"), source=f"run {run.root}")
+    check_features_version(run.info().get("features_version"), source=f"run {run.root}")
     saved = load_config(run / CONFIG)
     if saved.train.algo != "sac":
         raise UserError(f"--resume is implemented for sac runs; this {saved.train.algo} run "
@@ -141,3 +151,15 @@ def _static_info(config: RunConfig) -> dict[str, Any]:
     return {"algo": config.train.algo, "seed": config.train.seed,
             "episodes_budget": config.train.episodes, "features_version": FEATURES_VERSION,
             "versions": ckpt.versions(), "python": platform.python_version()}
+
+
+def default_callbacks(config: Any, *, quiet: bool) -> CallbackList:
+    """Evaluation, early stopping (if on), CSV, TensorBoard, progress, then checkpoints."""
+    callbacks = CallbackList([])
+    items: list[Callback] = [EvalCallback()]
+    if config.train.early_stopping:
+        items.append(EarlyStopping(config.train.patience))
+    items += [CsvLogger(), TensorBoardLogger(), ProgressBar(quiet=quiet),
+              CheckpointCallback(callbacks)]
+    callbacks.callbacks = items
+    return callbacks

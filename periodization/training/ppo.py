@@ -15,17 +15,18 @@ from typing import Any
 
 import numpy as np
 
+from periodization.agents.artifacts import ACTOR
 from periodization.agents.numpy_policy import NumpyActor
-from periodization.data.dataset import PreparedCohort
+from periodization.cohort.dataset import PreparedCohort
+from periodization.core.errors import UserError
+from periodization.core.io import atomic_write_bytes
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS
-from periodization.errors import UserError
-from periodization.io import atomic_write_bytes
+from periodization.policies.learned import ActorPolicy
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig
-from periodization.training.run_policy import ActorPolicy
-from periodization.training.rundir import ACTOR, RunDir
+from periodization.training.rundir import RunDir
 
 try:  # the optional extra; this module is imported only when algo is ppo
     from sb3_contrib import MaskablePPO

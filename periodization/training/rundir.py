@@ -1,18 +1,6 @@
-"""The run directory: a stable layout that ``evaluate``, ``recommend`` and reports rely on.
+"""Writing a run directory: checks before a run may write there, the run info, clearing.
 
-::
-
-    RUN_DIR/
-      config.yaml          the resolved RunConfig (load_config reads it back)
-      run.json             versions, seed, algo, obs-space version, progress, wall time
-      scaler.json          the feature scaler the agent was trained with
-      actor.npz            numpy export of the best actor (serves without torch)
-      metrics.csv          one row per round: training and validation figures
-      tb/                  TensorBoard events
-      checkpoints/
-        best.pt            agent at its best validation outcome   (PPO: best.zip)
-        last.pt            latest state, for --resume              (PPO: last.zip)
-        replay-<n>.npz     replay buffer belonging to last.pt (SAC)
+The layout and file names are ``agents.artifacts``'s (one home, shared with every reader).
 """
 
 from __future__ import annotations
@@ -22,13 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from periodization.errors import UserError
-from periodization.io import atomic_write_json, ensure_writable_dir, read_json_object
-
-CONFIG, RUN_JSON, SCALER, ACTOR, METRICS = (
-    "config.yaml", "run.json", "scaler.json", "actor.npz", "metrics.csv")
-TB, CHECKPOINTS = "tb", "checkpoints"
-LAYOUT = (CONFIG, RUN_JSON, SCALER, ACTOR, METRICS, TB, CHECKPOINTS)
+from periodization.agents.artifacts import CHECKPOINTS, RUN_JSON, RUN_LAYOUT
+from periodization.core.errors import UserError
+from periodization.core.io import atomic_write_json, ensure_writable_dir, read_json_object
 
 
 @dataclass(frozen=True)
@@ -92,7 +76,7 @@ class RunDir:
 
     def clear(self) -> None:
         """Remove an earlier run's files (only the layout's) and create ``checkpoints/``."""
-        for name in LAYOUT:
+        for name in RUN_LAYOUT:
             path = self.root / name
             if path.is_dir():
                 shutil.rmtree(path)

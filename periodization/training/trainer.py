@@ -22,17 +22,18 @@ from typing import Any
 
 import numpy as np
 
+from periodization.agents.artifacts import ACTOR
 from periodization.agents.replay import ReplayBuffer
-from periodization.athlete.actions import N_ACTIONS
-from periodization.data.dataset import PreparedCohort
-from periodization.data.features import N_FEATURES
+from periodization.cohort.dataset import PreparedCohort
 from periodization.env.reward import COMPONENTS
 from periodization.env.vector_env import PeriodizationVectorEnv
+from periodization.features.daily import N_FEATURES
+from periodization.policies.learned import AgentPolicy
+from periodization.sim.actions import N_ACTIONS
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
-from periodization.training.run_policy import AgentPolicy
-from periodization.training.rundir import ACTOR, RunDir
+from periodization.training.rundir import RunDir
 
 
 class SACTrainer:

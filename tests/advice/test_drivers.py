@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from periodization.advice.drivers import NOTHING, Normals, driver_sentences
-from periodization.data.features import FEATURE_NAMES
+from periodization.features.daily import FEATURE_NAMES
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 

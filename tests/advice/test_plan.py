@@ -8,14 +8,14 @@ import numpy as np
 
 from periodization.advice.coach import Coach
 from periodization.advice.plan import simulate_plan
-from periodization.agents.exported import load_model
-from periodization.athlete.prior import load_prior
-from periodization.data import features as F
-from periodization.data.calibrate import calibrate
-from periodization.data.cohort import synthesize
-from periodization.data.preprocess import impute_table
-from periodization.data.table_features import features_for_table
+from periodization.agents.artifacts import load_model
+from periodization.calibration.calibrate import calibrate
+from periodization.cohort.synth import synthesize
 from periodization.env.constraints import SafetyConfig, rules_for_morning
+from periodization.features import daily as F
+from periodization.features.table import features_for_table
+from periodization.ingest.preprocess import impute_table
+from periodization.sim.prior import load_prior
 
 
 def test_plan_under_illness_and_rules(model_dir):

@@ -6,10 +6,10 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import periodization  # noqa: F401  (registers Periodization-v0)
-from periodization.athlete.actions import Action
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.world import SafetyViolation
+from periodization.sim.actions import Action
 
 
 def test_registered_env_passes_the_gymnasium_checker(env_cohort):
@@ -134,14 +134,14 @@ def test_prior_starts_give_fresh_athletes(env_cohort):
 
 
 def periodization_prior():
-    from periodization.athlete.prior import load_prior
+    from periodization.sim.prior import load_prior
 
     return load_prior()
 
 
 def test_no_nan_reaches_an_observation_from_a_cohort_full_of_gaps():
-    from periodization.data.cohort import synthesize
-    from periodization.data.dataset import prepare_cohort
+    from periodization.cohort.dataset import prepare_cohort
+    from periodization.cohort.synth import synthesize
 
     cohort = synthesize(athletes=30, days=90, seed=9)
     obs = cohort.observations

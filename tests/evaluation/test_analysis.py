@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from periodization.athlete.actions import ACTION_NAMES
 from periodization.env.reward import COMPONENTS
 from periodization.evaluation.analysis import (
     Roster,
@@ -17,7 +16,8 @@ from periodization.evaluation.analysis import (
     oracle_relative,
 )
 from periodization.evaluation.stats import mean_ci95, paired_bootstrap_ci95, paired_wilcoxon
-from periodization.evaluation.verdicts import agent_sentences
+from periodization.report.verdicts import agent_sentences
+from periodization.sim.actions import ACTION_NAMES
 
 
 def table(policy: str, outcome, **extra) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from periodization.cli import app
-from periodization.data.cohort import save_cohort
+from periodization.cohort.synth import save_cohort
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from periodization.data.cohort import save_cohort
+from periodization.cohort.synth import save_cohort
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from periodization.athlete.actions import ACTION_NAMES
-from periodization.evaluation import plots
 from periodization.evaluation.analysis import Roster, analyse, headline_order
-from periodization.evaluation.figures import build_figures
-from periodization.evaluation.plot_style import policy_colours
 from periodization.evaluation.policy_map import PolicyMap
+from periodization.report import plots
+from periodization.report.figures import build_figures
+from periodization.report.plot_style import policy_colours
+from periodization.sim.actions import ACTION_NAMES
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -8,8 +8,8 @@ from html import escape
 
 import pytest
 
-from periodization.errors import UserError
-from periodization.evaluation.report import compare_and_report, write_report
+from periodization.core.errors import UserError
+from periodization.report.build import compare_and_report, write_report
 
 SECTIONS = ["headline", "verdict", "differences", "statistics", "plots", "ablations", "method"]
 

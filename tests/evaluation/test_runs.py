@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from periodization.errors import UserError
+from periodization.core.errors import UserError
 from periodization.evaluation.compare import collect_runs, parse_baselines
 from periodization.evaluation.runs import expand_run_paths, group_runs, load_run, read_metrics
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from periodization.data.features import FEATURE_NAMES
-from periodization.evaluation.evaluate import run_episodes
 from periodization.evaluation.policy_map import (
     PolicyMap,
     consensus,
@@ -16,7 +14,9 @@ from periodization.evaluation.policy_map import (
     typical_features,
 )
 from periodization.evaluation.trajectory import record_episode
+from periodization.features.daily import FEATURE_NAMES
 from periodization.policies.registry import make_policy
+from periodization.policies.rollout import run_episodes
 
 F = {n: i for i, n in enumerate(FEATURE_NAMES)}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from periodization.evaluation.evaluate import run_episodes
 from periodization.policies.base import allowed_or_easier
 from periodization.policies.registry import BASELINES, make_policy
+from periodization.policies.rollout import run_episodes
 
 EPISODES = 40
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from periodization.agents.config import SACConfig
-from periodization.data.cohort import save_cohort
+from periodization.cohort.synth import save_cohort
 from periodization.training.config import EnvConfig, RunConfig, TrainConfig
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from periodization.errors import UserError
+from periodization.core.errors import UserError
 from periodization.training.config import (
     RunConfig,
     dump_config,

@@ -11,7 +11,7 @@ import torch
 from typer.testing import CliRunner
 
 from periodization.cli import app
-from periodization.errors import UserError
+from periodization.core.errors import UserError
 from periodization.training.checkpoint import load_checkpoint
 
 runner = CliRunner()

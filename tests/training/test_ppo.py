@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("sb3_contrib")
 
-from periodization.data.cache import prepared_cohort
-from periodization.errors import UserError
-from periodization.evaluation.evaluate import run_episodes
+from periodization.cohort.cache import prepared_cohort
+from periodization.core.errors import UserError
 from periodization.policies.registry import make_policy
+from periodization.policies.rollout import run_episodes
 from periodization.training.config import PPOConfig, from_dict, to_dict
 from periodization.training.launch import run_training
 from tests.training.conftest import tiny_config

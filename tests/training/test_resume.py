@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from periodization.training import callbacks as cb
+from periodization.training import launch
 from periodization.training.launch import run_training
 from tests.training.conftest import tiny_config
 
@@ -80,18 +81,18 @@ def test_killed_then_resumed_equals_uninterrupted(uninterrupted, tmp_path, cohor
                                                   monkeypatch):
     config = tiny_config(cohort_dir, episodes=8, checkpoint_every_episodes=4)
     out = tmp_path / "run"
-    original = cb.default_callbacks
+    original = launch.default_callbacks
 
     def with_kill(config, *, quiet):  # die in round 4: last.pt is from episode 4,
         callbacks = original(config, quiet=quiet)  # metrics.csv already has episode 6
         callbacks.callbacks.insert(0, KillAt(env_steps=3 * 180 + 50))
         return callbacks
 
-    monkeypatch.setattr(cb, "default_callbacks", with_kill)
+    monkeypatch.setattr(launch, "default_callbacks", with_kill)
     with pytest.raises(Killed):
         run_training(out=out, config=config, quiet=True)
     assert [int(r["episodes"]) for r in metrics(out)] == [2, 4, 6]
-    monkeypatch.setattr(cb, "default_callbacks", original)
+    monkeypatch.setattr(launch, "default_callbacks", original)
     summary = run_training(out=out, resume=True, quiet=True)
     assert summary["episodes"] == 8
     assert_same_run(uninterrupted, out)

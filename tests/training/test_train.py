@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 import yaml
 
-from periodization.data.cache import prepared_cohort
+from periodization.cohort.cache import prepared_cohort
 from periodization.env.reward import COMPONENTS
-from periodization.evaluation.evaluate import run_episodes
+from periodization.policies.learned import load_run_policy
 from periodization.policies.registry import make_policy
+from periodization.policies.rollout import run_episodes
 from periodization.training.callbacks import CSV_COLUMNS
 from periodization.training.config import load_config
-from periodization.training.run_policy import load_run_policy
 from tests.training.conftest import tiny_config
 
 
@@ -66,7 +66,7 @@ def test_a_run_directory_is_a_policy_with_zero_violations(run_dir, cohort_dir):
 
 
 def test_another_scaler_is_converted(run_dir, cohort_dir):
-    from periodization.data.scaler import FeatureScaler
+    from periodization.features.scaler import FeatureScaler
 
     run_scaler = FeatureScaler.load(run_dir / "scaler.json")
     other = FeatureScaler(mean=run_scaler.mean + 1.0, scale=run_scaler.scale * 2.0)
@@ -91,9 +91,9 @@ def test_a_run_trained_without_masks_is_evaluated_without_them(tmp_path, cohort_
     import dataclasses
 
     from periodization.env.constraints import SafetyConfig
-    from periodization.evaluation.evaluate import run_episodes
+    from periodization.policies.learned import load_run_policy
+    from periodization.policies.rollout import run_episodes
     from periodization.training.launch import run_training
-    from periodization.training.run_policy import load_run_policy
     from tests.training.conftest import tiny_config
 
     config = tiny_config(cohort_dir)

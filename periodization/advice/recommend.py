@@ -1,0 +1,216 @@
+"""Today's training for a real athlete: ``periodize recommend``'s logic.
+
+From a wearable export (one athlete) or many (a batch), for the morning of each athlete's
+last recorded day:
+
+1. import (format auto-detected; ``advice/inputs.py``), check, calibrate and fill what the
+   source lacks (``data/personal.py``);
+2. today's 17 features, by the one feature implementation, from the whole history;
+3. the safety rules: every masked action with the rule that masked it (``ill`` marks the
+   athlete ill or injured);
+4. today's session from the trained model's actor (served in numpy, no torch): action,
+   zone, minutes and target load (the athlete's calibrated session load), the policy's
+   probabilities; with fewer than 14 usable days, the safe rule-based baseline instead;
+5. the few features that stand out today, in plain words (``advice/drivers.py``);
+6. a plan for the next days, simulated with the calibrated model (``advice/plan.py``).
+
+Every athlete is batched through steps 2–6 together. Not medical advice:
+``docs/recommend.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+
+from periodization.advice.coach import Coach
+from periodization.advice.drivers import Normals, driver_sentences
+from periodization.advice.plan import simulate_plan
+from periodization.agents.artifacts import ExportedModel, load_model
+from periodization.calibration.personal import PersonalData, prepare_personal
+from periodization.calibration.report import calibration_report
+from periodization.core.errors import DataError
+from periodization.env import constraints as C
+from periodization.features import daily as F
+from periodization.features.table import features_for_table
+from periodization.ingest.inputs import Inputs, read_inputs
+from periodization.sim.actions import (
+    ACTION_NAMES,
+    SESSION_GUIDE,
+    SESSION_MINUTES,
+    Action,
+)
+
+PLAN_DAYS = 7
+STALE_DAYS = 2  # a last record older than this many days before today is flagged
+ILL_DAYS = 3  # days an illness report keeps the plan on rest or active recovery
+RECENT_DAYS = 28  # the window of "your usual" resting HR, sleep and efficiency
+READINGS = {"hrv_rmssd_ms": "HRV", "resting_hr": "resting HR", "recovery": "recovery",
+            "sleep_hours": "sleep duration", "sleep_efficiency": "sleep efficiency"}
+
+
+def recommend(data: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
+    """The recommendation for the one athlete of ``data`` (see ``recommend_any`` for the
+    options); ``DataError`` if ``data`` holds several athletes or cannot be used."""
+    results, batch = recommend_any(data, **options)
+    if batch:
+        raise DataError(f"{data}: holds {len(results)} athletes; use recommend_batch")
+    return results[0]
+
+
+def recommend_batch(data: str | os.PathLike[str], **options: Any) -> list[dict[str, Any]]:
+    """Recommendations for every athlete of ``data``, in athlete-id order; an athlete that
+    cannot be advised is ``{"athlete_id", "error"}``."""
+    return recommend_any(data, **options)[0]
+
+
+def recommend_any(data: str | os.PathLike[str], *, model: str | os.PathLike[str] | None = None,
+                  plan_days: int = PLAN_DAYS, ill: bool = False, today: dt.date | None = None,
+                  safety: C.SafetyConfig | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """(results, whether ``data`` is a batch). ``model``: a run directory (default: the
+    packaged model); ``ill``: the athlete is ill or injured today; ``today``: the date
+    the data's age is judged against. For a single export any problem is a ``DataError``
+    naming the file, never a recommendation built on bad data."""
+    if plan_days < 1:
+        raise DataError(f"--plan-days must be at least 1, got {plan_days}")
+    exported = load_model(model)
+    inputs = read_inputs(data)
+    results = advise(inputs, model=exported, plan_days=plan_days, ill=ill,
+                     today=today or dt.date.today(), safety=safety or C.SafetyConfig(),
+                     details=not inputs.batch)
+    if not inputs.batch and "error" in results[0]:
+        raise DataError(f"{data}: {results[0]['error']}")
+    return results, inputs.batch
+
+
+def advise(inputs: Inputs, *, model: ExportedModel, plan_days: int, ill: bool,
+           today: dt.date, safety: C.SafetyConfig, details: bool) -> list[dict[str, Any]]:
+    """The recommendation of every athlete of ``inputs`` (steps 1–6 of the module)."""
+    source = "the data" if inputs.batch else "export"
+    personal = prepare_personal(inputs.rows, source=source)
+    errors = {**inputs.errors, **personal.errors}
+    out = {a: {"athlete_id": a, "error": e} for a, e in errors.items()}
+    if personal.calibration is not None:
+        for athlete, result in zip(personal.athlete_ids, _advise_usable(
+                personal, inputs, model=model, plan_days=plan_days, ill=ill, today=today,
+                safety=safety, details=details), strict=True):
+            out[athlete] = result
+    return [out[a] for a in sorted(out)]
+
+
+def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedModel,
+                   plan_days: int, ill: bool, today: dt.date, safety: C.SafetyConfig,
+                   details: bool) -> list[dict[str, Any]]:
+    cal, table = personal.calibration, personal.table
+    n = len(cal.athlete_ids)
+    last = np.cumsum(cal.history.length) - 1  # each athlete's last row of ``table``
+    feats = features_for_table(table, keep_last_state=True)
+    readings = table[list(F.INPUT_COLUMNS)].to_numpy(dtype=np.float64)[last]
+    fstate, raw, ctx = F.morning(feats.last_state, readings)
+    ill_now = np.full(n, ill)
+    fired, mask = C.rules_for_morning(ctx, ill=ill_now, config=safety)
+    coach = Coach(model)
+    probs, action = coach.decide(raw, mask, cal.calibrated)
+    state = dataclasses.replace(cal.state, ill_days=np.where(ill_now, ILL_DAYS, 0))
+    plan = simulate_plan(coach, params=cal.params, state=state, features=fstate,
+                         raw_today=raw, action_today=action, use_model=cal.calibrated,
+                         safety=safety, days=plan_days)
+    normals = _normals(personal, feats.last_state, ctx, ill_now)
+    drivers = driver_sentences(raw, normals)
+    loads = cal.params.session_loads
+    nominal = cal.params.pop.session_load
+    imputed_today = table[[f"{c}_imputed" for c in READINGS]].to_numpy(dtype=bool)[last]
+    usable = cal.history.per_athlete(
+        np.where(np.isfinite(cal.history.ln_hrv + cal.history.rhr), 1.0, np.nan), "count")
+    results = []
+    for i, athlete in enumerate(cal.athlete_ids):
+        a = int(action[i])
+        date = cal.history.last_date[i].date()
+        result = {
+            "athlete_id": athlete,
+            "date": date.isoformat(),
+            "action": ACTION_NAMES[a],
+            **_session(a, loads[i, a], nominal[a]),
+            "probabilities": {name: round(float(p), 4)
+                              for name, p in zip(ACTION_NAMES, probs[i], strict=True)},
+            "masked": [{"action": name, "reason": "; ".join(safety.describe(r) for r in rules)}
+                       for name, rules in C.mask_reasons(fired[i], safety).items()],
+            "drivers": drivers[i],
+            "plan": [{"date": (date + dt.timedelta(days=d)).isoformat(),
+                      "action": ACTION_NAMES[int(plan.action[d, i])],
+                      "expected_recovery": round(float(plan.recovery[d, i]), 1),
+                      "expected_tsb": round(float(plan.tsb[d, i]), 1)}
+                     for d in range(plan_days)],
+            "warnings": _warnings(personal, inputs, athlete, date=date, today=today,
+                                  calibrated=bool(cal.calibrated[i]), usable=int(usable[i]),
+                                  imputed=imputed_today[i]),
+            "policy": "trained model" if cal.calibrated[i] else "rule-based baseline",
+            "model": model.source,
+            "source_format": inputs.source_format.get(athlete, "generic"),
+            "hrv_kind": inputs.hrv_kind.get(athlete, "rmssd"),
+            "history_days": int(cal.history.length[i]),
+        }
+        if details:
+            result["calibration"] = calibration_report(cal, i)
+        results.append(result)
+    return results
+
+
+def _session(action: int, load: float, nominal: float) -> dict[str, Any]:
+    """Zone, minutes (the guide's, scaled by the athlete's session size, within the
+    session's range) and target load (TSS) of one prescription."""
+    zone, minutes = SESSION_GUIDE[Action(action)]
+    lo, hi = SESSION_MINUTES[Action(action)]
+    if nominal > 0:
+        minutes = int(5 * round(float(np.clip(minutes * load / nominal, lo, hi)) / 5))
+    return {"zone": zone, "minutes": minutes, "target_load": round(float(load))}
+
+
+def _normals(personal: PersonalData, before: F.FeatureState, ctx: F.MorningContext,
+             ill: np.ndarray) -> Normals:
+    cal, table = personal.calibration, personal.table
+    with warnings.catch_warnings():  # an athlete without HRV in the last week: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        week = np.nanmean(before.ln_hrv[:, -7:], axis=1)
+    hist = cal.history
+    days_left = (hist.length - 1)[hist.athlete_index] - hist.day_index
+    recent = (days_left >= 1) & (days_left <= RECENT_DAYS)
+
+    def usual(column: str, fallback: np.ndarray) -> np.ndarray:
+        values = np.where(recent, table[column].to_numpy(dtype=np.float64), np.nan)
+        mean = hist.per_athlete(values)
+        return np.where(np.isfinite(mean), mean, fallback)
+
+    p = cal.params
+    return Normals(
+        ln_hrv_7d=np.where(np.isfinite(week), week, ctx.hrv_baseline_mean),
+        ln_hrv_sd=ctx.hrv_baseline_sd,
+        rhr=usual("resting_hr", p.rhr_baseline_bpm), rhr_sd=p.rhr_noise_bpm,
+        sleep=usual("sleep_hours", p.sleep_baseline_hours), sleep_sd=p.sleep_noise_hours,
+        efficiency=usual("sleep_efficiency", p.sleep_efficiency_baseline),
+        efficiency_sd=p.sleep_efficiency_noise, days_since_rest=ctx.days_since_rest,
+        maladaptation=cal.state.maladaptation, ill=ill)
+
+
+def _warnings(personal: PersonalData, inputs: Inputs, athlete: str, *, date: dt.date,
+              today: dt.date, calibrated: bool, usable: int, imputed: np.ndarray
+              ) -> list[str]:
+    """Import and data notes, then stale data, short history and this morning's gaps."""
+    out = [*inputs.notes.get(athlete, []), *personal.notes.get(athlete, [])]
+    age = (today - date).days
+    if age > STALE_DAYS:
+        out.append(f"your latest data are from {date.isoformat()}, {age} days ago: this is the "
+                   "recommendation for that morning; export fresh data for today's")
+    if not calibrated:
+        out.append(f"only {usable} day(s) with both HRV and resting HR: at least 14 are needed "
+                   "to personalise, so this is the safe rule-based recommendation (recovery "
+                   "thresholds), not the trained coach's")
+    missing = [what for what, flag in zip(READINGS.values(), imputed, strict=True) if flag]
+    if missing:
+        out.append(f"this morning's {', '.join(missing)} missing: your recent values stand in")
+    return out

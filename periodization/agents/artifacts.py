@@ -1,0 +1,171 @@
+"""A trained model's files on disk: their names, and loading them without torch.
+
+One home for what a run directory and a model directory hold, used by everything that
+reads them (``policies.learned`` for ``evaluate``, ``advice`` for ``recommend``) and by the
+trainers that write them::
+
+    RUN_DIR/
+      config.yaml          the resolved run config (training.config reads it back)
+      run.json             versions, seed, algo, observation-space version, progress
+      scaler.json          the feature scaler the agent was trained with
+      actor.npz            numpy export of the best actor: weight_i (out, in), bias_i (out,)
+      metrics.csv          one row per round: training and validation figures
+      tb/                  TensorBoard events
+      checkpoints/         best.pt, last.pt, replay-<n>.npz (PPO: best.zip, last.zip)
+
+A *model directory* (the default model shipped in ``periodization/models/default/``, or any
+run directory) needs only ``actor.npz`` and ``scaler.json``; ``model.json`` (optional) says
+what the model is and how to rebuild it.
+
+Every problem is a ``UserError`` with one line naming the directory and the fault.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from periodization.agents.numpy_policy import NumpyActor
+from periodization.core.errors import UserError
+from periodization.core.io import read_json_object
+from periodization.features.daily import N_FEATURES
+from periodization.features.scaler import FeatureScaler, check_features_version
+from periodization.sim.actions import N_ACTIONS
+
+CONFIG, RUN_JSON, SCALER, ACTOR, METRICS = (
+    "config.yaml", "run.json", "scaler.json", "actor.npz", "metrics.csv")
+TB, CHECKPOINTS, MODEL_INFO = "tb", "checkpoints", "model.json"
+RUN_LAYOUT = (CONFIG, RUN_JSON, SCALER, ACTOR, METRICS, TB, CHECKPOINTS)
+DEFAULT_MODEL = ("models", "default")
+
+
+@dataclass(frozen=True)
+class ExportedModel:
+    """A served model: the actor, the scaler it was trained with, and what it is."""
+
+    actor: NumpyActor
+    scaler: FeatureScaler
+    source: str  # the directory, or "default model"
+    info: dict  # model.json (empty if absent)
+    uses_mask: bool = True  # False: trained with every safety rule off
+
+
+def default_model_dir() -> Path:
+    """Where the packaged default model lives (it may be absent in a development tree)."""
+    return Path(str(resources.files("periodization").joinpath(*DEFAULT_MODEL)))
+
+
+def load_model(path: str | Path | None = None) -> ExportedModel:
+    """Load a model directory, or the packaged default model when ``path`` is None."""
+    if path is None:
+        folder = default_model_dir()
+        if not (folder / ACTOR).is_file():
+            raise UserError(
+                "no default model is installed with this package (periodization/models/"
+                "default/actor.npz is missing); pass --model RUN_DIR with a trained run")
+        return _load(folder, source="default model")
+    folder = Path(path)
+    if not folder.exists():
+        raise UserError(f"model directory not found: {folder}")
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a model directory (expected a folder with "
+                        f"{ACTOR} and {SCALER})")
+    if not (folder / ACTOR).is_file():
+        raise UserError(f"{folder} holds no trained actor ({ACTOR} is missing)")
+    return _load(folder, source=str(folder))
+
+
+def load_run(path: str | Path) -> ExportedModel:
+    """A training run directory's best actor and scaler, checked for consistency.
+
+    Refuses a run made for another observation space before any shape could clash, and a
+    run that has no actor yet (it was never evaluated).
+    """
+    root = Path(path)
+    info = read_json_object(root / RUN_JSON, what="run info",
+                            missing=f"not a run directory: {root} has no {RUN_JSON}")
+    check_features_version(info.get("features_version"), source=f"run {root}")
+    scaler = FeatureScaler.load(root / SCALER)
+    if not (root / ACTOR).is_file():
+        raise UserError(f"no trained actor in {root} ({ACTOR} is missing: the run has not "
+                        "been evaluated yet)")
+    actor = load_actor(root / ACTOR)
+    if actor.obs_dim != len(scaler.mean):
+        raise UserError(f"{root / ACTOR} takes {actor.obs_dim} features, its scaler "
+                        f"{len(scaler.mean)}: the run directory is inconsistent")
+    return ExportedModel(actor=actor, scaler=scaler, source=str(root), info=info,
+                         uses_mask=trained_with_mask(root))
+
+
+def load_actor(path: Path) -> NumpyActor:
+    """An ``actor.npz`` as a ``NumpyActor``; ``UserError`` if it is damaged or malformed."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            weights = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise UserError(f"cannot read {path}: {' '.join(str(exc).split()) or 'not an npz file'}"
+                        ) from None
+    try:
+        return NumpyActor.from_weights(weights)
+    except ValueError as exc:
+        raise UserError(f"{path}: {exc}") from None
+
+
+def trained_with_mask(root: Path) -> bool:
+    """False when the run's ``config.yaml`` switched every hard safety rule off (the
+    no-masking ablation): such an actor never learned what a mask is. A run without a
+    readable config is taken to have used the mask."""
+    import yaml
+
+    from periodization.env.constraints import RULE_NAMES
+
+    try:
+        config = yaml.safe_load((root / CONFIG).read_text())
+        safety = config["env"]["safety"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return True
+    if not isinstance(safety, dict):
+        return True
+    return any(safety.get(rule, True) is not False for rule in RULE_NAMES)
+
+
+def _load(folder: Path, *, source: str) -> ExportedModel:
+    scaler = FeatureScaler.load(folder / SCALER)
+    actor = load_actor(folder / ACTOR)
+    if actor.obs_dim != N_FEATURES or actor.n_actions != N_ACTIONS:
+        raise UserError(f"{folder / ACTOR} maps {actor.obs_dim} features to "
+                        f"{actor.n_actions} actions; this version needs {N_FEATURES} → "
+                        f"{N_ACTIONS}: retrain the model")
+    info: dict = {}
+    if (folder / MODEL_INFO).is_file():
+        try:
+            info = json.loads((folder / MODEL_INFO).read_text())
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read {folder / MODEL_INFO}: {exc}") from None
+        if not isinstance(info, dict):
+            raise UserError(f"{folder / MODEL_INFO}: expected a JSON object")
+    return ExportedModel(actor=actor, scaler=scaler, source=source, info=info)
+
+
+def save_model(folder: str | Path, *, weights: dict[str, np.ndarray], scaler: FeatureScaler,
+               info: dict[str, Any] | None = None) -> Path:
+    """Write a model directory ``load_model`` reads (each file atomically)."""
+    import io
+
+    from periodization.core.io import atomic_write_bytes, atomic_write_json
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: np.asarray(v) for k, v in weights.items()})
+    atomic_write_bytes(folder / ACTOR, buffer.getvalue())
+    scaler.save(folder / SCALER)
+    if info is not None:
+        atomic_write_json(folder / MODEL_INFO, info)
+    return folder

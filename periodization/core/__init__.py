@@ -1,0 +1,6 @@
+"""Core: one-line user errors, atomic file writes and staged directories, console output.
+
+Owns: ``errors`` (``UserError`` and kin, turned into one line and exit 2 by the CLI), ``io``
+(atomic writes, staged directory commits, JSON reading), ``console`` (rich tables).
+May import: nothing of the project (the bottom layer).
+"""

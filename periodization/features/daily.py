@@ -1,0 +1,152 @@
+"""The 17 features: the only implementation, incremental and batched over athletes.
+
+The environment and the real-data path both call these two functions, day by day:
+
+* ``morning(state, readings)``: today's wearable readings arrive; returns the 17 raw features
+  of today and the context the safety rules read, and pushes today into the history;
+* ``record_day(state, load, action)``: today's session is done; updates the training load
+  history (ATL, CTL, consecutive hard days, days since rest) and moves to tomorrow.
+
+A whole table is computed by the same two calls with all athletes as the batch
+(``features_for_table``), so features of a table equal features computed day by day.
+
+| #  | name                     | definition (unit)                                              |
+|----|--------------------------|----------------------------------------------------------------|
+| 1  | hrv_rmssd_ms             | today's RMSSD (ms)                                              |
+| 2  | resting_hr               | today's resting HR (bpm)                                        |
+| 3  | recovery                 | today's recovery score (0–100)                                  |
+| 4  | sleep_hours              | last night's sleep (h)                                          |
+| 5  | sleep_efficiency         | last night's sleep efficiency (%)                               |
+| 6  | atl                      | acute training load after yesterday (TSS/day, τ = 7 d)          |
+| 7  | ctl                      | chronic training load after yesterday (TSS/day, τ = 42 d)       |
+| 8  | tsb                      | training stress balance = CTL − ATL, both after yesterday       |
+| 9  | hrv_z7                   | (7-day mean ln RMSSD − 28-day baseline mean) / baseline SD      |
+| 10 | hrv_trend                | OLS slope of ln RMSSD over the last 7 days (% per day)          |
+| 11 | recovery_trend           | OLS slope of recovery over the last 7 days (points per day)     |
+| 12 | dow_sin                  | sin(2π·weekday/7), Monday = 0                                  |
+| 13 | dow_cos                  | cos(2π·weekday/7)                                              |
+| 14 | days_since_high_recovery | days since recovery ≥ 67 (0 today if green; capped at 28)      |
+| 15 | consecutive_hard_days    | consecutive TEMPO/HIIT/STRENGTH days up to yesterday            |
+| 16 | recovery_x_fatigue       | recovery/100 · ATL                                             |
+| 17 | tsb_x_recovery           | TSB · recovery/100                                             |
+
+ATL/CTL use GoldenCheetah's exponential form, ``X_d = X_{d−1}·e^{−1/τ} + load_d·(1 − e^{−1/τ})``,
+and TSB is yesterday's CTL − ATL (the TrainingPeaks/WKO convention). The 28-day HRV baseline
+excludes today. Missing history (NaN, or before the first day) is left out of every window
+statistic; a window with too few values falls back to neutral values, so no feature is ever
+NaN. Missing *current* readings are replaced by the 7-day mean (or the baseline) and
+reported in ``MorningContext.imputed``; preprocessing normally fills them first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from periodization.features import kernels as K
+from periodization.sim.actions import HIGH_INTENSITY
+from periodization.sim.batch import build
+from periodization.sim.state import READING_COLUMNS
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency",
+    "atl", "ctl", "tsb", "hrv_z7", "hrv_trend", "recovery_trend", "dow_sin", "dow_cos",
+    "days_since_high_recovery", "consecutive_hard_days", "recovery_x_fatigue", "tsb_x_recovery",
+)  # fmt: skip
+N_FEATURES = len(FEATURE_NAMES)
+INPUT_COLUMNS = READING_COLUMNS  # hrv_rmssd_ms, resting_hr, recovery, sleep_hours, efficiency
+
+BASELINE_DAYS = K.BASELINE_DAYS  # 28
+SHORT_DAYS = K.SHORT_DAYS  # 7
+HIGH_RECOVERY = K.HIGH_RECOVERY  # 67, WHOOP green
+# A baseline needs ≥ 4 values; its SD is floored at 0.03 ln units (no huge z-scores from a
+# short, flat history); a reading with no history at all falls back to population values.
+
+
+@dataclass(frozen=True)
+class FeatureState:
+    """Per-athlete history the features need (every field has leading shape (N,))."""
+
+    atl: np.ndarray  # after yesterday, TSS/day
+    ctl: np.ndarray
+    ln_hrv: np.ndarray  # (N, 28) ln RMSSD of the previous 28 days, oldest first; NaN = none
+    recovery: np.ndarray  # (N, 7) recovery of the previous 7 days; NaN = none
+    recent: np.ndarray  # (N, 5) last valid value of each input column (NaN before any)
+    days_since_high_recovery: np.ndarray  # int64
+    consecutive_hard: np.ndarray  # int64, up to yesterday
+    days_since_rest: np.ndarray  # int64, consecutive days without REST up to yesterday
+    weekday: np.ndarray  # int64, today's weekday (0 = Monday)
+
+
+@dataclass(frozen=True)
+class MorningContext:
+    """What the safety rules and the reward read besides the features (shape (N,))."""
+
+    recovery: np.ndarray
+    ln_hrv: np.ndarray
+    hrv_baseline_mean: np.ndarray  # ln RMSSD, previous 28 days
+    hrv_baseline_sd: np.ndarray
+    consecutive_hard: np.ndarray
+    days_since_rest: np.ndarray
+    imputed: np.ndarray  # bool, some current reading was missing and filled
+
+
+def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | float = 0.0,
+                  weekday: np.ndarray | int = 0) -> FeatureState:
+    """Empty history for ``n`` athletes with the given load seeds (morning of day 0)."""
+    return FeatureState(
+        atl=np.broadcast_to(np.asarray(atl, dtype=np.float64), (n,)).copy(),
+        ctl=np.broadcast_to(np.asarray(ctl, dtype=np.float64), (n,)).copy(),
+        ln_hrv=np.full((n, BASELINE_DAYS), np.nan),
+        recovery=np.full((n, SHORT_DAYS), np.nan),
+        recent=np.full((n, len(INPUT_COLUMNS)), np.nan),
+        days_since_high_recovery=np.zeros(n, dtype=np.int64),
+        consecutive_hard=np.zeros(n, dtype=np.int64),
+        days_since_rest=np.zeros(n, dtype=np.int64),
+        weekday=np.broadcast_to(np.asarray(weekday, dtype=np.int64), (n,)).copy(),
+    )
+
+
+def morning(state: FeatureState, readings: np.ndarray
+            ) -> tuple[FeatureState, np.ndarray, MorningContext]:
+    """Today's 17 raw features, shape (N, 17) float64, plus the rules' context.
+
+    ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
+    """
+    current = np.ascontiguousarray(readings, dtype=np.float64)
+    recent, ln, rec, since, raw, ctx, imputed = K.morning(
+        current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
+        state.consecutive_hard, state.weekday, state.atl, state.ctl)
+    new_state = build(
+        FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
+        days_since_high_recovery=since,
+        consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
+        weekday=state.weekday,
+    )
+    context = build(
+        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2],
+        hrv_baseline_sd=ctx[3],
+        consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
+        imputed=imputed,
+    )
+    return new_state, raw, context
+
+
+def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
+               *, atl_decay: float = float(np.exp(-1 / 7)),
+               ctl_decay: float = float(np.exp(-1 / 42))) -> FeatureState:
+    """Fold in today's load (TSS, NaN counts as 0) and action ids (−1 = unknown), then advance.
+
+    An unknown action counts as REST when the load is 0 and as not high-intensity otherwise.
+    """
+    f, i = K.record_day(
+        np.ascontiguousarray(load, dtype=np.float64), np.ascontiguousarray(action, dtype=np.int64),
+        HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
+        state.consecutive_hard, state.days_since_rest, state.weekday, atl_decay, ctl_decay)
+    return build(
+        FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery,
+        recent=state.recent,
+        days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
+        weekday=i[3],
+    )

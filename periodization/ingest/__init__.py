@@ -1,0 +1,9 @@
+"""Real data in: wearable exports brought into the canonical daily table, and that table
+made clean.
+
+Owns: ``schema`` (the canonical daily table), ``preprocess`` (validation, plausibility,
+causal imputation, the athlete split), the importers (``exports.load_wearable``, format
+detection, ``formats/`` per vendor), the long multi-athlete table and ``inputs`` (what a
+``--data`` argument holds).
+May import: ``features``, ``sim``, ``core``.
+"""

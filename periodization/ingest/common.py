@@ -1,0 +1,187 @@
+"""What every importer shares: the result type, time parsing and the final clean-up.
+
+``finish`` turns an importer's day rows into the canonical table (``schema``): it drops
+rows without a date and rows dated outside ``MIN_DATE``..today+2 (counted in
+``excluded['date']``; if none is left that is a ``DataError``), excludes implausible values
+(``schema.PLAUSIBLE_RANGE``; a column whose every value is implausible is a ``DataError``,
+a few are set missing and counted), merges days that appear more than once (the
+highest-ranked row wins, gaps are filled from the others; a warning counts them and any
+conflicts) and checks that some wearable value is left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from periodization.ingest import schema
+from periodization.ingest.sources import fail
+
+MIN_DATE = pd.Timestamp("1990-01-01")
+FUTURE_SLACK_DAYS = 2  # a local date may run ahead of this machine's clock
+
+# Apple's SDNN is not in the canonical schema's ranges; it is held to the RMSSD range.
+HRV_SDNN_RANGE = schema.PLAUSIBLE_RANGE["hrv_rmssd_ms"]
+CANONICAL = ("athlete_id", "date", "hrv_rmssd_ms", "resting_hr", "sleep_hours",
+             "sleep_efficiency", "recovery", "strain", "load", "action")
+OPTIONAL = ("atl", "ctl", "hrv_sdnn_ms")
+WEARABLE = ("hrv_rmssd_ms", "resting_hr", "sleep_hours", "sleep_efficiency", "recovery",
+            "hrv_sdnn_ms")
+UNITS = {"hrv_rmssd_ms": "ms", "hrv_sdnn_ms": "ms", "resting_hr": "bpm", "sleep_hours": "h",
+         "sleep_efficiency": "%", "recovery": "", "strain": "", "load": "", "atl": "",
+         "ctl": ""}
+
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One athlete's wearable export in the canonical daily schema.
+
+    ``table``: ``athlete_id, date, hrv_rmssd_ms, resting_hr, sleep_hours,
+    sleep_efficiency, recovery, strain, load, action`` (+ ``atl, ctl, hrv_sdnn_ms`` when
+    the format has them); one row per calendar day, sorted; unknown values NaN, unknown
+    action −1. ``excluded``: column → values dropped as implausible or unreadable.
+    ``hrv_kind``: 'rmssd', 'sdnn' (Apple Health) or 'none'.
+    """
+
+    table: pd.DataFrame
+    source_format: str
+    path: str
+    warnings: list[str]
+    excluded: dict[str, int]
+    hrv_kind: str
+
+
+@dataclass
+class Context:
+    """Book-keeping an importer fills while it reads."""
+
+    where: str
+    source_format: str
+    athlete_id: str
+    warnings: list[str] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    hrv_kind: str = "rmssd"
+    labels: dict[str, str] = field(default_factory=dict)  # canonical column → source name
+    merge_rule: str = "the latest record wins, gaps are filled from the others"
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def exclude(self, column: str, count: int, message: str) -> None:
+        """Count ``count`` values of ``column`` as excluded and say why in a warning."""
+        self.excluded[column] = self.excluded.get(column, 0) + int(count)
+        self.warn(message)
+
+    def label(self, column: str) -> str:
+        source = self.labels.get(column)
+        return f"'{source}' ({column})" if source and source != column else column
+
+
+def offset_minutes(cells: pd.Series) -> np.ndarray:
+    """UTC offsets such as ``UTC+01:00``, ``+0100``, ``-05:00``, ``UTC`` → minutes (NaN if none)."""
+    text = cells.astype(str).str.strip()
+    parts = text.str.extract(_OFFSET)
+    sign = np.where(parts[0] == "-", -1.0, 1.0)
+    hours = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=np.float64)
+    mins = pd.to_numeric(parts[2], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+    out = sign * (hours * 60 + mins)
+    utc = text.str.upper().isin(["UTC", "GMT", "Z", "UTC+0", "UTC+00:00"]).to_numpy()
+    return np.where(utc, 0.0, out)
+
+
+def _check_dates(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    undated = daily["date"].isna()
+    if undated.all():
+        raise fail(ctx.where, "no row has a date")
+    if undated.any():
+        ctx.warn(f"{int(undated.sum())} row(s) without a date skipped")
+        daily = daily[~undated]
+    latest = pd.Timestamp(dt.date.today()) + pd.Timedelta(days=FUTURE_SLACK_DAYS)
+    outside = (daily["date"] < MIN_DATE) | (daily["date"] > latest)
+    if outside.any():
+        example = daily.loc[outside, "date"].iloc[0].date()
+        span = f"{MIN_DATE.date()}..{latest.date()}"
+        if outside.all():
+            raise fail(ctx.where, f"every date is outside {span} (e.g. {example}); "
+                                  "not a plausible export")
+        ctx.exclude("date", outside.sum(),
+                    f"{int(outside.sum())} row(s) dated outside {span} excluded (e.g. {example})")
+        daily = daily[~outside]
+    return daily
+
+
+def _exclude_implausible(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    ranges = {**schema.PLAUSIBLE_RANGE, "hrv_sdnn_ms": HRV_SDNN_RANGE}
+    for col, (lo, hi) in ranges.items():
+        if col not in daily.columns or col == "action":
+            continue
+        values = daily[col].to_numpy(dtype=np.float64)
+        present = ~np.isnan(values)
+        bad = present & ((values < lo) | (values > hi))
+        if not bad.any():
+            continue
+        examples = ", ".join(f"{v:g}" for v in pd.unique(values[bad])[:3])
+        unit = f" {UNITS.get(col, '')}".rstrip()
+        if bad.sum() == present.sum():
+            raise fail(ctx.where, f"every value of {ctx.label(col)} is implausible (e.g. "
+                                  f"{examples}; plausible {lo:g}–{hi:g}{unit}); nothing usable")
+        ctx.exclude(col, bad.sum(), f"{int(bad.sum())} implausible value(s) of {ctx.label(col)} "
+                                    f"excluded (e.g. {examples}; plausible {lo:g}–{hi:g}{unit})")
+        daily[col] = np.where(bad, np.nan, values)
+    if "action" in daily.columns:
+        action = daily["action"].to_numpy(dtype=np.float64)
+        bad = ~np.isnan(action) & ((action < -1) | (action > schema.PLAUSIBLE_RANGE["action"][1]))
+        if bad.any():
+            ctx.exclude("action", bad.sum(),
+                        f"{int(bad.sum())} action id(s) outside 0–5 treated as unknown")
+            daily["action"] = np.where(bad, -1, action)
+    return daily
+
+
+def _merge_days(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    rank = daily["_rank"] if "_rank" in daily.columns else pd.Series(
+        np.arange(len(daily)), index=daily.index)
+    daily = daily.assign(_rank=rank.to_numpy()).sort_values(["date", "_rank"], kind="stable")
+    if "action" in daily.columns:
+        daily["action"] = daily["action"].where(daily["action"] >= 0)
+    dup = daily["date"].duplicated(keep=False)
+    if dup.any():
+        values = [c for c in daily.columns if c not in ("date", "_rank")]
+        groups = daily[dup].groupby("date")[values]
+        conflicts = int((groups.nunique() > 1).any(axis=1).sum())
+        n_days = int(daily.loc[dup, "date"].nunique())
+        ctx.warn(f"{n_days} day(s) appear more than once and were merged ({ctx.merge_rule})"
+                 + (f"; {conflicts} of them had conflicting values" if conflicts else ""))
+        daily = daily.groupby("date", sort=True, as_index=False)[values].last()
+    return daily.drop(columns="_rank", errors="ignore")
+
+
+def finish(daily: pd.DataFrame, ctx: Context) -> ImportResult:
+    """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows."""
+    daily = daily.reset_index(drop=True).copy()
+    daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]").dt.normalize()
+    daily = _check_dates(daily, ctx)
+    daily = _exclude_implausible(daily.copy(), ctx)
+    daily = _merge_days(daily, ctx)
+    present = [c for c in WEARABLE if c in daily.columns and daily[c].notna().any()]
+    if not present:
+        raise fail(ctx.where, "no usable HRV, resting heart rate, sleep or recovery value "
+                              "in any row")
+    out = pd.DataFrame({"athlete_id": ctx.athlete_id, "date": daily["date"].to_numpy()})
+    for col in (*CANONICAL[2:], *OPTIONAL):
+        if col in daily.columns:
+            out[col] = daily[col].to_numpy(dtype=np.float64)
+        elif col in CANONICAL:
+            out[col] = np.nan
+    out["action"] = np.nan_to_num(out["action"].to_numpy(), nan=-1.0).astype(np.int64)
+    out["athlete_id"] = out["athlete_id"].astype(str)
+    out = out.sort_values("date", kind="stable").reset_index(drop=True)
+    return ImportResult(table=out, source_format=ctx.source_format, path=ctx.where,
+                        warnings=list(ctx.warnings), excluded=dict(ctx.excluded),
+                        hrv_kind=ctx.hrv_kind)

@@ -1,0 +1,245 @@
+"""Tolerant CSV reading shared by every CSV importer.
+
+Header matching ignores case, surrounding spaces, a BOM, units in brackets or parentheses
+and a trailing ``%``, and splits camelCase, so ``Resting heart rate (bpm)``,
+``resting heart rate [bpm]``, ``RESTING_HEART_RATE`` and ``restingHeartRate`` all become
+the key ``resting_heart_rate``. The unit text is kept (``units``) for duration columns.
+The delimiter is sniffed from the header line (``,``, ``;`` or tab); with ``;`` a decimal
+comma (``61,5``) is accepted. Cells stay text until a column is asked for as numbers or
+dates, and those conversions report what they could not read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from periodization.ingest.common import Context
+from periodization.ingest.sources import Member, decode_text, fail
+
+_UNIT = re.compile(r"\s*[\(\[]([^\)\]]*)[\)\]]")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "--", "?", "#n/a"})
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+_ISO_DAY = re.compile(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[ T])")
+_WALL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)")
+
+
+def normalize_header(header: str) -> tuple[str, str]:
+    """``'Resting heart rate (bpm)'`` → ``('resting_heart_rate', 'bpm')``."""
+    text = header.replace("\ufeff", "").strip()
+    units = [u.strip().lower() for u in _UNIT.findall(text)]
+    text = _UNIT.sub(" ", text)
+    if text.endswith("%"):
+        units.append("%")
+        text = text[:-1]
+    text = _CAMEL.sub("_", text).lower()
+    key = _NON_WORD.sub("_", text).strip("_")
+    return key, (units[-1] if units else "")
+
+
+@dataclass
+class CsvTable:
+    """A CSV file as text cells under normalised column keys."""
+
+    frame: pd.DataFrame  # object dtype, stripped strings ('' when empty)
+    where: str
+    labels: dict[str, str]  # key → header as written in the file
+    units: dict[str, str]  # key → unit text found in the header ('' if none)
+    decimal_comma: bool = False
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def has(self, *aliases: str) -> str | None:
+        """The first of ``aliases`` present as a column key, or None."""
+        return next((a for a in aliases if a in self.frame.columns), None)
+
+    def need(self, *aliases: str, what: str | None = None) -> str:
+        key = self.has(*aliases)
+        if key is None:
+            raise fail(self.where, f"missing column '{what or aliases[0]}'")
+        return key
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    def text(self, key: str) -> pd.Series:
+        return self.frame[key]
+
+    def numbers(self, key: str, ctx: Context, canonical: str) -> np.ndarray:
+        """Column ``key`` as floats; unreadable cells become NaN and are counted.
+
+        A column with text cells and no number at all is a ``DataError``: it is not the
+        column the format says it is. NA tokens ('', 'n/a', '-', …) are silently missing.
+        """
+        raw = self.frame[key].astype(str)
+        missing = raw.str.lower().isin(NA_TOKENS)
+        cleaned = raw.str.rstrip("%").str.strip()
+        if self.decimal_comma:
+            comma = cleaned.str.match(_DECIMAL_COMMA)
+            cleaned = cleaned.where(~comma, cleaned.str.replace(",", ".", regex=False))
+        values = pd.to_numeric(cleaned.where(~missing, None), errors="coerce")
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        bad = np.isnan(values) & ~missing.to_numpy()
+        bad |= np.isinf(values)
+        values[np.isinf(values)] = np.nan
+        if bad.any():
+            example = raw[bad].iloc[0]
+            if np.isnan(values).all():
+                raise fail(self.where, f"column '{self.label(key)}' holds no numbers "
+                                       f"(e.g. {example!r})")
+            ctx.exclude(canonical, bad.sum(), f"{self.where}: {int(bad.sum())} non-numeric "
+                        f"value(s) in '{self.label(key)}' treated as missing (e.g. {example!r})")
+        return values
+
+    def days(self, key: str) -> pd.Series:
+        """Column ``key`` as calendar days (the local date written in each cell).
+
+        ISO dates or timestamps (``2024-03-01``, ``2024-03-01T23:10:00+01:00``,
+        ``2024-03-01 23:10:00``): the date part is taken as written, i.e. local. Empty
+        cells are NaT; any other unreadable value is a ``DataError`` naming its row.
+        """
+        return parse_days(self.frame[key], self.where, self.label(key))
+
+    def timestamps(self, key: str) -> pd.Series:
+        """Column ``key`` as wall-clock timestamps (see ``parse_wall_clock``)."""
+        return parse_wall_clock(self.frame[key], self.where, self.label(key))
+
+    def subset(self, keep: np.ndarray) -> CsvTable:
+        return CsvTable(frame=self.frame[keep].reset_index(drop=True), where=self.where,
+                        labels=self.labels, units=self.units, decimal_comma=self.decimal_comma)
+
+
+def _first_bad_row(bad: pd.Series) -> int:
+    return int(np.flatnonzero(bad.to_numpy())[0]) + 1  # 1-based data row (after the header)
+
+
+def parse_days(cells: pd.Series, where: str, label: str) -> pd.Series:
+    raw = cells.astype(str).str.strip()
+    parts = raw.str.extract(_ISO_DAY)
+    stamp = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)
+    days = pd.to_datetime(stamp, format="%Y-%m-%d", errors="coerce")
+    bad = days.isna() & ~raw.str.lower().isin(NA_TOKENS)
+    if bad.any():
+        raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
+                          f"'{label}' is not a date (expected YYYY-MM-DD)")
+    return days.astype("datetime64[ns]")
+
+
+def parse_wall_clock(cells: pd.Series, where: str, label: str, strict: bool = True
+                     ) -> pd.Series:
+    """Timestamps as written (``2024-03-01 23:10:00``, ISO ``T`` form; an offset is ignored).
+
+    Empty cells are NaT; anything else unreadable is a ``DataError`` naming its row, or
+    NaT when not ``strict``.
+    """
+    raw = cells.astype(str).str.strip()
+    parts = raw.str.extract(_WALL)
+    clock = parts[1].where(parts[1].str.count(":") == 2, parts[1] + ":00")
+    stamps = pd.to_datetime(parts[0] + " " + clock, format="%Y-%m-%d %H:%M:%S",
+                            errors="coerce")
+    bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS)
+    if strict and bad.any():
+        raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
+                          f"'{label}' is not a date and time (expected YYYY-MM-DD HH:MM:SS)")
+    return stamps.astype("datetime64[ns]")
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: _count_outside_quotes(header_line, d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, ch: str) -> int:
+    n, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == ch and not quoted:
+            n += 1
+    return n
+
+
+def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable:
+    """Parse decoded CSV text into a ``CsvTable`` (``DataError`` on malformed input)."""
+    body = text.lstrip("\ufeff")
+    lines = body.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        raise fail(where, "the file is empty")
+    delim = _delimiter(lines[first])
+    try:
+        rows = list(csv.reader(io.StringIO(body), delimiter=delim))
+    except csv.Error as exc:
+        raise fail(where, f"malformed CSV ({exc})") from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    header, data = rows[0], rows[1:]
+    width = len(header)
+    keys, labels, units, keep = [], {}, {}, []
+    for i, name in enumerate(header):
+        key, unit = normalize_header(name)
+        if not key or key in labels:
+            continue  # unnamed or repeated column: the first one wins
+        keys.append(key)
+        keep.append(i)
+        labels[key] = name.replace("\ufeff", "").strip()
+        units[key] = unit
+    if not data and not allow_empty:
+        raise fail(where, "only a header, no data rows")
+    for n, row in enumerate(data):
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            raise fail(where, f"data row {n + 1} has {len(row)} fields but the header has "
+                              f"{width}; wrong delimiter or a broken line")
+    cells = [[(row[i].strip() if i < len(row) else "") for i in keep] for row in data]
+    frame = pd.DataFrame(cells, columns=keys, dtype=object)
+    return CsvTable(frame=frame, where=where, labels=labels, units=units,
+                    decimal_comma=(delim == ";"))
+
+
+def read_csv(member: Member, ctx: Context, allow_empty: bool = False) -> CsvTable:
+    """Read one CSV member (size-limited, encoding-checked) into a ``CsvTable``.
+
+    ``allow_empty``: a header without rows is a valid, empty table (e.g. no workouts).
+    """
+    text, warning = decode_text(member.read_bytes(), member.where)
+    if warning:
+        ctx.warn(warning)
+    return parse_csv_text(text, member.where, allow_empty)
+
+
+def header_keys(member: Member) -> set[str]:
+    """Normalised header keys of a CSV member, read from its first bytes only."""
+    head = member.head(16384)
+    if len(head) == 16384 and b"\n" in head:
+        head = head[: head.rindex(b"\n")]  # do not cut a character in two
+    text, _ = decode_text(head, member.where)
+    lines = [ln for ln in text.lstrip("\ufeff").splitlines() if ln.strip()]
+    if not lines:
+        return set()
+    try:
+        header = next(csv.reader([lines[0]], delimiter=_delimiter(lines[0])))
+    except (csv.Error, StopIteration):
+        return set()
+    return {normalize_header(h)[0] for h in header} - {""}
+
+
+_HOURS_PER_UNIT = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1 / 3600),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), 1 / 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 1.0),
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 1 / 3_600_000),
+}
+
+
+def duration_hours(values: np.ndarray, unit: str, default: str) -> np.ndarray:
+    """A duration column in hours, using the header's unit if it names one, else ``default``."""
+    factor = _HOURS_PER_UNIT.get(unit.lower().rstrip(".")) or _HOURS_PER_UNIT[default]
+    return values * factor

@@ -1,0 +1,83 @@
+"""Wearable-data importers: real exports → one athlete's canonical daily table.
+
+``load_wearable(path)`` accepts a file, a folder or a zip and recognises WHOOP, Oura
+(Membership Hub export or legacy trends CSV), intervals.icu wellness CSV, Apple Health
+(``export.xml`` or the export zip) and the generic CSV (``docs/importers.md``). Anything it
+cannot use raises ``DataError`` with one line naming the file and the problem, never a
+partly built table. ``summarize_import`` condenses a result for display.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from periodization.core.errors import DataError
+from periodization.ingest.common import CANONICAL, OPTIONAL, ImportResult, finish
+from periodization.ingest.common import Context as _Context
+from periodization.ingest.detect import plan
+from periodization.ingest.sources import MAX_CSV_BYTES, fail, open_bundle
+
+__all__ = ["MAX_CSV_BYTES", "ImportResult", "load_wearable", "summarize_import"]
+
+
+def _default_id(path: Path) -> str:
+    name = path.name.rstrip("/\\") or path.resolve().name
+    return Path(name).stem if path.is_file() or path.suffix else name
+
+
+def load_wearable(path: str | os.PathLike[str], *, athlete_id: str | None = None
+                  ) -> ImportResult:
+    """Import one athlete's wearable export (file, folder or zip), format auto-detected.
+
+    ``athlete_id`` defaults to the file's (or folder's) name without extension; for a
+    generic CSV holding several athletes it chooses which one to import.
+    """
+    where = str(path)
+    try:
+        with open_bundle(path) as bundle:
+            source_format, reader = plan(bundle, athlete_id)
+            ctx = _Context(where=where, source_format=source_format,
+                           athlete_id=athlete_id or _default_id(Path(path)))
+            return finish(reader(ctx), ctx)
+    except DataError as exc:
+        message = " ".join(str(exc).split())
+        if message == str(exc):
+            raise
+        raise DataError(message) from None
+    except MemoryError:
+        raise fail(where, "not enough memory to read this export") from None
+    except Exception as exc:  # never a traceback for a bad file: one line, named
+        raise fail(where, f"could not be read (unexpected {type(exc).__name__}: {exc}); "
+                          "please report this file") from None
+
+
+def summarize_import(result: ImportResult) -> dict[str, Any]:
+    """Days, date range, % missing per column (over the whole calendar span), format,
+    HRV kind, exclusions and warnings of an import, as plain JSON-able values."""
+    table = result.table
+    first, last = table["date"].min(), table["date"].max()
+    span = int((last - first).days) + 1 if len(table) else 0
+    columns = [c for c in (*CANONICAL[2:], *OPTIONAL) if c in table.columns]
+    missing = {}
+    for col in columns:
+        known = (table[col] >= 0) if col == "action" else table[col].notna()
+        missing[col] = round(100.0 * (1.0 - int(known.sum()) / span), 1) if span else 100.0
+    return {
+        "athlete_id": str(table["athlete_id"].iloc[0]) if len(table) else "",
+        "source_format": result.source_format,
+        "path": result.path,
+        "hrv_kind": result.hrv_kind,
+        "days": len(table),
+        "first_date": first.date().isoformat() if len(table) else None,
+        "last_date": last.date().isoformat() if len(table) else None,
+        "calendar_days": span,
+        "missing_pct": missing,
+        "mean": {c: (None if np.isnan(v) else round(float(v), 2)) for c, v in
+                 table[[c for c in columns if c != "action"]].mean().items()},
+        "excluded": dict(result.excluded),
+        "warnings": list(result.warnings),
+    }

@@ -1,0 +1,198 @@
+"""Oura exports: the Membership Hub "Export data" zip/folder, and the legacy trends CSV.
+
+**Membership Hub** (``App Data/*.csv``, snake_case, usually ``;``-separated, JSON in some
+cells). Every file is keyed by ``day`` (the morning a sleep ends on, as Oura assigns it):
+
+* ``sleepmodel.csv`` (one row per sleep period): the day's main sleep is its
+  ``type = long_sleep`` period, else its longest; naps and rests are ignored.
+  ``average_hrv`` (RMSSD, ms) → ``hrv_rmssd_ms``, ``lowest_heart_rate`` (bpm) →
+  ``resting_hr``, ``total_sleep_duration`` (s) / 3600 → ``sleep_hours``, ``efficiency``
+  (1–100) → ``sleep_efficiency``.
+* ``dailyreadiness.csv``: ``score`` → ``recovery``.
+* ``workout.csv``: ``activity``, ``intensity`` (easy/moderate/hard) and
+  ``start_datetime``–``end_datetime`` → load and action (duration × rate of the action;
+  days without a workout: load 0, REST).
+* ``dailyactivity.csv`` (only without workouts): ``high_activity_time`` and
+  ``medium_activity_time`` (s) → a coarse load; the action stays unknown unless the load
+  is that of a rest day.
+
+**Legacy trends CSV** (Title Case, one row per ``date``): ``Average HRV``,
+``Lowest Resting Heart Rate``, ``Total Sleep Time`` or ``Total Sleep Duration`` (s),
+``Sleep Efficiency`` (%, not ``Sleep Efficiency Score``), ``Readiness Score`` and
+``High/Medium Activity Time`` (min) for the coarse load.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from periodization.ingest.common import Context
+from periodization.ingest.csvtable import CsvTable, duration_hours, read_csv
+from periodization.ingest.load import (
+    activity_time_load,
+    daily_training,
+    no_workouts,
+    workout_table,
+)
+from periodization.ingest.sources import Member, fail
+
+FORMAT = "oura"
+TRENDS_FORMAT = "oura-trends"
+FILES = {"sleep": "sleepmodel.csv", "readiness": "dailyreadiness.csv",
+         "activity": "dailyactivity.csv", "workout": "workout.csv"}
+SLEEP_MARKERS = frozenset({"total_sleep_duration", "average_hrv", "lowest_heart_rate",
+                           "bedtime_start", "bedtime_end", "time_in_bed"})
+READINESS_MARKERS = frozenset({"score", "contributors", "temperature_trend_deviation"})
+ACTIVITY_MARKERS = frozenset({"high_activity_time", "medium_activity_time", "steps"})
+WORKOUT_MARKERS = frozenset({"activity", "intensity", "start_datetime", "end_datetime"})
+TRENDS_MARKERS = frozenset({"average_hrv", "lowest_resting_heart_rate", "readiness_score",
+                            "sleep_score", "total_sleep_time", "total_bedtime",
+                            "average_resting_heart_rate"})
+NAP_TYPES = frozenset({"late_nap", "rest", "deleted", "nap"})
+
+
+def _numbers(table: CsvTable, ctx: Context, col: str, *aliases: str) -> np.ndarray | None:
+    key = table.has(*aliases)
+    if key is None:
+        return None
+    ctx.labels[col] = table.label(key)
+    return table.numbers(key, ctx, col)
+
+
+def _table(member: Member, ctx: Context, allow_empty: bool = False) -> CsvTable:
+    table = read_csv(member, ctx, allow_empty=allow_empty)
+    return table
+
+
+SLEEP_COLUMNS = {  # canonical column → (header keys, default duration unit or None)
+    "hrv_rmssd_ms": (("average_hrv",), None),
+    "resting_hr": (("lowest_heart_rate",), None),
+    "sleep_efficiency": (("efficiency", "sleep_efficiency"), None),
+    "sleep_hours": (("total_sleep_duration", "total_sleep"), "s"),
+}
+TRENDS_COLUMNS = {
+    "hrv_rmssd_ms": (("average_hrv",), None),
+    "resting_hr": (("lowest_resting_heart_rate", "lowest_heart_rate"), None),
+    "sleep_hours": (("total_sleep_time", "total_sleep_duration"), "s"),
+    "sleep_efficiency": (("sleep_efficiency",), None),
+    "recovery": (("readiness_score",), None),
+}
+
+
+def _columns(table: CsvTable, ctx: Context, spec: dict[str, tuple[tuple[str, ...], str | None]],
+             date_keys: tuple[str, ...] = ("day", "date")) -> pd.DataFrame:
+    """The date and the canonical columns of ``spec`` (at least one must be present)."""
+    if not any(table.has(*aliases) for aliases, _ in spec.values()):
+        wanted = ", ".join(f"'{aliases[0]}'" for aliases, _ in spec.values())
+        raise fail(table.where, f"missing columns {wanted}")
+    out = pd.DataFrame({"date": table.days(table.need(*date_keys))})
+    for col, (aliases, unit) in spec.items():
+        values = _numbers(table, ctx, col, *aliases)
+        if values is not None and unit:
+            values = duration_hours(values, table.units[table.has(*aliases)], unit)
+        out[col] = values if values is not None else np.nan
+    return out
+
+
+def _main_sleep(member: Member, ctx: Context) -> pd.DataFrame:
+    table = _table(member, ctx)
+    out = _columns(table, ctx, SLEEP_COLUMNS)
+    type_key = table.has("type", "sleep_type")
+    kind = table.text(type_key).str.lower().to_numpy() if type_key else np.full(len(out), "")
+    naps = np.isin(kind, list(NAP_TYPES))
+    out["_main"] = (kind == "long_sleep").astype(float)
+    out["_len"] = out["sleep_hours"].fillna(-1.0)
+    out = out[~naps & out["date"].notna()]
+    ordered = out.sort_values(["date", "_main", "_len"], kind="stable")
+    main = ordered.drop_duplicates("date", keep="last")
+    dropped = int(naps.sum()) + len(out) - len(main)
+    if dropped:
+        ctx.warn(f"{dropped} nap(s) or shorter sleep period(s) in {member.basename} not "
+                 "counted as the night's sleep")
+    return main.drop(columns=["_main", "_len"]).set_index("date")
+
+
+def _readiness(member: Member, ctx: Context) -> pd.Series:
+    table = _table(member, ctx)
+    days = table.days(table.need("day", "date"))
+    score = _numbers(table, ctx, "recovery", "score", "readiness_score")
+    if score is None:
+        raise fail(table.where, "missing column 'score'")
+    frame = pd.DataFrame({"date": days, "recovery": score}).dropna(subset=["date"])
+    return frame.groupby("date")["recovery"].last()
+
+
+def _workouts(member: Member, ctx: Context) -> pd.DataFrame:
+    table = _table(member, ctx, allow_empty=True)
+    if not len(table):
+        return no_workouts()
+    start_key = table.need("start_datetime", "start")
+    start = table.timestamps(start_key)
+    end_key = table.has("end_datetime", "end")
+    end = table.timestamps(end_key) if end_key else start
+    day_key = table.has("day", "date")
+    day = table.days(day_key) if day_key else start.dt.normalize()
+    minutes = ((end - start).dt.total_seconds() / 60.0).to_numpy(dtype=np.float64, copy=True)
+    minutes[minutes < 0] = np.nan
+    name_key, level_key = table.has("activity", "label"), table.has("intensity")
+    workouts = workout_table(day.fillna(start.dt.normalize()), minutes,
+                             table.text(name_key) if name_key else None,
+                             intensity=table.text(level_key) if level_key else None)
+    return workouts[workouts["date"].notna()]
+
+
+def _activity_load(table: CsvTable, ctx: Context, unit: str) -> pd.Series | None:
+    high_key = table.has("high_activity_time")
+    if high_key is None:
+        return None
+    medium_key = table.has("medium_activity_time")
+    high = duration_hours(table.numbers(high_key, ctx, "load"),
+                          table.units[high_key], unit)
+    medium = (duration_hours(table.numbers(medium_key, ctx, "load"),
+                             table.units[medium_key], unit) if medium_key else np.zeros_like(high))
+    days = table.days(table.need("day", "date"))
+    load = pd.Series(activity_time_load(high, medium), index=days)
+    return load[load.index.notna()].groupby(level=0).last()
+
+
+def _with_training(days: pd.DataFrame, workouts: pd.DataFrame,
+                   activity: pd.Series | None, ctx: Context) -> pd.DataFrame:
+    if len(workouts):
+        training = daily_training(workouts, days["date"])
+    else:
+        base = (days["date"].map(activity).to_numpy(dtype=np.float64) if activity is not None
+                else np.full(len(days), np.nan))
+        ctx.warn("no workouts in the export: load estimated from activity time"
+                 if activity is not None else "no workouts or activity in the export: "
+                 "load and action unknown")
+        training = daily_training(no_workouts(), days["date"], base)
+    days["load"] = training["load"].to_numpy()
+    days["action"] = training["action"].to_numpy()
+    return days
+
+
+def read(files: dict[str, Member], ctx: Context) -> pd.DataFrame:
+    """Day rows from Membership Hub files (``FILES`` keys → members)."""
+    if "sleep" not in files and "readiness" not in files:
+        raise fail(ctx.where, "Oura export without sleepmodel.csv or dailyreadiness.csv")
+    parts = []
+    if "sleep" in files:
+        parts.append(_main_sleep(files["sleep"], ctx))
+    if "readiness" in files:
+        parts.append(_readiness(files["readiness"], ctx).to_frame())
+    workouts = _workouts(files["workout"], ctx) if "workout" in files else no_workouts()
+    activity = (_activity_load(_table(files["activity"], ctx), ctx, "s")
+                if "activity" in files and not len(workouts) else None)
+    daily = pd.concat(parts, axis=1, sort=True)
+    all_days = daily.index.union(pd.DatetimeIndex(workouts["date"].unique())).unique()
+    daily = daily.reindex(all_days).rename_axis("date").reset_index()
+    return _with_training(daily, workouts, activity, ctx)
+
+
+def read_trends(member: Member, ctx: Context) -> pd.DataFrame:
+    """Day rows from a legacy Oura trends CSV (see the module docstring)."""
+    table = _table(member, ctx)
+    out = _columns(table, ctx, TRENDS_COLUMNS, ("date", "day"))
+    activity = _activity_load(table, ctx, "min")
+    return _with_training(out, no_workouts(), activity, ctx)

@@ -1,0 +1,99 @@
+"""Daily training load (TSS-like points, 1 h at threshold ≈ 100) from what an export has.
+
+Best to coarsest:
+
+* **Heart-rate zones** (WHOOP ``workouts.csv``): Edwards' TRIMP, minutes in zone *k* weighted
+  *k* (1–5; time below zone 1 counts 0), scaled by ``TRIMP_SCALE`` = 100/240 so that one hour
+  in zone 4 = 100: zone 1 ≈ 25/h, zone 2 ≈ 50/h, zone 3 ≈ 75/h, zone 4 = 100/h, zone 5 ≈ 125/h.
+* **Workout duration and kind** (Apple ``<Workout>``, Oura ``workout.csv``, WHOOP workouts
+  without zones): minutes × ``RATE_PER_HOUR`` of the workout's action (see ``actions``).
+* **Activity minutes** (Oura ``dailyactivity``/trends): high-intensity time at 85/h plus
+  medium-intensity time at 25/h.
+* **WHOOP day strain** alone: ``strain_load`` = A·(exp(B·strain) − 1), monotone and convex
+  like strain's quasi-logarithmic scale, with A = 13.1, B = 0.14 chosen so that strain
+  10 ≈ 40, 14 ≈ 80 and 18 ≈ 150 (no official conversion exists; an assumption).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from periodization.ingest.actions import UNKNOWN, day_action, workout_action
+from periodization.sim.actions import Action
+
+ZONES = ("z1", "z2", "z3", "z4", "z5")
+TRIMP_SCALE = 100.0 / 240.0
+STRAIN_A = 13.1
+STRAIN_B = 0.14
+RATE_PER_HOUR = {int(Action.REST): 0.0, int(Action.ACTIVE_RECOVERY): 25.0,
+                 int(Action.AEROBIC_BASE): 50.0, int(Action.TEMPO): 85.0,
+                 int(Action.HIIT): 110.0, int(Action.STRENGTH): 50.0, UNKNOWN: 50.0}
+HIGH_ACTIVITY_PER_HOUR = 85.0
+MEDIUM_ACTIVITY_PER_HOUR = 25.0
+
+
+def zone_load(minutes: np.ndarray, zones_pct: np.ndarray) -> np.ndarray:
+    """Edwards-TRIMP load of workouts; ``zones_pct`` is (n, 5) % of duration per zone."""
+    pct = np.nan_to_num(np.asarray(zones_pct, dtype=np.float64)) / 100.0
+    weighted = pct @ np.arange(1.0, 6.0)
+    return np.asarray(minutes, dtype=np.float64) * weighted * TRIMP_SCALE
+
+
+def strain_load(strain: np.ndarray) -> np.ndarray:
+    """TSS-like load from WHOOP day strain (0–21); NaN stays NaN."""
+    s = np.asarray(strain, dtype=np.float64)
+    return STRAIN_A * np.expm1(STRAIN_B * s)
+
+
+def activity_time_load(high_hours: np.ndarray, medium_hours: np.ndarray) -> np.ndarray:
+    """Coarse load from daily minutes of high and medium activity (given in hours)."""
+    return (HIGH_ACTIVITY_PER_HOUR * np.asarray(high_hours, dtype=np.float64)
+            + MEDIUM_ACTIVITY_PER_HOUR * np.nan_to_num(np.asarray(medium_hours, np.float64)))
+
+
+def workout_table(date: pd.Series, minutes: np.ndarray, name: pd.Series | None = None,
+                  zones: np.ndarray | None = None, intensity: pd.Series | None = None
+                  ) -> pd.DataFrame:
+    """Workouts with their action and load: ``date, minutes, action, load``."""
+    n = len(date)
+    names = name.astype(str).to_numpy() if name is not None else np.full(n, "")
+    levels = intensity.astype(str).to_numpy() if intensity is not None else np.full(n, "")
+    z = np.full((n, 5), np.nan) if zones is None else np.asarray(zones, dtype=np.float64)
+    minutes = np.asarray(minutes, dtype=np.float64)
+    actions = np.array([workout_action(names[i], minutes[i], z[i], levels[i])
+                        for i in range(n)], dtype=np.int64)
+    has_zones = np.isfinite(z).any(axis=1)
+    coarse = minutes / 60.0 * np.array([RATE_PER_HOUR[int(a)] for a in actions])
+    load = np.where(has_zones, zone_load(minutes, z), coarse)
+    return pd.DataFrame({"date": pd.to_datetime(date).to_numpy(), "minutes": minutes,
+                         "action": actions, "load": load})
+
+
+def no_workouts() -> pd.DataFrame:
+    """An empty workout table (an export without workouts)."""
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "minutes": [],
+                         "action": pd.Series(dtype=np.int64), "load": []})
+
+
+def daily_training(workouts: pd.DataFrame, days: pd.Series,
+                   base_load: np.ndarray | None = None) -> pd.DataFrame:
+    """Per day of ``days``: ``load`` (sum of workout loads) and ``action`` (``day_action``).
+
+    Days without a workout get ``base_load`` (default 0: the export lists every workout),
+    which may be NaN where the day is not known to be complete.
+    """
+    days = pd.to_datetime(days).reset_index(drop=True)
+    base = np.zeros(len(days)) if base_load is None else np.asarray(base_load, np.float64)
+    load = np.full(len(days), np.nan)
+    groups = dict(tuple(workouts.groupby("date")))
+    actions = np.empty(len(days), dtype=np.int64)
+    for i, day in enumerate(days):
+        w = groups.get(day)
+        if w is None:
+            load[i] = base[i]
+            actions[i] = day_action(np.empty(0), np.empty(0), base[i])
+        else:
+            load[i] = np.nansum(w["load"].to_numpy())
+            actions[i] = day_action(w["action"].to_numpy(), w["load"].to_numpy(), load[i])
+    return pd.DataFrame({"date": days, "load": load, "action": actions})

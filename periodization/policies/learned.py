@@ -1,0 +1,73 @@
+"""Learned policies: a trained run directory served by the torch-free ``NumpyActor``, and a
+torch learner acting greedily during training.
+
+Both algorithms export their best actor to ``actor.npz`` (``agents.artifacts``), so
+``evaluate`` and ``recommend`` load either without torch or sb3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from periodization.agents.artifacts import load_run
+from periodization.agents.numpy_policy import NumpyActor
+from periodization.features.scaler import FeatureScaler
+from periodization.policies.base import BasePolicy
+
+
+class ActorPolicy(BasePolicy):
+    """Acts with a ``NumpyActor``: greedy (masked argmax) when ``deterministic``.
+
+    ``convert`` maps observations normalised by the environment's scaler to the scaler the
+    actor was trained with (identity when they are the same). An actor trained with every
+    safety rule off (``uses_mask=False``) never learned what a mask is: it chooses among all
+    six actions, and the environment replaces and counts what the rules forbid.
+    """
+
+    def __init__(self, actor: NumpyActor, *, name: str,
+                 convert: tuple[FeatureScaler, FeatureScaler] | None = None,
+                 seed: int = 0, uses_mask: bool = True) -> None:
+        self.actor, self.name, self.convert = actor, name, convert
+        self.uses_mask = uses_mask
+        self.rng = np.random.default_rng(seed)
+
+    def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
+        if self.convert is not None:
+            env_scaler, run_scaler = self.convert
+            obs = run_scaler.transform(env_scaler.inverse(obs))
+        if not self.uses_mask:
+            mask = np.ones_like(mask, dtype=bool)
+        return self.actor.act(obs, mask, deterministic=deterministic, rng=self.rng)
+
+
+class AgentPolicy(BasePolicy):
+    """A torch learner (``SACAgent``) as a policy, for evaluation during training: float32
+    and batched, ~10× faster than the numpy export it will be served as (same weights).
+    Greedy only: sampling would draw from the learner's generator and change training."""
+
+    def __init__(self, agent: Any, *, name: str) -> None:
+        self.agent, self.name = agent, name
+
+    def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
+        if not deterministic:
+            raise ValueError("AgentPolicy acts greedily only")
+        return self.agent.act(obs, mask, deterministic=True)
+
+
+def load_run_policy(path: str | Path, *, env_scaler: FeatureScaler | None = None
+                    ) -> ActorPolicy:
+    """The greedy policy of a run directory's best actor, named after the directory.
+
+    If ``env_scaler`` (how the environment normalises) differs from the run's scaler,
+    observations are converted: ``env_scaler.inverse`` then the run scaler's ``transform``.
+    """
+    model = load_run(path)
+    run_scaler = model.scaler
+    same = env_scaler is None or (np.array_equal(env_scaler.mean, run_scaler.mean)
+                                  and np.array_equal(env_scaler.scale, run_scaler.scale))
+    return ActorPolicy(model.actor, name=Path(path).resolve().name,
+                       convert=None if same else (env_scaler, run_scaler),
+                       uses_mask=model.uses_mask)
