@@ -119,7 +119,7 @@ class PriorStarts:
             a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
                                  ill=state.ill, rng=kr)
             state = dynamics.transition(state, a, params, kr)
-            fstate = F.record_day(fstate, state.last_load, a)
+            fstate = F.record_day(fstate, state.last_load, a, pop=params.pop)
         ids = np.array([f"prior-{int(x) % 10**8:08d}" for x in keys], dtype=object)
         return EpisodeStart(params=params, state=state, features=fstate, athlete_id=ids,
                             noise_key=keys)
