@@ -42,6 +42,8 @@ from functools import cached_property
 
 import numpy as np
 
+from periodization.sim.records import config_record
+
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
               "shaped_gain")
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
@@ -62,12 +64,16 @@ class RewardConfig:
     long_days: int = 30
     shaping_taper_days: int = 21  # rest days of the potential behind ``shaped_gain``
 
+    @property
+    def version_code(self) -> int:
+        """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
+        return VERSIONS.index(self.version)
+
     @cached_property
     def packed(self) -> np.ndarray:
-        """The vector ``env/kernels.py`` reads (layout: its BASE … BONUS_ON constants)."""
-        return np.array([self.base, self.bonus_high, self.bonus_mid,
-                         float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
-                         self.w_long, self.w_penalty, float(self.recovery_bonus)])
+        """The named record ``env/kernels.py`` reads (weights and switches by name)."""
+        return config_record(self, ("version_code", "base", "w_short", "w_medium", "w_long",
+                                    "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid"))
 
     def __post_init__(self) -> None:
         if self.version not in VERSIONS:
