@@ -22,7 +22,6 @@ Every problem is a ``UserError`` with one line naming the directory and the faul
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
@@ -144,12 +143,7 @@ def _load(folder: Path, *, source: str) -> ExportedModel:
                         f"{N_ACTIONS}: retrain the model")
     info: dict = {}
     if (folder / MODEL_INFO).is_file():
-        try:
-            info = json.loads((folder / MODEL_INFO).read_text())
-        except (OSError, ValueError) as exc:
-            raise UserError(f"cannot read {folder / MODEL_INFO}: {exc}") from None
-        if not isinstance(info, dict):
-            raise UserError(f"{folder / MODEL_INFO}: expected a JSON object")
+        info = read_json_object(folder / MODEL_INFO, what="model info")
     return ExportedModel(actor=actor, scaler=scaler, source=source, info=info)
 
 

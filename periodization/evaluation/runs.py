@@ -9,7 +9,6 @@ default agent.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 import yaml
 
 from periodization.core.errors import UserError
+from periodization.core.io import read_json_object
 
 RUN_FILE = "run.json"
 METRICS_FILE = "metrics.csv"
@@ -70,14 +70,8 @@ def load_run(path: str | Path) -> RunInfo:
     path = Path(path)
     if not path.is_dir():
         raise UserError(f"run directory not found: {path}")
-    try:
-        meta = json.loads((path / RUN_FILE).read_text())
-    except FileNotFoundError:
-        raise UserError(f"not a run directory (no {RUN_FILE}): {path}") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read {path / RUN_FILE}: {exc}") from None
-    if not isinstance(meta, dict):
-        raise UserError(f"{path / RUN_FILE}: expected a JSON object")
+    meta = read_json_object(path / RUN_FILE, what="run info",
+                            missing=f"not a run directory (no {RUN_FILE}): {path}")
     seed = meta.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise UserError(f"{path / RUN_FILE}: seed must be an integer, got {seed!r}")
