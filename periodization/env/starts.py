@@ -17,8 +17,9 @@ from periodization.calibration.history import EPOCH_MONDAY
 from periodization.cohort.behaviour import behaviour_action, sample_traits
 from periodization.cohort.dataset import PreparedCohort, hidden_for
 from periodization.core.errors import DataError
+from periodization.env import mornings
 from periodization.features import daily as F
-from periodization.sim import dynamics
+from periodization.sim import day, dynamics
 from periodization.sim.batch import take
 from periodization.sim.noise import KeyedRandom, derive_keys
 from periodization.sim.params import AthleteParams
@@ -113,13 +114,17 @@ class PriorStarts:
         traits = sample_traits(params.optimal_load, self.burn_in_days, kr)
         traits = dataclasses.replace(traits, camp_start=np.full(k, -1), break_start=np.full(k, -1))
         fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
-        for d in range(self.burn_in_days):
-            obs = dynamics.observe(state, params, kr)
-            fstate, _, _ = F.morning(fstate, obs.readings)
-            a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
-                                 ill=state.ill, rng=kr)
-            state = dynamics.transition(state, a, params, kr)
-            fstate = F.record_day(fstate, state.last_load, a, pop=params.pop)
+        morning = day.wake(state, params, kr)
+        for d in range(self.burn_in_days):  # the order of ``sim.day``; no rules: no policy
+            fstate = mornings.see(fstate, morning, safety=None).features
+            s = morning.state
+            a = behaviour_action(traits, day=d, weekday=s.weekday, recovery=morning.obs.recovery,
+                                 ill=s.ill, rng=kr)
+            morning = day.live(s, a, params, kr)
+            fstate = mornings.record(fstate, morning.state, pop=params.pop)
+        # the episode starts on this morning: its features are the World's to compute, from
+        # the history *before* it (the burn-in stream's last reading is not used)
+        state = morning.state
         ids = np.array([f"prior-{int(x) % 10**8:08d}" for x in keys], dtype=object)
         return EpisodeStart(params=params, state=state, features=fstate, athlete_id=ids,
                             noise_key=keys)
