@@ -57,6 +57,11 @@ SESSION_MINUTES: dict[Action, tuple[int, int]] = {
 }
 
 
+# Typical minutes of each session (the guide above), float (6,): the length a session lasts
+# when a plan does not say otherwise; an athlete's own sessions scale it (``session_minutes``).
+TYPICAL_MINUTES = np.array([SESSION_GUIDE[a][1] for a in Action], dtype=np.float64)
+
+
 def action_from_name(name: str) -> Action:
     """Parse an action name tolerantly (case, spaces, hyphens); raises ``ValueError``."""
     key = name.strip().upper().replace("-", "_").replace(" ", "_")

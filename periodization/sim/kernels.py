@@ -1,18 +1,21 @@
 """Compiled per-athlete loops of the athlete model (numba), behind ``dynamics.py``.
 
-The equations are documented in ``dynamics.py``; this module implements them once, as
-scalar code over one athlete, looped over the batch. Every kernel reads named records
-(``records.py``): a parameter row ``p = P[i]`` (``p.k1``, ``p.session_loads[a]``), the
-population constants ``q`` (``q.acute_decay``, ``q.fatigue_weight[a]``) and the state
-record ``S`` (``AthleteState.record``: ``S[i].fitness``; the fields the dynamics evolve,
-as one athlete's scalars, are an ``AthleteRow``).
+The equations are documented in ``dynamics.py`` and ``docs/athlete-model.md``; this module
+implements them once, as scalar code over one athlete, looped over the batch. Every kernel
+reads named records (``records.py``): a parameter row ``p = P[i]`` (``p.fatigue_gain``,
+``p.session_loads[a]``), the population constants ``q`` (``q.strain_decay``,
+``q.fatigue_weight[a]``) and the state record ``S`` (``AthleteState.record``:
+``S[i].fatigue``; the fields the dynamics evolve, as one athlete's scalars, are an
+``AthleteRow``). The wearable's side (latent readings, recovery, observe) is in
+``observe_kernels.py``.
 Batch kernels take the population as its (1,) array ``pop_1`` (``q = pop_1[0]``): numba
 dispatches an array in ~0.5 µs, a record scalar in ~7 µs.
 
 Randomness is counter-based (``noise.py``): athlete i's draws depend only on its key and
 counter, so results do not depend on the batch. ``transition`` uses ``TRANSITION_COUNTERS``
-per athlete (a normal pair, illness onset, illness length), ``observe``
-``OBSERVE_COUNTERS`` (three normal pairs).
+per athlete (two normal pairs: compliance and the two life-stress innovations; three
+uniforms: illness onset, injury onset, episode length), ``observe`` ``OBSERVE_COUNTERS``
+(three normal pairs).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ def uniform(key: np.uint64, counter: np.uint64) -> float:
 
 
 PAIR_COUNTERS = 18  # counters reserved per pair of normals
-TRANSITION_COUNTERS = PAIR_COUNTERS + 2
+TRANSITION_COUNTERS = 2 * PAIR_COUNTERS + 3
 OBSERVE_COUNTERS = 3 * PAIR_COUNTERS
 
 
@@ -69,141 +72,227 @@ def effective_m(m: float, sat: float) -> float:
     return sat * math.tanh(m / sat)
 
 
-@njit(inline="always", cache=True)
-def geometric_sum(decay):
-    """1 / (1 − decay): the steady level of a daily recursion x ← x·decay + 1."""
-    return 1.0 / (1.0 - decay)
-
-
-@njit(inline="always", cache=True)
-def steady_state(w, fitness_decay, fatigue_decay, gain_decay, k3):
-    """(fitness g, gain s, fatigue h) after training at load ``w`` every day forever.
-
-    Scalars inside kernels, arrays from Python (``dynamics.initial``): the one derivation
-    of the steady state, which calibration's replay of candidate time constants also uses.
-    """
-    a1, a2, a3 = geometric_sum(fitness_decay), geometric_sum(fatigue_decay), \
-        geometric_sum(gain_decay)
-    return a1 * w, a3 * w, k3 * a2 * a3 * w * w
+@njit(inline="always")
+def stress(x, q) -> float:
+    """Today's life stress (SD units): the slow and fast components mixed."""
+    s = q.slow_stress_share
+    return math.sqrt(s) * x.stress_slow + math.sqrt(1.0 - s) * x.stress_fast
 
 
 @njit(inline="always")
-def fatigue_day(s: float, h: float, w: float, psi: float, gain_decay: float,
-                fatigue_decay: float, k3: float) -> tuple[float, float]:
-    """Gain s and fatigue h after a day at load ``w`` with fatigue weight ``psi``: the
-    fatigue gain k2 = k3·s grows with recent load (Busso 2003)."""
-    s = s * gain_decay + w
-    h = h * fatigue_decay + k3 * s * psi * w
-    return s, h
+def acute_fatigue(x, p, q) -> float:
+    """Recent sessions' HRV drop in units of a typical HIIT's (1 ≈ the morning after one)."""
+    return (x.hrv_fast + x.hrv_slow) / (q.hrv_drop_reference * p.hrv_acute_sensitivity)
 
 
 @njit(inline="always")
-def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi: float,
-              p) -> tuple[float, float, float, float]:
-    """One day of fitness g, gain s, fatigue h and maladaptation m of the athlete ``p``
-    at load ``w`` with fitness and fatigue weights ``phi``, ``psi``."""
-    s, h = fatigue_day(s, h, w, psi, p.gain_decay, p.fatigue_decay, p.k3)
-    g = g * p.fitness_decay + phi * w
-    m = m * p.maladaptation_decay + p.maladaptation_rate * max(
-        0.0, h / p.fatigue_at_optimum - p.overload_threshold)
-    return g, s, h, m
+def efficacy(x, a: int, p, q) -> float:
+    """Share of a session's stimulus that becomes adaptation: the volume efficacy of recent
+    strain (the inverted U of daily load), times readiness (acute fatigue above its free
+    level and life stress, weighted by how much readiness matters to this session;
+    mean-one in stress), times what maladaptation blocks."""
+    ratio = x.strain / p.optimal_load
+    volume = 1.0 / (1.0 + (ratio / q.efficacy_knee) ** q.efficacy_steepness)
+    iw = q.readiness_weight[a]
+    bz = iw * p.stress_sensitivity
+    acute = max(acute_fatigue(x, p, q) - q.acute_free, 0.0)
+    log_ready = -iw * q.acute_penalty * acute - bz * stress(x, q) - 0.5 * bz * bz
+    return volume * math.exp(log_ready - p.maladaptation_block
+                             * effective_m(x.maladaptation, q.maladaptation_saturation))
 
 
 @njit(inline="always")
-def acute_day(ahrv: float, arhr: float, a: int, sensitivity: float, q
-              ) -> tuple[float, float]:
-    """Next morning's acute ln RMSSD shift and RHR rise after action ``a`` (they fade with
-    ``q.acute_decay``); ``sensitivity`` scales the HRV drop (1 = the population's)."""
-    return (ahrv * q.acute_decay - q.hrv_acute_drop[a] * sensitivity,
-            arhr * q.acute_decay + q.rhr_acute_rise[a])
+def adapt_day(x, p, q, base_stimulus: float, intensity_stimulus: float):
+    """Yesterday's pending stimulus is realised into fitness (a delayed adaptation, τ_P) and
+    today's joins the queue: (base_slow, base_fast, intensity, pending_base,
+    pending_intensity). Intensity fitness saturates at the athlete's capacity."""
+    release = 1.0 - q.pending_decay
+    rb, ri = x.pending_base * release, x.pending_intensity * release
+    base_fast = x.base_fast * p.fast_decay + p.base_gain * p.fast_share * rb
+    base_slow = x.base_slow * p.base_decay + p.base_gain * (1.0 - p.fast_share) * rb
+    room = max(1.0 - x.intensity / p.intensity_points, 0.0)
+    intensity = x.intensity * p.intensity_decay + p.intensity_gain * ri * room
+    return (base_slow, base_fast, intensity,
+            x.pending_base * q.pending_decay + base_stimulus,
+            x.pending_intensity * q.pending_decay + intensity_stimulus)
 
 
 @njit(inline="always")
-def daily_hazard(m: float, atl: float, ctl: float, h: float, dur: float, p, q) -> float:
-    """Probability of falling ill or injured on a day ending in this state."""
-    log_hazard = (p.log_illness_base_rate
-                  + q.hazard_per_maladaptation * effective_m(m, q.maladaptation_saturation)
-                  + q.hazard_per_spike * max(0.0, atl / (ctl + 10.0) - q.spike_ratio)
-                  + q.hazard_per_fatigue * max(0.0, h / p.fatigue_at_optimum - 1.0)
-                  - p.durability_protection * min(dur / q.durability_reference, 1.5))
-    return -math.expm1(-math.exp(log_hazard))
+def overreach(m: float, strain: float, hard_load: float, p) -> float:
+    """Maladaptation after a day: it decays over weeks and builds while recent volume is
+    above the overload threshold or recent intensity above the intensity threshold."""
+    excess = (max(strain / p.optimal_load - p.overload_threshold, 0.0)
+              + max(hard_load - p.intensity_threshold, 0.0) / p.intensity_threshold)
+    return m * p.maladaptation_decay + p.maladaptation_rate * excess
 
 
 @njit(inline="always")
-def transition_row(x, a: int, w: float, u_onset: float, u_length: float, p, q) -> tuple:
-    """One athlete's day: ``AthleteRow`` x, action ``a`` at realised load ``w``, uniforms
-    for illness onset and length (see ``dynamics.transition``).
+def episode(days_left: int, healthy: bool, hazard: float, u_onset: float, u_length: float,
+            mean_days: float) -> int:
+    """Days of an illness or injury left tomorrow: one fewer, or a new episode (≥ 2 days,
+    mean ``mean_days``) with probability 1 − e^{−hazard} on a healthy day."""
+    if days_left > 0:
+        return days_left - 1
+    if healthy and u_onset < -math.expm1(-hazard):
+        return 1 + math.ceil(-math.log1p(-u_length) * (mean_days - 1.5))
+    return 0
 
-    Returns (the next morning's ``AthleteRow``, the day's illness hazard).
-    """
-    g, s, h, m = busso_day(x.fitness, x.gain, x.fatigue, x.maladaptation, w,
-                           q.fitness_weight[a], q.fatigue_weight[a], p)
-    ill_now = x.ill_days > 0
+
+@njit(inline="always")
+def transition_row(x, a: int, w: float, minutes: float, e_slow: float, e_fast: float,
+                   u_ill: float, u_injury: float, u_length: float, p, q):
+    """One athlete's day: ``AthleteRow`` x, action ``a`` done at realised load ``w`` TSS for
+    ``minutes``, life-stress innovations ``e_slow``, ``e_fast`` and uniforms for the day's
+    episodes (see ``dynamics.transition``). Returns (the next morning's row, the day's
+    illness hazard, injury hazard)."""
+    eta = efficacy(x, a, p, q)
+    z = stress(x, q)
+    unrecovered = max(z, 0.0) + max(acute_fatigue(x, p, q) - q.acute_free, 0.0)
+    fatigued = 1.0 + q.unrecovered_fatigue * unrecovered
+    hard_units = q.intensity_weight[a] * w / q.hard_unit_load
+    base_slow, base_fast, intensity, pending_b, pending_i = adapt_day(
+        x, p, q, q.base_weight[a] * w * eta, hard_units * eta)
+    atl = x.atl * q.atl_decay + w * (1.0 - q.atl_decay)
+    ctl = x.ctl * q.ctl_decay + w * (1.0 - q.ctl_decay)
+    # Fatigue grows faster than load: a long or hard session more than its share, and
+    # load that jumps above what the athlete is used to (ATL against CTL) more again.
+    acwr = atl / max(ctl, 0.3 * p.optimal_load)
+    spike = min(math.exp(q.acwr_gain * max(acwr - q.acwr_free, 0.0)), q.acwr_cap)
+    session = (w / p.optimal_load) ** q.session_exponent if w > 0.0 else 0.0
+    fatigue = x.fatigue * p.fatigue_decay + (p.fatigue_gain * q.fatigue_weight[a] * w
+                                             * session * spike * fatigued)
+    sd = q.strain_decay
+    strain = x.strain * sd + q.strain_weight[a] * w * (1.0 - sd)
+    hard_load = x.hard_load * sd + 7.0 * hard_units * (1.0 - sd)
+    m = overreach(x.maladaptation, strain, hard_load, p)
+    m += q.stress_maladaptation * q.readiness_weight[a] * max(z, 0.0)
+    ill_now = x.ill_days > 0 or x.injured_days > 0
     trained_ill = ill_now and a >= AEROBIC
     if trained_ill:
         m += q.maladaptation_if_trained_ill
-    atl = x.atl * q.atl_decay + w * (1.0 - q.atl_decay)
-    ctl = x.ctl * q.ctl_decay + w * (1.0 - q.ctl_decay)
-    dur = x.durability * q.durability_decay + (1.0 if a == STRENGTH else 0.0)
-    hazard = daily_hazard(m, atl, ctl, h, dur, p, q)
-    if ill_now:
-        ill = x.ill_days - 1 + (1 if trained_ill else 0)
-    elif u_onset < hazard:
-        ill = 1 + math.ceil(-math.log1p(-u_length) * (p.illness_mean_days - 1.5))
-    else:
-        ill = 0
-    ahrv, arhr = acute_day(x.acute_hrv, x.acute_rhr, a, p.hrv_acute_sensitivity, q)
-    return AthleteRow(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl), hazard
+    dur = x.durability * q.durability_decay + (minutes / 50.0 if a == STRENGTH else 0.0)
+    # Acute next-morning responses: bigger after a longer session and when unrecovered.
+    nominal = p.session_loads[a]
+    size = math.sqrt(w / nominal) if nominal > 0.0 else 0.0
+    drop = p.hrv_acute_sensitivity * size * fatigued
+    hrv_fast = x.hrv_fast * q.hrv_fast_decay + q.hrv_drop_fast[a] * drop
+    hrv_slow = x.hrv_slow * q.hrv_slow_decay + q.hrv_drop_slow[a] * drop
+    acute_rhr = x.acute_rhr * q.acute_decay + q.rhr_acute_rise[a] * size
+    rs, rf = q.stress_persistence_slow, q.stress_persistence_fast
+    stress_slow = rs * x.stress_slow + math.sqrt(1.0 - rs * rs) * e_slow
+    stress_fast = rf * x.stress_fast + math.sqrt(1.0 - rf * rf) * e_fast
+    # Illness: maladaptation, accumulated fatigue, life stress and hard work under stress.
+    me = effective_m(m, q.maladaptation_saturation)
+    ratio = fatigue / p.fatigue_at_optimum
+    z_next = math.sqrt(q.slow_stress_share) * stress_slow \
+        + math.sqrt(1.0 - q.slow_stress_share) * stress_fast
+    ill_hazard = math.exp(p.log_illness_base_rate + q.hazard_per_maladaptation * me
+                          + q.hazard_per_fatigue * max(ratio - q.fatigue_hazard_free, 0.0)
+                          + q.hazard_per_stress * max(z_next, 0.0)
+                          + q.hazard_per_hard_stress * q.readiness_weight[a] * max(z, 0.0))
+    # Injury: load spikes against the chronic load, fatigue; strength protects.
+    injury_hazard = math.exp(p.log_injury_base_rate
+                             + q.injury_per_spike * max(atl / (ctl + 10.0) - q.spike_ratio, 0.0)
+                             + q.injury_per_fatigue * max(ratio - 1.0, 0.0)
+                             - p.durability_protection * min(dur / q.durability_reference, 1.5))
+    healthy = not ill_now
+    ill = episode(x.ill_days, healthy, ill_hazard, u_ill, u_length, p.illness_mean_days)
+    injured = episode(x.injured_days, healthy and ill == 0, injury_hazard, u_injury, u_length,
+                      p.injury_mean_days)
+    if trained_ill:  # training through it prolongs it
+        if x.ill_days > 0:
+            ill += 1
+        else:
+            injured += 1
+    row = AthleteRow(base_slow, base_fast, intensity, pending_b, pending_i, fatigue, strain,
+                     hard_load, m, dur, hrv_fast, hrv_slow, acute_rhr, stress_slow,
+                     stress_fast, ill, injured, atl, ctl)
+    return row, ill_hazard, injury_hazard
 
 
 @njit(inline="always")
-def performance_row(g: float, h: float, m: float, ill: int, p, q) -> float:
-    sick = q.performance_cost_when_ill if ill > 0 else 0.0
-    return (q.baseline_performance * (1.0 - p.maladaptation_cost
-                                      * effective_m(m, q.maladaptation_saturation) - sick)
-            + p.k1 * g - h)
+def performance_row(x, p, q, illness: bool = True) -> float:
+    """Modelled performance (points; the untrained baseline is p0): base and intensity
+    fitness and strength's economy, less fatigue, maladaptation and (with ``illness``)
+    being ill or injured."""
+    sick = q.performance_cost_when_ill if (
+        illness and (x.ill_days > 0 or x.injured_days > 0)) else 0.0
+    me = effective_m(x.maladaptation, q.maladaptation_saturation)
+    d = x.durability / q.durability_reference
+    economy = p.strength_economy * q.baseline_performance * 2.0 * d / (1.0 + d)
+    return (q.baseline_performance * (1.0 - p.maladaptation_cost * me - sick)
+            + x.base_slow + x.base_fast + x.intensity + economy - x.fatigue)
 
 
 @njit(inline="always")
-def test_performance_row(g: float, s: float, h: float, m: float, days: int, p, q) -> float:
-    """Performance after ``days`` of complete rest from this state, illness aside: what a
-    test after a standard taper would show (see ``dynamics.test_performance``)."""
-    if h <= p.overload_threshold * p.fatigue_at_optimum:
-        # With no load, fatigue only falls, so it never crosses the overload threshold and
-        # every state variable just decays: the days of rest have a closed form.
-        return performance_row(g * p.fitness_decay ** days, h * p.fatigue_decay ** days,
-                               m * p.maladaptation_decay ** days, 0, p, q)
+def recovered(x):
+    """The same row with no illness or injury (projections and tests are "illness aside")."""
+    return AthleteRow(x.base_slow, x.base_fast, x.intensity, x.pending_base,
+                      x.pending_intensity, x.fatigue, x.strain, x.hard_load, x.maladaptation,
+                      x.durability, x.hrv_fast, x.hrv_slow, x.acute_rhr, x.stress_slow,
+                      x.stress_fast, 0, 0, x.atl, x.ctl)
+
+
+@njit(inline="always")
+def rest_day(x, p, q):
+    """One day of complete rest, in the expected world (no noise, no new episode)."""
+    row, _, _ = transition_row(x, 0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.5, p, q)
+    return row
+
+
+@njit(inline="always")
+def test_performance_row(x, days: int, p, q) -> float:
+    """Performance after ``days`` of complete rest from this state, illness aside (what a
+    test after a standard taper shows; ``dynamics.test_performance``)."""
+    x = recovered(x)
     for _ in range(days):
-        g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p)
-    return performance_row(g, h, m, 0, p, q)
+        x = rest_day(x, p, q)
+    return performance_row(x, p, q, False)
 
 
 @njit(cache=True)
 def test_performance(S, days, P, pop_1):
-    """(len(days), N): test performance after each number of rest days in ``days``."""
+    """(len(days), N): test performance after each number of rest days in ``days``
+    (ascending), one pass of rest days per athlete."""
     q = pop_1[0]
     n = S.shape[0]
     out = np.empty((days.shape[0], n))
     for i in range(n):
+        p, x, done = P[i], recovered(load_row(S, i)), 0
         for j in range(days.shape[0]):
-            x = S[i]
-            out[j, i] = test_performance_row(x.fitness, x.gain, x.fatigue, x.maladaptation,
-                                             days[j], P[i], q)
+            for _ in range(days[j] - done):
+                x = rest_day(x, p, q)
+            done = days[j]
+            out[j, i] = performance_row(x, p, q, False)
     return out
 
 
 @njit(cache=True)
-def transition(S, action, load, use_load, P, pop_1, keys, counters, noisy, out):
+def transition(S, action, load, minutes, use_load, use_minutes, P, pop_1, keys, counters,
+               noisy, out):
     """Fill the state record ``out`` with the next morning (see ``dynamics.transition``)."""
     q = pop_1[0]
     for i in range(S.shape[0]):
         p, a, c, key = P[i], action[i], counters[i], keys[i]
-        z = normal_pair(key, c)[0] if noisy else 0.0
-        u_onset = uniform(key, c + np.uint64(PAIR_COUNTERS)) if noisy else 1.0
-        u_length = min(uniform(key, c + np.uint64(PAIR_COUNTERS + 1)), 0.999999) \
-            if noisy else 0.999999
-        w = load[i] if use_load else p.session_loads[a] * math.exp(q.compliance_noise * z)
-        x, _ = transition_row(load_row(S, i), a, w, u_onset, u_length, p, q)
+        if noisy:
+            z, e_spare = normal_pair(key, c)
+            e_slow, e_fast = normal_pair(key, c + np.uint64(PAIR_COUNTERS))
+            base = c + np.uint64(2 * PAIR_COUNTERS)
+            u_ill, u_injury = uniform(key, base), uniform(key, base + np.uint64(1))
+            u_length = min(uniform(key, base + np.uint64(2)), 0.999999)
+        else:
+            z = e_slow = e_fast = 0.0
+            u_ill = u_injury = 1.0
+            u_length = 0.5
+        mins = minutes[i] if use_minutes else p.session_minutes[a]
+        if a == 0:
+            mins = 0.0
+        if use_load:
+            w = load[i]
+        else:
+            w = mins * q.load_per_minute[a] * math.exp(q.compliance_noise * z)
+        x, _, _ = transition_row(load_row(S, i), a, w, mins, e_slow, e_fast, u_ill, u_injury,
+                                 u_length, p, q)
         store_row(out, i, x)
         o = out[i]
         o.day, o.last_load, o.last_action = S[i].day + 1, w, a
@@ -213,90 +302,9 @@ def transition(S, action, load, use_load, P, pop_1, keys, counters, noisy, out):
 def performance(S, P, pop_1):
     """Modelled performance per athlete (see ``dynamics.performance``)."""
     q = pop_1[0]
-    n = S.shape[0]
-    out = np.empty(n)
-    for i in range(n):
-        x = S[i]
-        out[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, x.ill_days, P[i], q)
-    return out
-
-
-@njit(inline="always")
-def latent_row(x, p, q) -> tuple[float, float, float, float]:
-    """Noise-free ln RMSSD, RHR, sleep h and efficiency % of ``AthleteRow`` x."""
-    ratio = x.fatigue / p.fatigue_at_optimum
-    me = effective_m(x.maladaptation, q.maladaptation_saturation)
-    sick = 1.0 if x.ill_days > 0 else 0.0
-    ln_hrv = (p.ln_hrv_baseline + x.acute_hrv + p.hrv_fatigue_sensitivity * ratio
-              + q.hrv_per_maladaptation * me + q.hrv_when_ill * sick)
-    rhr = (p.rhr_baseline_bpm + x.acute_rhr + q.rhr_per_fatigue * ratio
-           + q.rhr_per_maladaptation * me + q.rhr_when_ill * sick)
-    sleep = p.sleep_baseline_hours + q.sleep_hours_per_maladaptation * me \
-        + q.sleep_hours_when_ill * sick
-    eff = p.sleep_efficiency_baseline + q.sleep_eff_per_maladaptation * me \
-        + q.sleep_eff_when_ill * sick
-    return ln_hrv, rhr, sleep, eff
-
-
-@njit(inline="always")
-def recovery_row(ln_hrv: float, rhr: float, sleep: float, p, q) -> float:
-    """Recovery score 0–100 from HRV, RHR and sleep against the personal baselines."""
-    logit = (q.recovery_bias
-             + q.recovery_weight_hrv * (ln_hrv - p.ln_hrv_baseline) / p.hrv_noise_log
-             - q.recovery_weight_rhr * (rhr - p.rhr_baseline_bpm) / p.rhr_noise_bpm
-             + q.recovery_weight_sleep * (sleep - p.sleep_baseline_hours)
-             / p.sleep_noise_hours)
-    return 100.0 / (1.0 + math.exp(-logit))
-
-
-@njit(cache=True)
-def recovery(ln_hrv, rhr, sleep, rows, P, pop_1):
-    """Recovery scores of readings (k,) of athletes ``rows`` (k,); NaN in, NaN out."""
-    q = pop_1[0]
-    out = np.empty(ln_hrv.shape[0])
-    for k in range(ln_hrv.shape[0]):
-        out[k] = recovery_row(ln_hrv[k], rhr[k], sleep[k], P[rows[k]], q)
-    return out
-
-
-@njit(cache=True)
-def latent(S, P, pop_1):
-    """Noise-free (ln RMSSD, RHR, sleep h, efficiency %) rows, shape (4, N)."""
-    q = pop_1[0]
-    n = S.shape[0]
-    out = np.empty((4, n))
-    for i in range(n):
-        out[0, i], out[1, i], out[2, i], out[3, i] = latent_row(load_row(S, i), P[i], q)
-    return out
-
-
-@njit(cache=True)
-def observe(S, P, pop_1, keys, counters, noisy):
-    """(N, 6): RMSSD ms, RHR, recovery, sleep h, efficiency %, then yesterday's strain."""
-    q = pop_1[0]
-    n = S.shape[0]
-    out = np.empty((n, 6))
-    share = q.life_stress_share
-    own = math.sqrt(1.0 - share * share)
-    e = np.zeros(6)
-    for i in range(n):
-        p, key, c = P[i], keys[i], counters[i]
-        if noisy:
-            for j in range(3):
-                e[2 * j], e[2 * j + 1] = normal_pair(key, c + np.uint64(PAIR_COUNTERS * j))
-        base_hrv, base_rhr, base_sleep, base_eff = latent_row(load_row(S, i), p, q)
-        stress = e[0]  # shared shock: a bad day lowers HRV and sleep and raises RHR together
-        ln_hrv = base_hrv + p.hrv_noise_log * (own * e[1] - share * stress)
-        rhr = base_rhr + p.rhr_noise_bpm * (own * e[2] + share * stress)
-        sleep = min(max(base_sleep + p.sleep_noise_hours * (own * e[3] - share * stress),
-                        2.0), 13.0)
-        eff = min(max(base_eff + p.sleep_efficiency_noise * e[4], 50.0), 99.0)
-        strain = q.strain_scale * math.log1p((S[i].last_load + p.life_load) / q.strain_offset)
-        out[i, 0] = math.exp(ln_hrv)
-        out[i, 1] = rhr
-        out[i, 2] = recovery_row(ln_hrv, rhr, sleep, p, q)
-        out[i, 3], out[i, 4] = sleep, eff
-        out[i, 5] = min(max(strain + q.strain_noise * e[5], 0.0), 21.0)
+    out = np.empty(S.shape[0])
+    for i in range(S.shape[0]):
+        out[i] = performance_row(load_row(S, i), P[i], q)
     return out
 
 
@@ -307,20 +315,17 @@ def project(S, action, load, days_perf, days_ctl, P, pop_1):
     ``load`` means each action's nominal load."""
     q = pop_1[0]
     n = S.shape[0]
-    now = np.empty(n)
-    perf = np.empty(n)
-    ctl_out = np.empty(n)
+    now, perf, ctl_out = np.empty(n), np.empty(n), np.empty(n)
     lam = q.ctl_decay ** days_ctl
     nominal = load.shape[0] == 0
     for i in range(n):
         p, a = P[i], action[i]
         w = p.session_loads[a] if nominal else load[i]
-        x = S[i]
-        now[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, 0, p, q)
-        phi, psi = q.fitness_weight[a], q.fatigue_weight[a]
-        gi, si, hi, mi = x.fitness, x.gain, x.fatigue, x.maladaptation
+        mins = p.session_minutes[a]
+        x = recovered(load_row(S, i))
+        now[i] = performance_row(x, p, q, False)
         for _ in range(days_perf):
-            gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, p)
-        perf[i] = performance_row(gi, hi, mi, 0, p, q)
-        ctl_out[i] = x.ctl * lam + w * (1.0 - lam)
+            x, _, _ = transition_row(x, a, w, mins, 0.0, 0.0, 1.0, 1.0, 0.5, p, q)
+        perf[i] = performance_row(x, p, q, False)
+        ctl_out[i] = S[i].ctl * lam + w * (1.0 - lam)
     return now, perf, ctl_out

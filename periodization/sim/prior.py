@@ -20,8 +20,10 @@ from periodization.sim.noise import KeyedRandom
 from periodization.sim.params import (
     ATHLETE_KEYS,
     DEFAULT_PRIOR,
+    FRACTION_KEYS,
     PER_ACTION_KEYS,
     POSITIVE_KEYS,
+    PRIOR_SCHEMA,
     AthleteParams,
     Population,
 )
@@ -45,18 +47,12 @@ class Prior:
         if n < 1:
             raise PriorError(f"number of athletes must be at least 1, got {n}")
         values = {key: _draw(self.athlete[key], n, rng) for key in ATHLETE_KEYS}
-        # Banister/Busso identifiability: fatigue must decay faster than fitness.
-        values["tau_fatigue_days"] = np.minimum(
-            values["tau_fatigue_days"], 0.6 * values["tau_fitness_days"]
-        )
         return AthleteParams(**values, pop=self.population)
 
     def typical(self, n: int = 1) -> AthleteParams:
         """``n`` copies of the population's typical athlete: every parameter at its median
         (lognormal median, normal mean, uniform midpoint), clipped like a draw."""
         values = {key: np.full(n, typical_value(self.athlete[key])) for key in ATHLETE_KEYS}
-        values["tau_fatigue_days"] = np.minimum(
-            values["tau_fatigue_days"], 0.6 * values["tau_fitness_days"])
         return AthleteParams(**values, pop=self.population)
 
 
@@ -100,9 +96,15 @@ def _read_prior(path: str | Path | None) -> Prior:
 def parse_prior(raw: Any, *, source: str = "<prior>") -> Prior:
     if not isinstance(raw, dict):
         raise PriorError(f"{source}: expected a mapping with 'athlete' and 'population'")
+    if raw.get("schema") != PRIOR_SCHEMA:
+        raise PriorError(f"{source}: schema {raw.get('schema')!r} is not this version's "
+                         f"prior layout ({PRIOR_SCHEMA}); start from the packaged prior.yaml")
     for section in ("athlete", "population"):
         if not isinstance(raw.get(section), dict):
             raise PriorError(f"{source}: missing section '{section}'")
+    extra = sorted(set(raw) - {"schema", "athlete", "population"})
+    if extra:
+        raise PriorError(f"{source}: unknown section '{extra[0]}'")
     athlete = raw["athlete"]
     unknown = sorted(set(athlete) - set(ATHLETE_KEYS))
     if unknown:
@@ -113,6 +115,9 @@ def parse_prior(raw: Any, *, source: str = "<prior>") -> Prior:
         _validate_distribution(athlete[key], key=f"athlete.{key}", source=source)
         if key in POSITIVE_KEYS:
             _require_positive_support(athlete[key], key=f"athlete.{key}", source=source)
+        if key in FRACTION_KEYS:
+            _require_support_within(athlete[key], 0.0, 1.0, key=f"athlete.{key}",
+                                    source=source)
     population = _parse_population(raw["population"], source)
     return Prior(athlete=athlete, population=population, source=source)
 
@@ -135,20 +140,35 @@ def _parse_population(raw: dict[str, Any], source: str) -> Population:
                     f"{source}: population.{name} must be a list of {N_ACTIONS} numbers"
                 )
             arr = np.asarray(value, dtype=np.float64)
-            if name in ("session_load", "fitness_weight", "fatigue_weight") and (arr < 0).any():
+            if (arr < 0).any():
                 raise PriorError(f"{source}: population.{name} must not be negative")
+            if arr[0] != 0:
+                raise PriorError(f"{source}: population.{name} of REST must be 0")
             values[name] = arr
         else:
             if not _is_number(value):
                 raise PriorError(f"{source}: population.{name} must be a number, got {value!r}")
             values[name] = float(value)
-    for name in ("tau_acute_days", "tau_durability_days", "atl_days", "ctl_days",
-                 "baseline_performance", "reference_optimal_load", "strain_offset",
-                 "maladaptation_saturation"):
+    positive = [n for n in names if n.startswith("tau_") or n.endswith("_days")] + [
+        "baseline_performance", "reference_optimal_load", "strain_offset",
+        "maladaptation_saturation", "efficacy_knee", "efficacy_steepness", "acwr_cap"]
+    for name in positive:
         if values[name] <= 0:
             raise PriorError(f"{source}: population.{name} must be positive, got {values[name]}")
-    if values["session_load"][0] != 0:
-        raise PriorError(f"{source}: population.session_load of REST must be 0")
+    for name in ("stress_persistence_slow", "stress_persistence_fast", "slow_stress_share",
+                 "life_stress_share"):
+        if not 0.0 <= values[name] < 1.0:
+            raise PriorError(f"{source}: population.{name} must be in [0, 1), got "
+                             f"{values[name]}")
+    if values["acwr_cap"] < 1.0:
+        raise PriorError(f"{source}: population.acwr_cap must be at least 1")
+    for action in (3, 4):  # the intensity channel needs HIIT's load to count one unit
+        if values["load_per_minute"][action] <= 0:
+            raise PriorError(f"{source}: population.load_per_minute of tempo and HIIT must be "
+                             "positive")
+    if values["hrv_drop_slow"][4] <= 0:
+        raise PriorError(f"{source}: population.hrv_drop_slow of HIIT must be positive (it is "
+                         "the unit of acute fatigue)")
     return Population(**values)
 
 
@@ -198,6 +218,20 @@ def _require_positive_support(spec: dict[str, Any], *, key: str, source: str) ->
     if lowest <= 0:
         raise PriorError(f"{source}: {key} must be positive (its lowest possible value is "
                          f"{lowest})")
+
+
+def _require_support_within(spec: dict[str, Any], low: float, high: float, *, key: str,
+                            source: str) -> None:
+    """A fraction must be clipped (or distributed) inside [low, high] for everyone."""
+    lo = {"lognormal": 0.0, "normal": -np.inf, "uniform": spec.get("low"),
+          "constant": spec.get("value")}[spec["dist"]]
+    hi = {"lognormal": np.inf, "normal": np.inf, "uniform": spec.get("high"),
+          "constant": spec.get("value")}[spec["dist"]]
+    lo = min(max(lo, spec.get("min", -np.inf)), spec.get("max", np.inf))
+    hi = max(min(hi, spec.get("max", np.inf)), spec.get("min", -np.inf))
+    if lo < low or hi > high:
+        raise PriorError(f"{source}: {key} must lie in [{low:g}, {high:g}] for every athlete "
+                         f"(give min and max)")
 
 
 def _draw(spec: dict[str, Any], n: int, rng: np.random.Generator | KeyedRandom) -> np.ndarray:

@@ -40,32 +40,44 @@ from periodization.sim.state import HIDDEN_FIELDS
 
 N_ACTIONS = 6  # nested per-action arrays (sim.actions.N_ACTIONS; not imported: no cycle)
 
-# AthleteParams attributes the kernels read; ``session_loads`` is (N, 6), the rest (N,).
+# AthleteParams attributes the kernels read; ``session_loads`` and ``session_minutes`` are
+# (N, 6), the rest (N,).
 PARAM_FIELDS = (
-    "k1", "k3", "fitness_decay", "fatigue_decay", "gain_decay", "maladaptation_decay",
-    "maladaptation_rate", "overload_threshold", "fatigue_at_optimum", "maladaptation_cost",
-    "log_illness_base_rate", "illness_mean_days", "durability_protection",
+    "optimal_load", "base_decay", "fast_decay", "fast_share", "fatigue_decay",
+    "intensity_decay", "maladaptation_decay", "fatigue_at_optimum", "fatigue_gain",
+    "base_gain", "intensity_points", "intensity_gain", "overload_threshold",
+    "intensity_threshold", "maladaptation_rate", "maladaptation_cost", "maladaptation_block",
+    "stress_sensitivity", "log_illness_base_rate", "illness_mean_days",
+    "log_injury_base_rate", "injury_mean_days", "durability_protection", "strength_economy",
     "ln_hrv_baseline", "hrv_noise_log", "hrv_acute_sensitivity", "hrv_fatigue_sensitivity",
     "rhr_baseline_bpm", "rhr_noise_bpm", "sleep_baseline_hours", "sleep_noise_hours",
     "sleep_efficiency_baseline", "sleep_efficiency_noise", "life_load", "session_loads",
+    "session_minutes",
 )  # fmt: skip
-PER_ACTION_PARAMS = frozenset({"session_loads"})
+PER_ACTION_PARAMS = frozenset({"session_loads", "session_minutes"})
 
 # Population attributes the kernels read; the per-action tables are (6,).
 POPULATION_FIELDS = (
-    "baseline_performance", "compliance_noise", "acute_decay", "durability_decay",
-    "durability_reference", "rhr_per_fatigue", "hrv_per_maladaptation",
-    "rhr_per_maladaptation", "sleep_hours_per_maladaptation", "sleep_eff_per_maladaptation",
-    "life_stress_share", "hrv_when_ill", "rhr_when_ill", "sleep_hours_when_ill",
-    "sleep_eff_when_ill", "performance_cost_when_ill", "hazard_per_maladaptation",
-    "hazard_per_spike", "spike_ratio", "hazard_per_fatigue", "maladaptation_if_trained_ill",
-    "atl_decay", "ctl_decay", "recovery_bias", "recovery_weight_hrv", "recovery_weight_rhr",
-    "recovery_weight_sleep", "strain_scale", "strain_offset", "strain_noise",
-    "maladaptation_saturation",
-    "fitness_weight", "fatigue_weight", "hrv_acute_drop", "rhr_acute_rise",
+    "baseline_performance", "compliance_noise", "hrv_fast_decay", "hrv_slow_decay",
+    "acute_decay", "strain_decay", "pending_decay", "durability_decay",
+    "durability_reference", "hrv_drop_reference", "hard_unit_load", "acwr_free", "acwr_gain", "acwr_cap",
+    "session_exponent", "efficacy_knee", "efficacy_steepness", "acute_free",
+    "acute_penalty", "unrecovered_fatigue", "stress_persistence_slow",
+    "stress_persistence_fast", "slow_stress_share", "stress_maladaptation",
+    "life_stress_share", "rhr_per_fatigue", "hrv_per_maladaptation", "rhr_per_maladaptation",
+    "sleep_hours_per_maladaptation", "sleep_eff_per_maladaptation", "hrv_when_ill",
+    "rhr_when_ill", "sleep_hours_when_ill", "sleep_eff_when_ill", "performance_cost_when_ill",
+    "hazard_per_maladaptation", "hazard_per_fatigue", "fatigue_hazard_free",
+    "hazard_per_stress", "hazard_per_hard_stress", "injury_per_spike", "spike_ratio",
+    "injury_per_fatigue", "maladaptation_if_trained_ill", "atl_decay", "ctl_decay",
+    "recovery_bias", "recovery_weight_hrv", "recovery_weight_rhr", "recovery_weight_sleep",
+    "strain_scale", "strain_offset", "strain_noise", "maladaptation_saturation",
+    "load_per_minute", "base_weight", "intensity_weight", "fatigue_weight", "strain_weight",
+    "readiness_weight", "hrv_drop_fast", "hrv_drop_slow", "rhr_acute_rise",
 )  # fmt: skip
-PER_ACTION_POPULATION = frozenset({"fitness_weight", "fatigue_weight", "hrv_acute_drop",
-                                   "rhr_acute_rise"})
+PER_ACTION_POPULATION = frozenset({
+    "load_per_minute", "base_weight", "intensity_weight", "fatigue_weight", "strain_weight",
+    "readiness_weight", "hrv_drop_fast", "hrv_drop_slow", "rhr_acute_rise"})
 
 
 def _dtype(names: tuple[str, ...], nested: frozenset[str]) -> np.dtype:
@@ -127,15 +139,20 @@ AthleteRow = namedtuple("AthleteRow", HIDDEN_FIELDS)  # one athlete's evolving s
 def load_row(S, i):
     """Athlete ``i``'s ``AthleteRow`` from the state record S (``AthleteState.record``)."""
     s = S[i]
-    return AthleteRow(s.fitness, s.gain, s.fatigue, s.maladaptation, s.durability,
-                      s.acute_hrv, s.acute_rhr, s.ill_days, s.atl, s.ctl)
+    return AthleteRow(s.base_slow, s.base_fast, s.intensity, s.pending_base,
+                      s.pending_intensity, s.fatigue, s.strain, s.hard_load, s.maladaptation,
+                      s.durability, s.hrv_fast, s.hrv_slow, s.acute_rhr, s.stress_slow,
+                      s.stress_fast, s.ill_days, s.injured_days, s.atl, s.ctl)
 
 
 @njit(inline="always")
 def store_row(S, i, x):
     """Write ``AthleteRow`` x into row ``i`` of the state record S."""
     s = S[i]
-    s.fitness, s.gain, s.fatigue, s.maladaptation = x.fitness, x.gain, x.fatigue, \
-        x.maladaptation
-    s.durability, s.acute_hrv, s.acute_rhr = x.durability, x.acute_hrv, x.acute_rhr
-    s.ill_days, s.atl, s.ctl = x.ill_days, x.atl, x.ctl
+    s.base_slow, s.base_fast, s.intensity = x.base_slow, x.base_fast, x.intensity
+    s.pending_base, s.pending_intensity = x.pending_base, x.pending_intensity
+    s.fatigue, s.strain, s.hard_load = x.fatigue, x.strain, x.hard_load
+    s.maladaptation, s.durability = x.maladaptation, x.durability
+    s.hrv_fast, s.hrv_slow, s.acute_rhr = x.hrv_fast, x.hrv_slow, x.acute_rhr
+    s.stress_slow, s.stress_fast = x.stress_slow, x.stress_fast
+    s.ill_days, s.injured_days, s.atl, s.ctl = x.ill_days, x.injured_days, x.atl, x.ctl

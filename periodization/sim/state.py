@@ -17,26 +17,40 @@ import numpy as np
 
 from periodization.sim.batch import record_dtype, to_record
 
-# Hidden-state fields written to the cohort's evaluation-only files, in this order.
+# Hidden-state fields written to the cohort's evaluation-only files, in this order: the
+# state the dynamics evolve (``records.AthleteRow``).
 HIDDEN_FIELDS = (
-    "fitness", "gain", "fatigue", "maladaptation", "durability", "acute_hrv", "acute_rhr",
-    "ill_days", "atl", "ctl",
+    "base_slow", "base_fast", "intensity", "pending_base", "pending_intensity", "fatigue",
+    "strain", "hard_load", "maladaptation", "durability", "hrv_fast", "hrv_slow",
+    "acute_rhr", "stress_slow", "stress_fast", "ill_days", "injured_days", "atl", "ctl",
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class AthleteState:
-    """True state of N athletes on the morning of ``day`` (every field has shape (N,))."""
+    """True state of N athletes on the morning of ``day`` (every field has shape (N,)).
+
+    Units: fitness and fatigue in performance points (p0 = 100 untrained); loads in TSS.
+    """
 
     day: np.ndarray  # int64, days since an epoch that is a Monday (weekday = day % 7)
-    fitness: np.ndarray  # g: Σ w·exp(−Δ/τ1), TSS-days (Busso fitness impulse)
-    gain: np.ndarray  # s: Σ w·exp(−Δ/τ3), TSS-days; the fatigue gain is k2 = k3·s
-    fatigue: np.ndarray  # h: Σ k2(i)·w(i)·exp(−Δ/τ2), performance points
+    base_slow: np.ndarray  # slow aerobic base fitness, points (τ weeks to months)
+    base_fast: np.ndarray  # fast aerobic base fitness, points (τ about ten days)
+    intensity: np.ndarray  # intensity fitness, points; saturates at the athlete's capacity
+    pending_base: np.ndarray  # base stimulus done but not yet adapted to (weighted TSS)
+    pending_intensity: np.ndarray  # intensity stimulus not yet adapted to (hard units)
+    fatigue: np.ndarray  # F: what rest removes, points (F* at w* every day)
+    strain: np.ndarray  # L: recent volume, EWMA of weighted load, TSS/day
+    hard_load: np.ndarray  # H: recent intensity, EWMA, hard sessions per week
     maladaptation: np.ndarray  # M: hidden non-functional overreaching, ≥ 0 (1 ≈ clear NFOR)
     durability: np.ndarray  # D: Σ strength sessions·exp(−Δ/τ_D), sessions
-    acute_hrv: np.ndarray  # short-lived ln RMSSD shift from recent sessions (≤ 0)
+    hrv_fast: np.ndarray  # ln RMSSD drop from recent sessions that clears within a day
+    hrv_slow: np.ndarray  # ln RMSSD drop from recent sessions that clears over days
     acute_rhr: np.ndarray  # short-lived resting-HR rise from recent sessions, bpm (≥ 0)
-    ill_days: np.ndarray  # int64, days of illness/injury left including today (0 = healthy)
+    stress_slow: np.ndarray  # slow life-stress level, SD units (weeks)
+    stress_fast: np.ndarray  # fast life-stress level, SD units (days)
+    ill_days: np.ndarray  # int64, days of illness left including today (0 = healthy)
+    injured_days: np.ndarray  # int64, days of injury left including today
     atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = pop.atl_days)
     ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = pop.ctl_days)
     last_load: np.ndarray  # realised load of yesterday, TSS
@@ -44,7 +58,12 @@ class AthleteState:
 
     @property
     def ill(self) -> np.ndarray:
-        return self.ill_days > 0
+        """Ill *or* injured: the days the safety rule allows only rest or active recovery."""
+        return (self.ill_days > 0) | (self.injured_days > 0)
+
+    @property
+    def base(self) -> np.ndarray:
+        return self.base_slow + self.base_fast
 
     @property
     def weekday(self) -> np.ndarray:
@@ -60,7 +79,8 @@ class AthleteState:
 
 
 # Generated from the dataclass: a new state field is a new record field.
-STATE_DTYPE = record_dtype(AthleteState, ints=("day", "ill_days", "last_action"))
+STATE_DTYPE = record_dtype(AthleteState, ints=("day", "ill_days", "injured_days",
+                                              "last_action"))
 
 READING_COLUMNS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency")
 
