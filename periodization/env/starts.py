@@ -110,16 +110,39 @@ class PriorStarts:
         kr = KeyedRandom(derive_keys(keys, stream=1))  # burn-in stream; episodes use ``keys``
         params = self.prior.sample(k, kr)
         state = dynamics.initial(params, day=(kr.random(k) * 7).astype(np.int64))
-        traits = sample_traits(params.optimal_load, self.burn_in_days, kr)
-        traits = dataclasses.replace(traits, camp_start=np.full(k, -1), break_start=np.full(k, -1))
-        fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
-        for d in range(self.burn_in_days):
-            obs = dynamics.observe(state, params, kr)
-            fstate, _, _ = F.morning(fstate, obs.readings)
-            a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
-                                 ill=state.ill, rng=kr)
-            state = dynamics.transition(state, a, params, kr)
-            fstate = F.record_day(fstate, state.last_load, a)
+        lived = burn_in(params, state, kr, days=self.burn_in_days)
         ids = np.array([f"prior-{int(x) % 10**8:08d}" for x in keys], dtype=object)
-        return EpisodeStart(params=params, state=state, features=fstate, athlete_id=ids,
-                            noise_key=keys)
+        return EpisodeStart(params=params, state=lived.state, features=lived.features,
+                            athlete_id=ids, noise_key=keys)
+
+
+@dataclass(frozen=True)
+class BurnIn:
+    """Athletes after ``days`` of ordinary training, and what they did (days, N)."""
+
+    state: AthleteState  # the morning after the last burn-in day
+    features: F.FeatureState  # feature history before that morning
+    loads: np.ndarray  # (days, N) realised load of each day, TSS
+    actions: np.ndarray  # (days, N) int64, action ids carried out
+
+
+def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, days: int
+            ) -> BurnIn:
+    """``days`` of the behaviour policy (no training camp, no break) from ``state``: the
+    lived-in history every fresh athlete from a prior starts with. All draws (habits,
+    daily choices, dynamics and wearable noise) come from ``rng``, in a fixed order."""
+    k = params.n
+    traits = sample_traits(params.optimal_load, days, rng)
+    traits = dataclasses.replace(traits, camp_start=np.full(k, -1), break_start=np.full(k, -1))
+    fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
+    loads = np.empty((days, k))
+    actions = np.empty((days, k), dtype=np.int64)
+    for d in range(days):
+        obs = dynamics.observe(state, params, rng)
+        fstate, _, _ = F.morning(fstate, obs.readings)
+        a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
+                             ill=state.ill, rng=rng)
+        state = dynamics.transition(state, a, params, rng)
+        fstate = F.record_day(fstate, state.last_load, a)
+        loads[d], actions[d] = state.last_load, a
+    return BurnIn(state=state, features=fstate, loads=loads, actions=actions)
