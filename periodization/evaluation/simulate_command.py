@@ -10,10 +10,10 @@ import numpy as np
 
 from periodization.core.errors import UserError
 from periodization.evaluation import session_model as SM
+from periodization.evaluation.bootstrap import mean_ci
 from periodization.evaluation.plan import load_plan
 from periodization.evaluation.simulate import Outcome, run
 from periodization.evaluation.simulate_start import lived_in
-from periodization.evaluation.stats import mean_ci95
 from periodization.sim.prior import load_prior
 
 MAX_ATHLETES = 100_000
@@ -56,8 +56,8 @@ def summarize(outcome: Outcome, *, plan: list[str], seed: int, prior: str,
     per = {k: getattr(outcome, k) for k in PER_ATHLETE}
 
     def figure(x: np.ndarray) -> dict[str, Any]:
-        low, high = mean_ci95(x, seed=seed)
-        return {"mean": float(x.mean()), "ci95": [low, high]}
+        value, (low, high) = mean_ci(x, seed)
+        return {"mean": value, "ci95": [low, high]}
 
     return {
         "athletes": int(outcome.start_test.shape[0]),
