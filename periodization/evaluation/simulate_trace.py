@@ -43,18 +43,18 @@ COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("fitness", pa.float64(), "true state: fitness impulse g, TSS·days"),
     ("gain", pa.float64(), "true state: fatigue-gain impulse s, TSS·days"),
     ("fatigue", pa.float64(), "true state: fatigue h, performance points"),
-    ("maladaptation", pa.float64(), "true state: hidden maladaptation M (> 0.5: NFOR)"),
+    ("maladaptation", pa.float64(), "true state: hidden maladaptation M, ≥ 0"),
     ("durability", pa.float64(), "true state: strength durability D, sessions"),
     ("acute_hrv", pa.float64(), "true state: acute ln RMSSD shift from recent sessions"),
     ("acute_rhr", pa.float64(), "true state: acute resting-HR rise, bpm"),
-    ("ill_days", pa.int32(), "true state: days of illness left, today included"),
+    ("ill_days", pa.int32(), "true state: days of illness (v1: or injury) left, today in"),
     ("injured_days", pa.int32(), "true state: days of injury left (World v1: always 0)"),
     ("atl", pa.float64(), "true state: acute training load after yesterday, TSS/day"),
     ("ctl", pa.float64(), "true state: chronic training load after yesterday, TSS/day"),
     ("ln_rmssd_latent", pa.float64(), "noise-free ln RMSSD this morning"),
     ("performance", pa.float64(), "raw performance this morning, index points (p0 = 100)"),
     ("test_performance", pa.float64(), "performance after a standard 7-day rest from here"),
-    ("overreached", pa.bool_(), "maladaptation above the overreached threshold"),
+    ("overreached", pa.bool_(), "maladaptation above the prior's overreached threshold (NFOR)"),
 )
 SCHEMA = pa.schema([pa.field(name, kind, metadata={"description": text})
                     for name, kind, text in COLUMNS])

@@ -120,3 +120,13 @@ def test_bad_input_leaves_an_earlier_trace_alone(tmp_path):
     before = trace.read_bytes()
     r = periodize("--plan", "AE:0", "--athletes", "2", "--trace", str(trace))
     assert r.returncode == 2 and trace.read_bytes() == before
+
+
+def test_the_documented_trace_columns_are_the_schema():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text()
+    section = doc.split("## The trace", 1)[1].split("\n## ", 1)[0]
+    documented = [line.split("`")[1] for line in section.splitlines()
+                  if line.startswith("| `")]
+    assert documented == SCHEMA.names

@@ -125,13 +125,14 @@ def readiness(ctx: Context) -> Finding:
         f"13 weeks of a week with rest on Monday, aerobic base on the other days and two "
         f"HIIT sessions, every session at its typical minutes × one factor per athlete "
         f"that makes the week last the usual weekly time. Calendar: HIIT on Wednesday and "
-        f"Saturday. HRV (Vesterinen 2016's rule, decided each morning from the wearable): "
-        f"HIIT when the 7-day mean ln RMSSD is within ±0.5 SD of the 28-day baseline and "
-        f"yesterday was not hard, at most two a week. In both arms a session illness "
-        f"prevents moves to a later day and the week's last days take what is left, so "
-        f"both do the same number (mean {out['calendar'].hard_sessions.mean():.1f} and "
-        f"{out['hrv'].hard_sessions.mean():.1f} per athlete). Paired on the same athletes "
-        f"and noise.")
+        f"Saturday. HRV (the rule commonly reported after Vesterinen 2016, decided each "
+        f"morning from the wearable): HIIT when the 7-day mean ln RMSSD is within ±0.5 SD "
+        f"of the 28-day baseline and yesterday was not hard, at most two a week. In both "
+        f"arms a session illness prevents moves to a later day and the week's last days "
+        f"take what is left (only a session illness takes from the week's end is lost), so "
+        f"both do nearly the same number: {out['calendar'].hard_sessions.mean():.1f} and "
+        f"{out['hrv'].hard_sessions.mean():.1f} per athlete on average, of at most "
+        f"{HARD_PER_WEEK * READINESS_DAYS // 7}. Paired on the same athletes and noise.")
     figures = {p: float(o.outcome_pct.mean()) for p, o in out.items()}
     figures.update({f"hard_{p}": float(o.hard_sessions.mean()) for p, o in out.items()})
     return Finding(9, "Readiness-guided training", "Kiviniemi 2007; Vesterinen 2016", rows,

@@ -43,6 +43,7 @@ STOGGL_ARMS = {
     }.items()
 }
 STOGGL_DAYS = 63  # 9 weeks
+SHORT = ("R", "AR", "AE", "TE", "HI", "ST")  # the plan syntax's abbreviations
 SEARCH_DAYS = 90
 
 
@@ -158,17 +159,17 @@ def best_share(ctx: Context) -> Finding:
         f"The prior's median athlete (every parameter at its median; expected world: no "
         f"compliance noise, no illness) after its burn-in; its usual weekly time is "
         f"{search['usual_weekly_minutes']:.0f} min. Of all 279 936 weekly patterns (6 "
-        f"sessions on 7 days), the {len(search['weeks'])} that can last exactly that time "
+        f"sessions on 7 days), the {len(search['weeks']):,} that can last exactly that time "
         f"with one factor on the typical minutes keeping every session within its range "
         f"of minutes (aerobic base 45–90, tempo 30–60, HIIT 20–40 …) were each run for 90 "
-        f"days ({search['seconds']:.1f} s). Best week: "
-        f"{' '.join(ACTION_NAMES[a][:2] for a in best)} ({sessions} sessions). Per athlete: "
+        f"days. Best week, Monday first: {' '.join(SHORT[a] for a in best)} ({sessions} "
+        f"sessions). Per athlete: "
         f"the median athlete's best {ctx.search_per_hard_count} weeks for each number of "
         f"hard sessions (tempo or HIIT; 0–7 where feasible, {len(cands)} candidates), each "
         f"scaled to the athlete's own usual weekly time and run for 90 days on the same "
         f"athletes and noise; an athlete's best plan is its best candidate. Hard sessions "
         f"per week of the athletes' best plans (0…7): {hist.tolist()}.")
-    return Finding(2, "Best intensity share", "Seiler 2010; Stöggl & Sperlich 2015", rows,
+    return Finding(2, "Best intensity share", "Best intensity share", rows,
                    method, {"best_week": [ACTION_NAMES[a] for a in best],
                             "feasible_weeks": len(search["weeks"]),
                             "search_seconds": search["seconds"],
@@ -203,5 +204,5 @@ def too_much_intensity(ctx: Context) -> Finding:
         "performance change; differences paired on the same athletes and noise.")
     figures = {"hiit_daily": float(daily.mean()), "moderate": float(moderate.mean()),
                "hiit_5_per_week": float(five.mean()), "polarized": float(polarized.mean())}
-    return Finding(11, "Too much intensity", "Seiler 2010; Stöggl & Sperlich 2014", rows,
+    return Finding(11, "Too much intensity", "Too much intensity", rows,
                    method, figures)

@@ -10,6 +10,11 @@ COLUMNS = ("study", "protocol", "published", "simulator mean [95 % CI]", "verdic
 
 
 def number(x: float, unit: str) -> str:
+    """``x`` as the table shows it (typographic minus)."""
+    return _plain(x, unit).replace("-", "−")
+
+
+def _plain(x: float, unit: str) -> str:
     if not math.isfinite(x):
         return "n/a"
     if unit == "ln":
@@ -55,5 +60,6 @@ def document(findings: list[Finding], *, header: str) -> str:
              "## What was run", ""]
     for f in findings:
         state = "holds" if f.passed else "does not hold"
-        parts += [f"**{f.number}. {f.title}** ({f.study}; {state}). {f.method}", ""]
+        source = "" if f.study == f.title else f"{f.study}; "
+        parts += [f"**{f.number}. {f.title}** ({source}{state}). {f.method}", ""]
     return "\n".join(parts).rstrip() + "\n"

@@ -88,8 +88,8 @@ def detraining(ctx: Context) -> Finding:
         change = pct(m["performance"][build + 7 * weeks], reference)
         v, ci = mean_ci(change, seed)
         figures[f"{weeks}_weeks"] = v
-        rows.append(Row(f"{weeks} weeks of complete rest", f"{low:g} to {high:g} %", v, ci,
-                        "%", Check(low=low, high=high)))
+        rows.append(Row(f"{weeks} weeks of complete rest", f"−{-high:g} to −{-low:g} %", v,
+                        ci, "%", Check(low=low, high=high)))
     method = (
         "Build: 12 weeks of the moderate week at 1.2 × the usual weekly time, then complete "
         "rest. Change: raw performance after 2, 4 and 8 weeks of rest (the athlete is "
