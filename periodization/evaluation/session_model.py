@@ -9,6 +9,9 @@ switching to World v2 is an edit of this file only:
   1 a day is bit for bit ``dynamics.transition`` without ``load=``. World v2 takes
   ``transition(..., minutes=)``; the edit is to pass minutes there (and keep the load
   multiplier as a scale of the resulting load).
+* **minutes ↔ load** — ``load_per_minute`` and ``expected_load`` give the load a session of
+  given minutes is expected to carry (v1: linear in minutes), which protocols use to match
+  load across plans; World v2 puts its own mapping here.
 * **injury** — World v1 has one illness/injury episode state (``ill_days``) and no separate
   injury; ``SEPARATE_INJURY`` is False, ``injured_days`` is 0 for everyone and callers say
   so. World v2 adds ``AthleteState.injured_days``.

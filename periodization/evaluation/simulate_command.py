@@ -18,6 +18,7 @@ from periodization.sim.prior import load_prior
 
 MAX_ATHLETES = 100_000
 MAX_DAYS = 3650
+MAX_SEED = 2**63 - 1  # seeds key unsigned 64-bit random streams
 PER_ATHLETE = ("outcome_pct", "last_morning_pct", "overreached_days", "ill_days",
                "injured_days", "hard_sessions")
 
@@ -31,6 +32,8 @@ def simulate_command(*, plan: str, days: int | None = None, athletes: int = 1000
     days = len(parsed) if days is None else days
     if not 1 <= days <= MAX_DAYS:
         raise UserError(f"--days must be between 1 and {MAX_DAYS}, got {days}")
+    if not 0 <= seed <= MAX_SEED:
+        raise UserError(f"--seed must be between 0 and {MAX_SEED}, got {seed}")
     if not 1 <= athletes <= MAX_ATHLETES:
         raise UserError(f"--athletes must be between 1 and {MAX_ATHLETES}, got {athletes}")
     if trace is not None:

@@ -98,6 +98,7 @@ def test_text_output_names_the_missing_injury_model():
     (["--plan", "HI:400"], "minutes must be in (0, 300]"),
     (["--plan", "AE", "--athletes", "0"], "--athletes must be between 1"),
     (["--plan", "AE", "--days", "0"], "--days must be between 1"),
+    (["--plan", "AE", "--seed", "-1"], "--seed must be between 0"),
     (["--plan", "AE", "--prior", "BAD"], "missing athlete parameter"),
     (["--plan", "AE", "--prior", "/no/such/prior.yaml"], "prior file not found"),
     (["--plan", "AE", "--trace", "/no/such/dir/t.parquet"], "directory not found"),
