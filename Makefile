@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: venv install demo demo-quick test lint bench bench-train clean train-seeds ablations report
+.PHONY: venv install demo demo-quick test lint bench bench-train validation clean train-seeds ablations report
 
 venv: $(STAMP)
 
@@ -39,6 +39,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/oracle_time.py
 	$(PY) benchmarks/sac_update.py
 	$(PY) benchmarks/recommend_time.py
+	$(PY) benchmarks/simulate_time.py
+
+# The validation table: published training studies run through periodize simulate
+# (docs/validation.md is this target's output; under a minute).
+validation: $(STAMP)
+	$(PY) benchmarks/studies.py --write --markdown
 
 bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py

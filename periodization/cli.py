@@ -102,6 +102,45 @@ def data_synth(
     console.print_cohort_summary(summary, out)
 
 
+@app.command("simulate")
+@user_errors
+def simulate(
+    plan: Annotated[str, typer.Option(
+        help="Sessions, comma-separated (e.g. REST,AE:90,HIIT:30,AE) or a file with one "
+        "per line (# comments). Names in any case or R, AR, AE, TE, HI, ST; :MINUTES in "
+        "(0, 300] scales the session (default: its typical minutes).")],
+    days: Annotated[int | None, typer.Option(
+        help="Days to simulate; the plan repeats to fill them (default: its length).")] = None,
+    athletes: Annotated[int, typer.Option(help="Number of fresh athletes from the prior.")
+                        ] = 1000,
+    seed: SeedOpt = 0,
+    prior: PriorOpt = None,
+    trace: Annotated[Path | None, typer.Option(
+        help="Write the daily readings and true state per athlete to this parquet file.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Play a training plan on simulated athletes and report what it does to them.
+
+    Athletes are drawn fresh from the prior and start after 8 weeks of their ordinary
+    training, on a Monday. Outcome = change of test performance (after a standard 7-day
+    rest) from the first morning to the morning after the last day, in %; the same seed
+    gives the same athletes and noise whatever the plan. See docs/simulate.md.
+    """
+    from periodization.evaluation.simulate_command import simulate_command
+
+    summary = simulate_command(plan=plan, days=days, athletes=athletes, seed=seed,
+                               prior=prior, trace=trace)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps(summary, allow_nan=False))
+        return
+    from periodization.core import console
+
+    console.print_simulation(summary)
+
+
 @app.command("evaluate")
 @user_errors
 def evaluate(

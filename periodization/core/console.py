@@ -165,3 +165,29 @@ def print_recommendation_batch(results: list[dict]) -> None:
         table.add_row(r["athlete_id"], r["date"], session, str(r["minutes"]),
                       str(r["target_load"]), r["drivers"][0])
     console.print(table)
+
+
+def print_simulation(summary: dict) -> None:
+    """``periodize simulate``: the plan and the athletes' mean figures with 95 % CIs."""
+    plan = summary["plan"]
+    shown = ", ".join(plan[:14]) + (f", … ({len(plan)} days)" if len(plan) > 14 else "")
+    table = Table(title=f"{summary['athletes']} athletes, {summary['days']} days, seed "
+                  f"{summary['seed']}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("plan (one cycle)", shown)
+    for key, label in (("outcome_pct", "outcome: test performance change"),
+                       ("last_morning_pct", "last morning: raw performance vs start")):
+        fig = summary[key]
+        low, high = fig["ci95"]
+        table.add_row(label, f"{fig['mean']:+.2f} % [{low:+.2f}, {high:+.2f}]")
+    means = summary["means"]
+    table.add_row("days overreached (mean)", f"{means['overreached_days']:.1f}")
+    table.add_row("days ill (mean)", f"{means['ill_days']:.1f}")
+    table.add_row("days injured (mean)", f"{means['injured_days']:.1f}")
+    table.add_row("hard sessions: tempo + HIIT (mean)", f"{means['hard_sessions']:.1f}")
+    console.print(table)
+    for note in summary["notes"]:
+        console.print(f"note: {note}")
+    if summary["trace"]:
+        console.print(f"trace written to [bold]{summary['trace']}[/bold]")

@@ -111,20 +111,43 @@ class PriorStarts:
         kr = KeyedRandom(derive_keys(keys, stream=1))  # burn-in stream; episodes use ``keys``
         params = self.prior.sample(k, kr)
         state = dynamics.initial(params, day=(kr.random(k) * 7).astype(np.int64))
-        traits = sample_traits(params.optimal_load, self.burn_in_days, kr)
-        traits = dataclasses.replace(traits, camp_start=np.full(k, -1), break_start=np.full(k, -1))
-        fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
-        morning = day.wake(state, params, kr)
-        for d in range(self.burn_in_days):  # the order of ``sim.day``; no rules: no policy
-            fstate = mornings.see(fstate, morning, safety=None).features
-            s = morning.state
-            a = behaviour_action(traits, day=d, weekday=s.weekday, recovery=morning.obs.recovery,
-                                 ill=s.ill, rng=kr)
-            morning = day.live(s, a, params, kr)
-            fstate = mornings.record(fstate, morning.state, pop=params.pop)
-        # the episode starts on this morning: its features are the World's to compute, from
-        # the history *before* it (the burn-in stream's last reading is not used)
-        state = morning.state
+        lived = burn_in(params, state, kr, days=self.burn_in_days)
         ids = np.array([f"prior-{int(x) % 10**8:08d}" for x in keys], dtype=object)
-        return EpisodeStart(params=params, state=state, features=fstate, athlete_id=ids,
-                            noise_key=keys)
+        return EpisodeStart(params=params, state=lived.state, features=lived.features,
+                            athlete_id=ids, noise_key=keys)
+
+
+@dataclass(frozen=True)
+class BurnIn:
+    """Athletes after ``days`` of ordinary training, and what they did (days, N)."""
+
+    state: AthleteState  # the morning after the last burn-in day
+    features: F.FeatureState  # feature history before that morning
+    loads: np.ndarray  # (days, N) realised load of each day, TSS
+    actions: np.ndarray  # (days, N) int64, action ids carried out
+
+
+def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, days: int
+            ) -> BurnIn:
+    """``days`` of the behaviour policy (no training camp, no break) from ``state``: the
+    lived-in history every fresh athlete from a prior starts with. All draws (habits,
+    daily choices, dynamics and wearable noise) come from ``rng``, in a fixed order."""
+    k = params.n
+    traits = sample_traits(params.optimal_load, days, rng)
+    traits = dataclasses.replace(traits, camp_start=np.full(k, -1), break_start=np.full(k, -1))
+    fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
+    loads = np.empty((days, k))
+    actions = np.empty((days, k), dtype=np.int64)
+    morning = day.wake(state, params, rng)
+    for d in range(days):  # the order of ``sim.day``; no rules: no policy
+        fstate = mornings.see(fstate, morning, safety=None).features
+        s = morning.state
+        a = behaviour_action(traits, day=d, weekday=s.weekday, recovery=morning.obs.recovery,
+                             ill=s.ill, rng=rng)
+        morning = day.live(s, a, params, rng)
+        fstate = mornings.record(fstate, morning.state, pop=params.pop)
+        loads[d], actions[d] = morning.state.last_load, a
+    # the episode starts on this morning: its features are the World's to compute, from the
+    # history *before* it (the burn-in stream's last reading is not used)
+    state = morning.state
+    return BurnIn(state=state, features=fstate, loads=loads, actions=actions)
