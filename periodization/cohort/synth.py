@@ -137,6 +137,7 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
     hidden_df = pd.DataFrame({**key, **{f: v.ravel() for f, v in hidden.items()}})
     hidden_df["overreached"] = hidden_df["maladaptation"] > params.pop.overreached_threshold
     hidden_df["ill"] = hidden_df["ill_days"] > 0
+    hidden_df["injured"] = hidden_df["injured_days"] > 0
     order = ["athlete_id", "date"]
     observations = observations.sort_values(order, kind="stable").reset_index(drop=True)
     hidden_df = hidden_df.sort_values(order, kind="stable").reset_index(drop=True)

@@ -24,7 +24,7 @@ from periodization.sim.batch import take
 from periodization.sim.noise import KeyedRandom, derive_keys
 from periodization.sim.params import AthleteParams
 from periodization.sim.prior import Prior
-from periodization.sim.state import HIDDEN_FIELDS, AthleteState
+from periodization.sim.state import HIDDEN_FIELDS, INT_FIELDS, AthleteState
 
 MIN_HISTORY_DAYS = 28  # an episode starts once the HRV baseline window is full
 
@@ -87,7 +87,7 @@ class CohortStarts:
         row = self.first_row[which] + offset
         state = AthleteState(
             day=self.day[row],
-            **{f: self.hidden[f][row].astype(np.int64 if f == "ill_days" else np.float64)
+            **{f: self.hidden[f][row].astype(np.int64 if f in INT_FIELDS else np.float64)
                for f in HIDDEN_FIELDS},
             last_load=self.load[row - 1],
             last_action=self.action[row - 1],

@@ -62,6 +62,10 @@ class StepResult:
         return self.state.ill_days > 0
 
     @property
+    def injured(self) -> np.ndarray:
+        return self.state.injured_days > 0
+
+    @property
     def load(self) -> np.ndarray:
         """Realised load today (TSS)."""
         return self.state.last_load
@@ -101,6 +105,7 @@ class World:
             self.violations = np.zeros(k, dtype=np.int64)
             self.days_overreached = np.zeros(k, dtype=np.int64)
             self.days_ill = np.zeros(k, dtype=np.int64)
+            self.days_injured = np.zeros(k, dtype=np.int64)
             self.episode_return = np.zeros(k)
             self._rows = np.arange(k)
         else:
@@ -121,6 +126,7 @@ class World:
             self.violations[rows] = 0
             self.days_overreached[rows] = 0
             self.days_ill[rows] = 0
+            self.days_injured[rows] = 0
             self.episode_return[rows] = 0.0
         self.obs = self.scaler.transform(self.raw)
 
@@ -182,6 +188,7 @@ class World:
         self.days_overreached = self.days_overreached + (
             state.maladaptation > params.pop.overreached_threshold)
         self.days_ill = self.days_ill + (state.ill_days > 0)
+        self.days_injured = self.days_injured + (state.injured_days > 0)
         self.episode_return = self.episode_return + reward
         return build(
             StepResult, obs=self.obs, reward=reward, truncated=self.day_in_block >= self.block_days,

@@ -30,7 +30,7 @@ from periodization.policies.calibrated_planner import CalibratedPlanner
 from periodization.policies.planner import OraclePolicy
 from periodization.sim.noise import derive_keys
 from periodization.sim.prior import Prior, load_prior
-from periodization.sim.state import HIDDEN_FIELDS, AthleteState
+from periodization.sim.state import HIDDEN_FIELDS, INT_FIELDS, AthleteState
 
 PLANNERS = ("true", "calibrated", "population")
 
@@ -90,7 +90,7 @@ def _episode_start(cohort, obs: pd.DataFrame, day: int, prior: Prior, seed: int
     n = len(ids)
     state = AthleteState(
         day=np.full(n, (date - EPOCH_MONDAY).days, dtype=np.int64),
-        **{f: hidden[f].to_numpy().astype(np.int64 if f == "ill_days" else np.float64)
+        **{f: hidden[f].to_numpy().astype(np.int64 if f in INT_FIELDS else np.float64)
            for f in HIDDEN_FIELDS},
         last_load=before["load"].to_numpy(dtype=np.float64),
         last_action=before["action"].to_numpy(dtype=np.int64))

@@ -9,6 +9,7 @@ from periodization.evaluation.stats import mean_ci95
 from periodization.sim.actions import ACTION_NAMES
 
 MEAN_COLUMNS = ("return", "delta_ctl", "final_tsb", "recovery_ge_60_pct", "days_overreached",
+                "days_injured", "hard_sessions",
                 "days_ill")
 
 

@@ -158,7 +158,7 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
         planned = _column(plan, d, n)
         planned_min = _column(mins, d, n)
         if planned_min is None:
-            planned_min = SM.TYPICAL_MINUTES[planned]
+            planned_min = SM.session_minutes(params, planned)
         sick = SM.ill_days(state) + SM.injured_days(state)
         obs = dynamics.observe(state, params, obs_rng) if observe else None
         if decide is not None:
@@ -168,7 +168,7 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
                 day=d, observation=obs, context=ctx, features=raw, planned_action=planned,
                 planned_minutes=planned_min, ill=sick > 0))
             a = _check_actions(chosen, n)
-            m = (np.where(a == planned, planned_min, SM.TYPICAL_MINUTES[a])
+            m = (np.where(a == planned, planned_min, SM.session_minutes(params, a))
                  if chosen_min is None else np.asarray(chosen_min, dtype=float).reshape(n))
         else:
             a, m = planned, planned_min
@@ -183,7 +183,7 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
         before_ill, before_injured = SM.ill_days(state), SM.injured_days(state)
         state = SM.step(state, a, params, dyn_rng, minutes=m, load_scale=ls)
         if decide is not None:
-            fstate = F.record_day(fstate, state.last_load, a)
+            fstate = F.record_day(fstate, state.last_load, a, pop=params.pop)
         ill_now, injured_now = SM.ill_days(state), SM.injured_days(state)
         tallies["overreached_days"] += state.maladaptation > threshold
         tallies["ill_days"] += ill_now > 0

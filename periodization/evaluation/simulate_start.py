@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from periodization.env.starts import burn_in
-from periodization.evaluation.session_model import TYPICAL_MINUTES
 from periodization.features.daily import FeatureState
 from periodization.sim import dynamics
 from periodization.sim.batch import take
@@ -100,7 +99,8 @@ def lived_in(athletes: int | None = None, *, seed: int = 0,
     return Athletes(
         params=params, state=lived.state, features=lived.features,
         usual_load=lived.loads[window].mean(axis=0),
-        usual_weekly_minutes=7.0 * TYPICAL_MINUTES[lived.actions[window]].mean(axis=0),
+        usual_weekly_minutes=7.0 * np.take_along_axis(
+            params.session_minutes.T, lived.actions[window], axis=0).mean(axis=0),
         start_test_performance=dynamics.test_performance(lived.state, params),
         dynamics_keys=KeyedRandom.for_athletes(n, seed, stream=DYNAMICS_STREAM).keys,
         observation_keys=KeyedRandom.for_athletes(n, seed, stream=OBSERVATION_STREAM).keys,

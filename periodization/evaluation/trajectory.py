@@ -50,6 +50,7 @@ def record_episode(policy: BasePolicy, episode_index: int, *, seed: int, split: 
             "tsb": float(state.ctl[0] - state.atl[0]),
             "recovery": float(world.context.recovery[0]),
             "ill": bool(state.ill_days[0] > 0),
+            "injured": bool(state.injured_days[0] > 0),
             "overreached": bool(state.maladaptation[0] > threshold),
         }
         action = np.asarray(policy.act(obs, info["action_mask"], deterministic=True),

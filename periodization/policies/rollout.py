@@ -18,7 +18,7 @@ from periodization.cohort.dataset import PreparedCohort
 from periodization.env.reward import COMPONENTS
 from periodization.env.vector_env import PeriodizationVectorEnv
 from periodization.policies.base import BasePolicy
-from periodization.sim.actions import ACTION_NAMES, N_ACTIONS
+from periodization.sim.actions import ACTION_NAMES, N_ACTIONS, Action
 from periodization.sim.prior import Prior
 
 
@@ -66,6 +66,8 @@ def run_episodes(policy: BasePolicy, *, episodes: int, seed: int, split: str = "
         "recovery_ge_60_pct": 100.0 * recovered / block_days,
         "days_overreached": world.days_overreached,
         "days_ill": world.days_ill,
+        "days_injured": world.days_injured,
+        "hard_sessions": counts[:, [int(Action.TEMPO), int(Action.HIIT)]].sum(axis=1),
         "violations": world.violations,
         **{f"n_{a}": counts[:, i] for i, a in enumerate(ACTION_NAMES)},
     })

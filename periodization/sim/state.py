@@ -79,8 +79,8 @@ class AthleteState:
 
 
 # Generated from the dataclass: a new state field is a new record field.
-STATE_DTYPE = record_dtype(AthleteState, ints=("day", "ill_days", "injured_days",
-                                              "last_action"))
+INT_FIELDS = frozenset({"day", "ill_days", "injured_days", "last_action"})
+STATE_DTYPE = record_dtype(AthleteState, ints=INT_FIELDS)
 
 READING_COLUMNS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency")
 

@@ -20,7 +20,6 @@ from periodization.evaluation.studies.common import (
     Row,
     time_factor,
 )
-from periodization.features.daily import FEATURE_NAMES
 
 PROBE_DAY = 31  # after 4 weeks of the moderate week and 3 rest days
 FOLLOW_DAYS = 4
@@ -28,8 +27,8 @@ READING_HOURS = 5  # readings at 07:00, sessions at 12:00: morning k is 24·k �
 SWC_SD = 0.5  # smallest worthwhile change = 0.5 × the day-to-day SD of ln RMSSD
 READINESS_DAYS = 91
 HARD_PER_WEEK = 2
+MAX_HARD_PER_WEEK = 3  # HRV placement: sessions made up from earlier weeks, at most 3 a week
 CALENDAR_HARD_DAYS = (2, 5)  # Wednesday and Saturday
-HRV_Z7 = FEATURE_NAMES.index("hrv_z7")
 
 
 def hrv_recovery(ctx: Context) -> Finding:
@@ -83,27 +82,43 @@ def hrv_recovery(ctx: Context) -> Finding:
 
 def weekly_budget(placement: str, factor: np.ndarray):
     """A ``decide`` function: Monday rest, aerobic base otherwise, and ``HARD_PER_WEEK``
-    HIIT sessions a week placed by ``placement`` ("calendar": Wednesday and Saturday;
-    "hrv": when the 7-day ln RMSSD is within the SWC of the 28-day baseline and yesterday
-    was not hard). A session a day cannot place (illness) moves on; the last days of a
-    week take what is left, so both placements do the same number of hard sessions."""
+    HIIT sessions a week placed by ``placement``.
+
+    "calendar": Wednesday and Saturday. "hrv" (Kiviniemi et al. 2007's rule, decided each
+    morning from the wearable): HIIT when this morning's ln RMSSD is not below its 28-day
+    reference by more than the smallest worthwhile change (0.5 SD) and yesterday was not
+    hard. A week's sessions the rule did not allow are made up in later weeks (at most
+    ``MAX_HARD_PER_WEEK`` a week, never two days running). In both arms a session illness
+    prevents moves on, and the block's last days take what is left, so both do the same
+    number of hard sessions per block."""
     n = factor.shape[0]
-    budget = np.zeros(n, dtype=np.int64)
+    owed = np.zeros(n, dtype=np.int64)  # sessions due and not yet done
+    this_week = np.zeros(n, dtype=np.int64)
+    done = np.zeros(n, dtype=np.int64)
     yesterday_hard = np.zeros(n, dtype=bool)
+    total = HARD_PER_WEEK * (READINESS_DAYS // 7)
 
     def decide(morning: Morning) -> tuple[np.ndarray, np.ndarray]:
         weekday = morning.day % 7
         if weekday == 0:
-            budget[:] = HARD_PER_WEEK
+            owed[:] += HARD_PER_WEEK
+            this_week[:] = 0
+        ctx = morning.context
         if placement == "calendar":
             want = np.full(n, weekday in CALENDAR_HARD_DAYS)
+            cap = HARD_PER_WEEK
         else:
-            want = (np.abs(morning.features[:, HRV_Z7]) <= SWC_SD) & ~yesterday_hard
-        forced = (7 - weekday) <= budget
-        hard = (weekday != 0) & (budget > 0) & (want | forced) & ~morning.ill
+            want = ctx.ln_hrv >= ctx.hrv_baseline_mean - SWC_SD * ctx.hrv_baseline_sd
+            cap = MAX_HARD_PER_WEEK
+        days_left = READINESS_DAYS - morning.day  # today included
+        forced = 2 * (total - done) - 1 >= days_left  # the rest of the block just fits them
+        allowed = (weekday != 0) & (owed > 0) & ~yesterday_hard & ~morning.ill
+        hard = allowed & ((want & (this_week < cap)) | forced)
         action = np.where(weekday == 0, R, np.where(hard, HI, AE))
         action = np.where(morning.ill, R, action).astype(np.int64)
-        budget[:] -= hard
+        owed[:] -= hard
+        this_week[:] += hard
+        done[:] += hard
         yesterday_hard[:] = hard
         return action, SM.TYPICAL_MINUTES[action] * factor
 
@@ -125,12 +140,13 @@ def readiness(ctx: Context) -> Finding:
         f"13 weeks of a week with rest on Monday, aerobic base on the other days and two "
         f"HIIT sessions, every session at its typical minutes × one factor per athlete "
         f"that makes the week last the usual weekly time. Calendar: HIIT on Wednesday and "
-        f"Saturday. HRV (the rule commonly reported after Vesterinen 2016, decided each "
-        f"morning from the wearable): HIIT when the 7-day mean ln RMSSD is within ±0.5 SD "
-        f"of the 28-day baseline and yesterday was not hard, at most two a week. In both "
-        f"arms a session illness prevents moves to a later day and the week's last days "
-        f"take what is left (only a session illness takes from the week's end is lost), so "
-        f"both do nearly the same number: {out['calendar'].hard_sessions.mean():.1f} and "
+        f"Saturday. HRV (Kiviniemi et al. 2007's decision rule, taken each morning from the "
+        f"wearable): HIIT when this morning's ln RMSSD is not more than 0.5 SD (the smallest "
+        f"worthwhile change) below its 28-day mean and yesterday was not hard; sessions the "
+        f"rule did not allow are made up in later weeks, at most {MAX_HARD_PER_WEEK} a week, "
+        f"never on consecutive days. In both arms a session illness prevents moves on and "
+        f"the block's last days take what is left, so both do nearly the same number per "
+        f"block: {out['calendar'].hard_sessions.mean():.1f} and "
         f"{out['hrv'].hard_sessions.mean():.1f} per athlete on average, of at most "
         f"{HARD_PER_WEEK * READINESS_DAYS // 7}. Paired on the same athletes and noise.")
     figures = {p: float(o.outcome_pct.mean()) for p, o in out.items()}
