@@ -41,7 +41,8 @@ def see(features: F.FeatureState, morning: Morning, *, safety: C.SafetyConfig | 
     fstate, raw, ctx = F.morning(features, morning.obs.readings)
     fired = mask = None
     if safety is not None:
-        fired, mask = C.rules_for_morning(ctx, ill=morning.state.ill_days + morning.state.injured_days, config=safety)
+        s = morning.state
+        fired, mask = C.rules_for_morning(ctx, ill=s.ill_days + s.injured_days, config=safety)
     return build(Seen, features=fstate, raw=raw, context=ctx, fired=fired, mask=mask)
 
 

@@ -172,7 +172,8 @@ def strain_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:
 
 def hard_sessions(action: np.ndarray, load: np.ndarray, params: AthleteParams) -> np.ndarray:
     """Hard-session units of sessions (N,) at loads (N,) TSS (a typical HIIT ≈ 1)."""
-    return params.pop.intensity_weight[np.asarray(action)] * np.asarray(load) / params.pop.hard_unit_load
+    pop = params.pop
+    return pop.intensity_weight[np.asarray(action)] * np.asarray(load) / pop.hard_unit_load
 
 
 def latent_physiology(state: AthleteState, params: AthleteParams

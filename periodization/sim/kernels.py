@@ -275,7 +275,7 @@ def transition(S, action, load, minutes, use_load, use_minutes, P, pop_1, keys, 
     for i in range(S.shape[0]):
         p, a, c, key = P[i], action[i], counters[i], keys[i]
         if noisy:
-            z, e_spare = normal_pair(key, c)
+            z, _ = normal_pair(key, c)  # the pair's second normal is left unused
             e_slow, e_fast = normal_pair(key, c + np.uint64(PAIR_COUNTERS))
             base = c + np.uint64(2 * PAIR_COUNTERS)
             u_ill, u_injury = uniform(key, base), uniform(key, base + np.uint64(1))
@@ -287,10 +287,8 @@ def transition(S, action, load, minutes, use_load, use_minutes, P, pop_1, keys, 
         mins = minutes[i] if use_minutes else p.session_minutes[a]
         if a == 0:
             mins = 0.0
-        if use_load:
-            w = load[i]
-        else:
-            w = mins * q.load_per_minute[a] * math.exp(q.compliance_noise * z)
+        w = load[i] if use_load else mins * q.load_per_minute[a] * math.exp(
+            q.compliance_noise * z)
         x, _, _ = transition_row(load_row(S, i), a, w, mins, e_slow, e_fast, u_ill, u_injury,
                                  u_length, p, q)
         store_row(out, i, x)

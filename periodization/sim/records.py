@@ -60,7 +60,8 @@ PER_ACTION_PARAMS = frozenset({"session_loads", "session_minutes"})
 POPULATION_FIELDS = (
     "baseline_performance", "compliance_noise", "hrv_fast_decay", "hrv_slow_decay",
     "acute_decay", "strain_decay", "pending_decay", "durability_decay",
-    "durability_reference", "hrv_drop_reference", "hard_unit_load", "acwr_free", "acwr_gain", "acwr_cap",
+    "durability_reference", "hrv_drop_reference", "hard_unit_load", "acwr_free", "acwr_gain",
+    "acwr_cap",
     "session_exponent", "efficacy_knee", "efficacy_steepness", "acute_free",
     "acute_penalty", "unrecovered_fatigue", "stress_persistence_slow",
     "stress_persistence_fast", "slow_stress_share", "stress_maladaptation",
