@@ -153,6 +153,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             "model": model.source,
             "source_format": inputs.source_format.get(athlete, "generic"),
             "hrv_kind": inputs.hrv_kind.get(athlete, "rmssd"),
+            "source": inputs.metadata.get(athlete, {}),
             "history_days": int(cal.history.length[i]),
         }
         if details:

@@ -21,7 +21,8 @@ from periodization.ingest.common import Context as _Context
 from periodization.ingest.detect import plan
 from periodization.ingest.sources import MAX_CSV_BYTES, fail, open_bundle
 
-__all__ = ["MAX_CSV_BYTES", "ImportResult", "load_wearable", "summarize_import"]
+__all__ = ["MAX_CSV_BYTES", "ImportResult", "load_wearable", "source_metadata",
+           "summarize_import"]
 
 
 def _default_id(path: Path) -> str:
@@ -79,5 +80,13 @@ def summarize_import(result: ImportResult) -> dict[str, Any]:
         "mean": {c: (None if np.isnan(v) else round(float(v), 2)) for c, v in
                  table[[c for c in columns if c != "action"]].mean().items()},
         "excluded": dict(result.excluded),
+        "decisions": dict(result.decisions),
         "warnings": list(result.warnings),
     }
+
+
+def source_metadata(result: ImportResult) -> dict[str, Any]:
+    """What ``recommend --json`` shows under ``source``: format, file, HRV kind and every
+    decision the importer took from the data."""
+    return {"format": result.source_format, "path": result.path,
+            "hrv_kind": result.hrv_kind, "decisions": dict(result.decisions)}

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from periodization.core.errors import DataError
-from periodization.ingest.exports import load_wearable
+from periodization.ingest.exports import load_wearable, source_metadata
 from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
 
 MAIN_FILES = frozenset({"physiological_cycles.csv", "sleepmodel.csv", "dailyreadiness.csv",
@@ -42,6 +42,7 @@ class Inputs:
     hrv_kind: dict[str, str] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)  # athlete → import warnings
     errors: dict[str, str] = field(default_factory=dict)  # athlete → why it was not read
+    metadata: dict[str, dict] = field(default_factory=dict)  # athlete → ``source_metadata``
 
 
 def read_inputs(path: str | os.PathLike[str]) -> Inputs:
@@ -59,7 +60,8 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
     result = load_wearable(p)
     athlete = str(result.table["athlete_id"].iloc[0])
     return Inputs(rows=result.table, batch=False, source_format={athlete: result.source_format},
-                  hrv_kind={athlete: result.hrv_kind}, notes={athlete: list(result.warnings)})
+                  hrv_kind={athlete: result.hrv_kind}, notes={athlete: list(result.warnings)},
+                  metadata={athlete: source_metadata(result)})
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -100,6 +102,7 @@ def _folder(folder: Path) -> Inputs:
         out.source_format[athlete] = result.source_format
         out.hrv_kind[athlete] = result.hrv_kind
         out.notes[athlete] = list(result.warnings)
+        out.metadata[athlete] = source_metadata(result)
     if not tables:
         first = next(iter(out.errors.values()), "the folder is empty")
         raise DataError(f"{folder}: no athlete's export could be read ({first})")

@@ -142,15 +142,55 @@ def _workouts(member: Member, ctx: Context) -> pd.DataFrame:
     return workouts[workouts["date"].notna()]
 
 
+ACTIVITY_TIME_KEYS = (("inactive_time", "sedentary_time"), ("rest_time", "resting_time"),
+                      ("low_activity_time",), ("medium_activity_time",),
+                      ("high_activity_time",), ("non_wear_time",))
+SECONDS_PER_DAY, MINUTES_PER_DAY = 86_400.0, 1_440.0
+DAY_SUM_TOLERANCE = 0.2  # a day's activity times may miss the full day by this share
+
+
+def activity_time_unit(table: CsvTable, ctx: Context, default: str) -> str:
+    """'s' or 'min' for the activity-time columns, decided from the data.
+
+    Oura's six activity-time columns (inactive, rest, low, medium, high, non-wear) cover
+    the whole day, so their per-day sum is ~86 400 in seconds or ~1 440 in minutes
+    (older trends exports write seconds, newer ones minutes). Without all six, a high or
+    medium time above 1 440 can only be seconds. A header unit wins over both.
+    """
+    keys = [k for aliases in ACTIVITY_TIME_KEYS if (k := table.has(*aliases))]
+    written = {table.units[k] for k in keys} - {""}
+    if written:
+        unit = written.pop()
+        ctx.decide("activity_time_unit", unit, f"the header names the unit ({unit})")
+        return unit
+    values = np.column_stack([pd.to_numeric(table.text(k), errors="coerce") for k in keys])
+    unit, evidence = default, "no evidence either way; the format's documented unit"
+    if len(keys) >= 5:
+        sums = np.nansum(values, axis=1)
+        median = float(np.median(sums[sums > 0])) if (sums > 0).any() else np.nan
+        for candidate, day in (("s", SECONDS_PER_DAY), ("min", MINUTES_PER_DAY)):
+            if abs(median - day) <= DAY_SUM_TOLERANCE * day:
+                unit = candidate
+                evidence = (f"the {len(keys)} activity-time columns sum to {median:.0f} a "
+                            f"day (a day is {day:.0f} {candidate})")
+    elif np.nanmax(values, initial=0.0) > MINUTES_PER_DAY:
+        unit, evidence = "s", "activity times above 1 440 (more minutes than a day has)"
+    names = {"s": "seconds", "min": "minutes"}
+    changed = (f"{table.where}: activity times read as {names[unit]}, not {names[default]} "
+               f"({evidence})" if unit != default else None)
+    ctx.decide("activity_time_unit", unit, evidence, changed=changed)
+    return unit
+
+
 def _activity_load(table: CsvTable, ctx: Context, unit: str) -> pd.Series | None:
     high_key = table.has("high_activity_time")
     if high_key is None:
         return None
+    unit = activity_time_unit(table, ctx, unit)
     medium_key = table.has("medium_activity_time")
-    high = duration_hours(table.numbers(high_key, ctx, "load"),
-                          table.units[high_key], unit)
-    medium = (duration_hours(table.numbers(medium_key, ctx, "load"),
-                             table.units[medium_key], unit) if medium_key else np.zeros_like(high))
+    high = duration_hours(table.numbers(high_key, ctx, "load"), unit, unit)
+    medium = (duration_hours(table.numbers(medium_key, ctx, "load"), unit, unit)
+              if medium_key else np.zeros_like(high))
     days = table.days(table.need("day", "date"))
     load = pd.Series(activity_time_load(high, medium), index=days)
     return load[load.index.notna()].groupby(level=0).last()
