@@ -5,7 +5,8 @@ Day 0 is today: the real morning's features and today's prescription. Each follo
 the athlete does yesterday's session at their calibrated load (``session_loads``), the
 model moves the hidden state one day in the expected world (``NoNoise``: no noise, no new
 illness), ``observe`` gives the expected morning readings, the one feature implementation
-turns them into features, the safety rules mask and the coach decides again. So the plan
+turns them into features, the safety rules mask (and ``agreement.back_off`` on mornings the
+model would call overreaching) and the coach decides again. So the plan
 is a forecast under the policy, not a promise: tomorrow's real readings replace it.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from periodization.advice.agreement import back_off, overreaching
 from periodization.advice.coach import Coach
 from periodization.env import constraints as C
 from periodization.features import daily as F
@@ -50,6 +52,7 @@ def simulate_plan(coach: Coach, *, params: AthleteParams, state: AthleteState,
         readings = dynamics.observe(state, params, world).readings
         features, raw, ctx = F.morning(features, readings)
         _, mask = C.rules_for_morning(ctx, ill=state.ill_days, config=safety)
+        mask = back_off(mask, overreaching(state.maladaptation))
         _, action[d] = coach.decide(raw, mask, use_model)
         recovery[d], tsb[d] = raw[:, RECOVERY], raw[:, TSB]
     return Plan(action=action, recovery=recovery, tsb=tsb)

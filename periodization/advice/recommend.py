@@ -7,7 +7,8 @@ last recorded day:
    source lacks (``data/personal.py``);
 2. today's 17 features, by the one feature implementation, from the whole history;
 3. the safety rules: every masked action with the rule that masked it (``ill`` marks the
-   athlete ill or injured);
+   athlete ill or injured); on a morning the drivers call overreaching, hard sessions are
+   masked too (``advice/agreement.py``), so the advice never contradicts itself;
 4. today's session from the trained model's actor (served in numpy, no torch): action,
    zone, minutes and target load (the athlete's calibrated session load), the policy's
    probabilities; with fewer than 14 usable days, the safe rule-based baseline instead;
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from periodization.advice.agreement import back_off, back_off_reasons, overreaching
 from periodization.advice.coach import Coach
 from periodization.advice.drivers import Normals, driver_sentences
 from periodization.advice.plan import simulate_plan
@@ -113,7 +115,9 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
     readings = table[list(F.INPUT_COLUMNS)].to_numpy(dtype=np.float64)[last]
     fstate, raw, ctx = F.morning(feats.last_state, readings)
     ill_now = np.full(n, ill)
-    fired, mask = C.rules_for_morning(ctx, ill=ill_now, config=safety)
+    fired, rule_mask = C.rules_for_morning(ctx, ill=ill_now, config=safety)
+    flagged = overreaching(cal.state.maladaptation)
+    mask = back_off(rule_mask, flagged)  # the drivers' "back off" holds the prescription
     coach = Coach(model)
     probs, action = coach.decide(raw, mask, cal.calibrated)
     state = dataclasses.replace(cal.state, ill_days=np.where(ill_now, ILL_DAYS, 0))
@@ -138,8 +142,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             **_session(a, loads[i, a], nominal[a]),
             "probabilities": {name: round(float(p), 4)
                               for name, p in zip(ACTION_NAMES, probs[i], strict=True)},
-            "masked": [{"action": name, "reason": "; ".join(safety.describe(r) for r in rules)}
-                       for name, rules in C.mask_reasons(fired[i], safety).items()],
+            "masked": _masked(fired[i], rule_mask[i], bool(flagged[i]), safety),
             "drivers": drivers[i],
             "plan": [{"date": (date + dt.timedelta(days=d)).isoformat(),
                       "action": ACTION_NAMES[int(plan.action[d, i])],
@@ -160,6 +163,16 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             result["calibration"] = calibration_report(cal, i)
         results.append(result)
     return results
+
+
+def _masked(fired: np.ndarray, rule_mask: np.ndarray, flagged: bool,
+            safety: C.SafetyConfig) -> list[dict[str, str]]:
+    """Every masked action with its reasons: the safety rules', then the drivers'."""
+    out = [{"action": name, "reason": "; ".join(safety.describe(r) for r in rules)}
+           for name, rules in C.mask_reasons(fired, safety).items()]
+    out += [{"action": name, "reason": reason}
+            for name, reason in back_off_reasons(flagged, rule_mask).items()]
+    return out
 
 
 def _session(action: int, load: float, nominal: float) -> dict[str, Any]:
