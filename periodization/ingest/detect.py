@@ -1,9 +1,11 @@
 """Which export a path is: by file names in a folder or zip, by content for a single file.
 
-A folder or zip is WHOOP if it has ``physiological_cycles.csv``, Oura if it has
+A folder or zip holds WHOOP if it has ``physiological_cycles.csv``, Oura if it has
 ``sleepmodel.csv`` or ``dailyreadiness.csv``, Apple Health if it has ``export.xml`` (or
-another ``.xml`` whose root is ``<HealthData>``; ``export_cda.xml`` is not it). One that
-holds two of these is refused; one with a single CSV is read as that file. A single file is
+another ``.xml`` whose root is ``<HealthData>``; ``export_cda.xml`` is not it), and so on
+for the formats of ``CONTAINER_FINDERS``; its other CSV and JSON files are recognised one
+by one. Several exports of different formats are one person's sources (``plan_all``;
+merged by ``merge``). A single file is
 refused when its first bytes show a known non-text type (image, PDF, JSON, …); XML goes to
 the Apple Health reader (which checks the root element); a CSV is recognised by its
 normalised header (``csvtable.normalize_header``) and, failing that, by its file name.
@@ -12,11 +14,13 @@ normalised header (``csvtable.normalize_header``) and, failing that, by its file
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from periodization.core.errors import DataError
 from periodization.ingest import sources
 from periodization.ingest.common import Context
 from periodization.ingest.csvtable import header_keys
@@ -115,32 +119,104 @@ def _single_file(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
     return _csv_reader(member, athlete_id)
 
 
-def plan(bundle: Bundle, athlete_id: str | None = None) -> tuple[str, Reader]:
-    """(source format, reader) for a bundle; ``DataError`` if nothing known is in it."""
-    if bundle.kind == "file":
-        return _single_file(bundle.members[0], athlete_id)
+@dataclass(frozen=True)
+class Found:
+    """One export found in a bundle: its format, how to read it, what it is called in
+    messages, and which of the bundle's members belong to it."""
+
+    source_format: str
+    reader: Reader
+    where: str
+    members: frozenset[str] = frozenset()
+
+
+WHOOP_OWN = frozenset({whoop.CYCLES_FILE, whoop.SLEEPS_FILE, whoop.WORKOUTS_FILE,
+                       "journal_entries.csv"})
+
+
+def _folder_of(member: Member) -> str:
+    return member.name.rpartition("/")[0]
+
+
+def _under(bundle: Bundle, folder: str) -> frozenset[str]:
+    prefix = f"{folder}/" if folder else ""
+    return frozenset(m.name for m in bundle.members if m.name.startswith(prefix))
+
+
+def _containers(bundle: Bundle) -> list[Found]:
+    """Exports recognised by their main file names (Apple, WHOOP, Oura, …)."""
+    found = []
     apple_member = _apple_member(bundle)
-    whoop_member = bundle.find(whoop.CYCLES_FILE)
-    oura_files = _oura_files(bundle)
-    oura_core = {k: m for k, m in oura_files.items() if k in ("sleep", "readiness")}
-    found = [name for name, hit in (("Apple Health", apple_member), ("WHOOP", whoop_member),
-                                    ("Oura", oura_core)) if hit]
-    if len(found) > 1:
-        raise fail(bundle.where, f"holds more than one export ({' and '.join(found)}); "
-                                 "pass one of them")
     if apple_member is not None:
-        return apple.FORMAT, partial(apple.read, apple_member)
-    if whoop_member is not None:
-        return whoop.FORMAT, partial(whoop.read, bundle)
-    if oura_core:
-        return oura.FORMAT, partial(oura.read, oura_files)
-    if bundle.find(whoop.SLEEPS_FILE, whoop.WORKOUTS_FILE):
-        raise fail(bundle.where, "WHOOP export without physiological_cycles.csv")
-    csvs = bundle.with_suffix(".csv")
-    if len(csvs) == 1:
-        return _single_file(csvs[0], athlete_id)
+        found.append(Found(apple.FORMAT, partial(apple.read, apple_member), apple_member.where,
+                           _under(bundle, _folder_of(apple_member))))
+    for cycles in (m for m in bundle.members if m.basename == whoop.CYCLES_FILE):
+        home = _folder_of(cycles)
+        own = tuple(m for m in bundle.members
+                    if _folder_of(m) == home and m.basename in WHOOP_OWN)
+        sep = ":" if bundle.kind == "zip" else "/"
+        where = bundle.where if not home else f"{bundle.where}{sep}{home}"
+        sub = Bundle(bundle.path, where, bundle.kind, own)
+        found.append(Found(whoop.FORMAT, partial(whoop.read, sub), where,
+                           frozenset(m.name for m in own)))
+    oura_files = _oura_files(bundle)
+    core = [m for k, m in oura_files.items() if k in ("sleep", "readiness")]
+    if core:
+        found.append(Found(oura.FORMAT, partial(oura.read, oura_files), bundle.where,
+                           _under(bundle, _folder_of(core[0]))))
+    for finder in CONTAINER_FINDERS:
+        found.extend(finder(bundle))
+    return found
+
+
+CONTAINER_FINDERS: list[Callable[[Bundle], list[Found]]] = []
+LOOSE_SUFFIXES = (".csv", ".json", ".txt")
+
+
+def plan_all(bundle: Bundle, athlete_id: str | None = None) -> tuple[list[Found], list[str]]:
+    """Every export in a bundle (one person's sources), and notes on files left out.
+
+    A single file is one export (or a ``DataError``). In a folder or zip, exports are
+    recognised by their main files (``_containers``); the remaining CSV/JSON files are
+    recognised one by one by content. Files recognised as nothing are left out with a
+    note when something else was found; two exports of the same format are refused (one
+    athlete's data cannot hold two WHOOP exports). Nothing found is a ``DataError``.
+    """
+    if bundle.kind == "file":
+        fmt, reader = _single_file(bundle.members[0], athlete_id)
+        return [Found(fmt, reader, bundle.where)], []
+    found = _containers(bundle)
+    claimed = frozenset().union(*(f.members for f in found)) if found else frozenset()
+    loose = [m for m in bundle.members if m.name not in claimed
+             and m.basename.endswith(LOOSE_SUFFIXES) and m.basename not in WHOOP_OWN]
+    notes, errors = [], []
+    for member in loose:
+        try:
+            fmt, reader = _single_file(member, athlete_id)
+        except DataError as exc:
+            if member.basename.endswith(".csv"):
+                errors.append(str(exc))
+            notes.append(f"{member.where}: not a recognised export, left out")
+            continue
+        found.append(Found(fmt, reader, member.where, frozenset({member.name})))
+    if not found:
+        if len(errors) == 1 and len([m for m in loose if m.basename.endswith(".csv")]) == 1:
+            raise DataError(errors[0])
+        _nothing_found(bundle, loose)
+    formats = [f.source_format for f in found]
+    twice = sorted({f for f in formats if formats.count(f) > 1})
+    if twice:
+        names = " and ".join(f.where for f in found if f.source_format == twice[0])
+        raise fail(bundle.where, f"holds more than one {twice[0]} export ({names}): one "
+                                 "athlete's data has one export per source; for several "
+                                 "athletes, put each one's export in its own sub-folder")
+    return found, notes
+
+
+def _nothing_found(bundle: Bundle, loose: list[Member]) -> None:
     kind = "zip" if bundle.kind == "zip" else "folder"
     extra = ""
+    csvs = [m for m in loose if m.basename.endswith(".csv")]
     if csvs:
         extra = f"; found {len(csvs)} other CSV files"
     elif zips := bundle.with_suffix(".zip"):

@@ -9,6 +9,7 @@ partly built table. ``summarize_import`` condenses a result for display.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ import numpy as np
 from periodization.core.errors import DataError
 from periodization.ingest.common import CANONICAL, OPTIONAL, ImportResult, finish
 from periodization.ingest.common import Context as _Context
-from periodization.ingest.detect import plan
+from periodization.ingest.detect import Found, plan_all
+from periodization.ingest.merge import merge_sources
 from periodization.ingest.sources import MAX_CSV_BYTES, fail, open_bundle
 
 __all__ = ["MAX_CSV_BYTES", "ImportResult", "load_wearable", "source_metadata",
@@ -30,30 +32,60 @@ def _default_id(path: Path) -> str:
     return Path(name).stem if path.is_file() or path.suffix else name
 
 
+FORMAT_NAMES = {  # how an error names the format it assumed
+    "whoop": "a WHOOP export", "oura": "an Oura Membership Hub export",
+    "oura-trends": "an Oura trends CSV", "intervals.icu": "an intervals.icu wellness CSV",
+    "apple-health": "an Apple Health export", "generic": "the generic CSV",
+}
+MAX_MESSAGE = 300  # characters of a one-line error
+
+
+def _one_line(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def _read(found: Found, athlete_id: str) -> ImportResult:
+    """Read and finish one export; its errors say which format was assumed."""
+    ctx = _Context(where=found.where, source_format=found.source_format,
+                   athlete_id=athlete_id)
+    try:
+        return finish(found.reader(ctx), ctx)
+    except DataError as exc:
+        name = FORMAT_NAMES.get(found.source_format, found.source_format)
+        raise DataError(f"{' '.join(str(exc).split())} (read as {name})") from None
+
+
 def load_wearable(path: str | os.PathLike[str], *, athlete_id: str | None = None
                   ) -> ImportResult:
     """Import one athlete's wearable export (file, folder or zip), format auto-detected.
 
     ``athlete_id`` defaults to the file's (or folder's) name without extension; for a
-    generic CSV holding several athletes it chooses which one to import.
+    generic CSV holding several athletes it chooses which one to import. A folder or zip
+    holding several exports of different formats (one person's WHOOP export and an
+    intervals.icu wellness file, say) is read source by source and merged (``merge``).
     """
     where = str(path)
+    name = athlete_id or _default_id(Path(path))
     try:
         with open_bundle(path) as bundle:
-            source_format, reader = plan(bundle, athlete_id)
-            ctx = _Context(where=where, source_format=source_format,
-                           athlete_id=athlete_id or _default_id(Path(path)))
-            return finish(reader(ctx), ctx)
+            found, notes = plan_all(bundle, athlete_id)
+            results = [_read(f, name) for f in found]
+            if len(results) == 1:
+                result = results[0]
+                if not notes:
+                    return result
+                return dataclasses.replace(result, warnings=[*result.warnings, *notes])
+            merged = merge_sources(results, athlete_id=name, where=where)
+            return dataclasses.replace(merged, warnings=[*merged.warnings, *notes])
     except DataError as exc:
-        message = " ".join(str(exc).split())
-        if message == str(exc):
-            raise
-        raise DataError(message) from None
+        raise DataError(_one_line(str(exc))) from None
     except MemoryError:
         raise fail(where, "not enough memory to read this export") from None
     except Exception as exc:  # never a traceback for a bad file: one line, named
-        raise fail(where, f"could not be read (unexpected {type(exc).__name__}: {exc}); "
-                          "please report this file") from None
+        raise DataError(_one_line(f"{where}: could not be read (unexpected "
+                                  f"{type(exc).__name__}: {exc}); please report this file")
+                        ) from None
 
 
 def summarize_import(result: ImportResult) -> dict[str, Any]:

@@ -172,8 +172,10 @@ def make_bad() -> None:
     write(b / "encrypted.zip", encrypted_zip())
     write(b / "damaged_member.zip", damaged_member_zip())
     write(b / "folder_without_export" / "notes.txt", "nothing to import here\n")
-    write(b / "two_exports" / "physiological_cycles.csv", lines(CYCLES, cycles(3)))
-    write(b / "two_exports" / "sleepmodel.csv", "id;day;average_hrv\ns1;2024-03-04;60\n")
+    cycles_csv = lines(CYCLES, cycles(3)).encode()
+    write(b / "two_whoop_exports.zip", zip_bytes({"whoop/physiological_cycles.csv": cycles_csv,
+                                                  "whoop_old/physiological_cycles.csv":
+                                                  cycles_csv}))
     record = ('<Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" '
               'unit="count/min" startDate="2024-03-01 06:00:00 +0100" '
               'endDate="2024-03-01 23:59:00 +0100" value="52"/>\n')

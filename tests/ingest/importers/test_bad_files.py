@@ -60,7 +60,7 @@ BAD_CASES = {  # file in bad/ → what the message must say
     "encrypted.zip": "password-protected",
     "damaged_member.zip": "physiological_cycles.csv: corrupt or unreadable data",
     "folder_without_export": "no known wearable export in this folder",
-    "two_exports": "more than one export (WHOOP and Oura)",
+    "two_whoop_exports.zip": "holds more than one whoop export",
     "truncated_export.xml": "malformed or truncated XML",
     "not_apple.xml": "XML root is <svg>, not an Apple Health export",
     "apple_without_records.xml": "no heart rate variability, resting heart rate or sleep",
