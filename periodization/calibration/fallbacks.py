@@ -7,9 +7,10 @@ its missing cells are filled here, flagged in ``<column>_estimated`` and named i
 warning; a column missing less is left to preprocessing's imputation.
 
 * **RMSSD from SDNN** (``rmssd_from_sdnn``): SDNN and RMSSD are different statistics and
-  never share a baseline, so they are never mixed in one series: only an athlete with no
-  RMSSD at all gets the stand-in, on every day with SDNN. Each SDNN reading becomes a personal z-score (against the
-  athlete's own ln SDNN mean and SD), mapped onto the population's RMSSD scale:
+  never share a baseline, so they are never mixed in one series: only an athlete with
+  no RMSSD at all gets the stand-in, on every day with SDNN. Each SDNN reading becomes
+  a personal z-score (against the athlete's own ln SDNN mean and SD), mapped onto the
+  population's RMSSD scale:
   ln RMSSD = ln(median baseline) + z · (median day-to-day SD). Day-to-day changes are the
   athlete's own; the absolute level is the population's.
 * **Sleep and efficiency** (``fill_from_baselines``): the athlete's calibrated baseline,

@@ -9,8 +9,8 @@ Read from ``physiological_cycles.csv`` (one row per cycle, i.e. per night + day)
 Day: the local date of ``Wake onset`` (the morning the recovery belongs to); without it,
 the local date of ``Cycle start time`` + 12 h (a cycle starts at the evening's sleep onset).
 Local time is the written time, or the written time shifted by ``Cycle timezone``
-(``UTC+01:00``), whichever puts more sleep onsets in the night and wake-ups in the
-morning (``_Clock``; recorded in ``decisions['time_convention']``).
+(``UTC+01:00``), whichever puts the middle of the nights' sleep nearer 04:00 (``_Clock``;
+recorded in ``decisions['time_convention']``).
 
 ``sleeps.csv`` (when present) gives the night's sleep: the longest non-nap sleep per day
 (``Nap`` true rows are never the night's sleep); the cycle's own columns fill any gaps.
@@ -60,36 +60,31 @@ COLUMNS = {  # canonical column → accepted header keys (newest export first)
 }
 ASLEEP = ("asleep_duration", "sleep_duration", "total_sleep_duration", "total_sleep")
 NAP = ("nap", "is_nap")
-NIGHT_ONSET = (18.0, 7.0)  # local hours a night's sleep onset falls in (late sleepers too)
-MORNING_WAKE = (3.0, 15.0)  # local hours a wake-up from the night falls in
-LOCAL_EVIDENCE = 0.1  # share of cycles more plausible as written needed to read them as local
+TYPICAL_MIDSLEEP = 4.0  # local hour of the middle of a night's sleep (late types ~5–6)
+LOCAL_EVIDENCE_HOURS = 1.0  # how much closer to it the written times must be to count as local
 LIGHT_STRAIN = 10.0  # WHOOP's "light" band is 0–9.9: a day without training
 
 
-def _in_window(stamps: pd.Series, window: tuple[float, float]) -> np.ndarray:
-    """(n,) 1.0 where the time of day lies in ``window`` (which may wrap midnight), NaN
-    where the stamp is missing."""
-    hours = (stamps.dt.hour + stamps.dt.minute / 60.0).to_numpy(dtype=np.float64)
-    lo, hi = window
-    inside = ((hours >= lo) & (hours < hi)) if lo < hi else ((hours >= lo) | (hours < hi))
-    return np.where(np.isnan(hours), np.nan, inside.astype(np.float64))
-
-
-def _plausible_share(onset: pd.Series, wake: pd.Series) -> float:
-    """Share of sleep onsets in the night and wake-ups in the morning (NaN: no times)."""
-    both = np.concatenate([_in_window(onset, NIGHT_ONSET), _in_window(wake, MORNING_WAKE)])
-    return float(np.nanmean(both)) if np.isfinite(both).any() else np.nan
+def _midsleep_distance(onset: pd.Series, wake: pd.Series) -> float:
+    """Mean circular distance (h) of the sleep midpoints from ``TYPICAL_MIDSLEEP``."""
+    mid = onset + (wake - onset) / 2
+    hours = (mid.dt.hour + mid.dt.minute / 60.0).to_numpy(dtype=np.float64)
+    ok = np.isfinite(hours) & ((wake - onset).dt.total_seconds().to_numpy() > 0)
+    if not ok.any():
+        return np.nan
+    return float(np.mean(np.abs((hours[ok] - TYPICAL_MIDSLEEP + 12.0) % 24.0 - 12.0)))
 
 
 class _Clock:
     """Decides once whether WHOOP times are UTC (shift by the timezone) or already local.
 
-    The export does not say. The convention is chosen by where sleep onsets and wake-ups
-    fall under each reading: onsets in the night (18:00–07:00, so late sleepers count)
-    and wake-ups in the morning (03:00–15:00). The times are read as written (local) when
-    that makes at least ``LOCAL_EVIDENCE`` more of them plausible than shifting by
-    ``Cycle timezone``; otherwise they are shifted (UTC). The shares are recorded in the
-    import's ``decisions['time_convention']``.
+    The export does not say. The convention is chosen by where the nights fall under each
+    reading: the middle of a night's sleep (halfway from ``Sleep onset`` to ``Wake
+    onset``) lies near 04:00 local for most people, 05:00–06:00 for late sleepers. The
+    times are read as written (local) when that puts the midpoints at least
+    ``LOCAL_EVIDENCE_HOURS`` closer to 04:00 on average than shifting them by ``Cycle
+    timezone`` does; otherwise they are shifted (UTC: with a small offset both readings
+    give the same dates). Both distances are in ``decisions['time_convention']``.
     """
 
     def __init__(self, table: CsvTable, ctx: Context) -> None:
@@ -108,11 +103,11 @@ class _Clock:
                                "local")
             return
         shift = pd.to_timedelta(self.offsets(table), unit="min")
-        as_written = _plausible_share(onset, self.wake)
-        shifted = _plausible_share(onset + shift, self.wake + shift)
-        evidence = (f"sleep onsets at night and wake-ups in the morning: {as_written:.0%} as "
-                    f"written, {shifted:.0%} shifted by 'Cycle timezone'")
-        if as_written > shifted + LOCAL_EVIDENCE:
+        as_written = _midsleep_distance(onset, self.wake)
+        shifted = _midsleep_distance(onset + shift, self.wake + shift)
+        evidence = (f"sleep midpoints {as_written:.1f} h from 04:00 as written, "
+                    f"{shifted:.1f} h shifted by 'Cycle timezone'")
+        if as_written + LOCAL_EVIDENCE_HOURS < shifted:
             self.utc = False
             ctx.decide("time_convention", "local", evidence,
                        changed=f"{table.where}: times look local already ({evidence}); "
