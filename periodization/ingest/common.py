@@ -23,6 +23,7 @@ from periodization.ingest import schema
 from periodization.ingest.sources import fail
 
 MIN_DATE = pd.Timestamp("1990-01-01")
+TOO_EARLY, TOO_LATE = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10")  # csvtable
 FUTURE_SLACK_DAYS = 2  # a local date may run ahead of this machine's clock
 
 # Apple's SDNN is not in the canonical schema's ranges; it is held to the RMSSD range.
@@ -118,7 +119,9 @@ def _check_dates(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     latest = pd.Timestamp(dt.date.today()) + pd.Timedelta(days=FUTURE_SLACK_DAYS)
     outside = (daily["date"] < MIN_DATE) | (daily["date"] > latest)
     if outside.any():
-        example = daily.loc[outside, "date"].iloc[0].date()
+        first = daily.loc[outside, "date"].iloc[0]
+        example = ("a placeholder such as 0001-01-01 or 9999-12-31"
+                   if first in (TOO_EARLY, TOO_LATE) else first.date())
         span = f"{MIN_DATE.date()}..{latest.date()}"
         if outside.all():
             raise fail(ctx.where, f"every date is outside {span} (e.g. {example}); "
@@ -215,8 +218,9 @@ def _choose_hrv(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return daily
 
 
-def finish(daily: pd.DataFrame, ctx: Context) -> ImportResult:
-    """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows."""
+def finish(daily: pd.DataFrame, ctx: Context, *, require_wearable: bool = True) -> ImportResult:
+    """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows.
+    ``require_wearable=False`` for a training-only source (merged with others later)."""
     daily = daily.reset_index(drop=True).copy()
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]").dt.normalize()
     daily = _check_dates(daily, ctx)
@@ -224,7 +228,7 @@ def finish(daily: pd.DataFrame, ctx: Context) -> ImportResult:
     daily = _merge_days(daily, ctx)
     daily = _choose_hrv(daily, ctx)
     present = [c for c in WEARABLE if c in daily.columns and daily[c].notna().any()]
-    if not present:
+    if not present and require_wearable:
         raise fail(ctx.where, "no usable HRV, resting heart rate, sleep or recovery value "
                               "in any row")
     out = pd.DataFrame({"athlete_id": ctx.athlete_id, "date": daily["date"].to_numpy()})

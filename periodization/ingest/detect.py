@@ -24,7 +24,20 @@ from periodization.core.errors import DataError
 from periodization.ingest import sources
 from periodization.ingest.common import Context
 from periodization.ingest.csvtable import header_keys
-from periodization.ingest.formats import apple, generic, intervals, oura, whoop
+from periodization.ingest.formats import (
+    apple,
+    apple_csv,
+    fitbit,
+    garmin_connect,
+    garmin_fit,
+    generic,
+    hrv_apps,
+    intervals,
+    oura,
+    oura_api,
+    polar,
+    whoop,
+)
 from periodization.ingest.sources import (
     Bundle,
     Member,
@@ -35,8 +48,9 @@ from periodization.ingest.sources import (
 
 Reader = Callable[[Context], pd.DataFrame]
 MAX_XML_PEEKS = 20
-LOOKED_FOR = ("WHOOP physiological_cycles.csv, Oura sleepmodel.csv or dailyreadiness.csv, "
-              "Apple Health export.xml, an intervals.icu wellness CSV or the generic CSV")
+LOOKED_FOR = ("WHOOP, Oura (export, trends CSV or API JSON), Apple Health (export.xml or "
+              "per-type CSVs), Garmin (Connect export or FIT files), Fitbit Takeout, Polar "
+              "Flow, intervals.icu, HRV4Training, Elite HRV or the generic CSV")
 
 
 def _apple_member(bundle: Bundle) -> Member | None:
@@ -79,10 +93,21 @@ def _csv_reader(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
                                                     | oura.ACTIVITY_MARKERS)) >= 2
     scores = {
         whoop.FORMAT: len(keys & whoop.MARKERS) + 3 * (name == whoop.CYCLES_FILE),
-        oura.FORMAT: 3 * (oura_membership or name in oura.FILES.values()),
+        oura.FORMAT: 3 * (oura_membership or name in oura.FILES.values())
+        + len(keys & oura.SLEEP_MARKERS),
         oura.TRENDS_FORMAT: len(keys & oura.TRENDS_MARKERS) + ("date" in keys),
         intervals.FORMAT: len(keys & intervals.MARKERS) + 3 * ("wellness" in name)
         + ("id" in keys),
+        intervals.ACTIVITIES_FORMAT: len(keys & intervals.ACTIVITY_MARKERS)
+        + 2 * ("icu_training_load" in keys),
+        hrv_apps.HRV4T_FORMAT: len(keys & hrv_apps.HRV4T_MARKERS)
+        + 3 * ("hrv4_t_recovery_points" in keys),
+        hrv_apps.ELITE_FORMAT: len(keys & hrv_apps.ELITE_MARKERS)
+        + 2 * ("date_time_start" in keys),
+        apple_csv.FORMAT: 4 * apple_csv.is_member(member)
+        + len(keys & {"source_name", "source_version", "creation_date", "start_date",
+                      "end_date"}) // 3,
+        fitbit.FORMAT: 4 * (fitbit.kind_of(member) == "hrv"),
     }
     best = max(scores, key=lambda f: scores[f])
     if scores[best] < 2:
@@ -90,17 +115,43 @@ def _csv_reader(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
         raise fail(member.where, f"CSV columns not recognised as any supported export "
                                  f"(normalised columns: {shown}); expected {LOOKED_FOR} "
                                  "(see docs/importers.md)")
-    if best == whoop.FORMAT:
-        return best, partial(whoop.read, Bundle(Path(member.name), member.where, "file", (member,)))
+    readers = {
+        whoop.FORMAT: lambda: partial(whoop.read, Bundle(Path(member.name), member.where,
+                                                         "file", (member,))),
+        oura.TRENDS_FORMAT: lambda: partial(oura.read_trends, member),
+        intervals.FORMAT: lambda: partial(intervals.read, member),
+        intervals.ACTIVITIES_FORMAT: lambda: partial(intervals.read_activities, member),
+        hrv_apps.HRV4T_FORMAT: lambda: partial(hrv_apps.read_hrv4training, member),
+        hrv_apps.ELITE_FORMAT: lambda: partial(hrv_apps.read_elite, member),
+        apple_csv.FORMAT: lambda: partial(apple_csv.read, [member]),
+        fitbit.FORMAT: lambda: partial(fitbit.read, [member]),
+    }
     if best == oura.FORMAT:
         return _oura_single(member, keys)
-    if best == oura.TRENDS_FORMAT:
-        return best, partial(oura.read_trends, member)
-    return best, partial(intervals.read, member)
+    return best, readers[best]()
+
+
+JSON_FORMATS = (  # (format, sniffed bytes, reader of a list of members)
+    (oura_api.FORMAT, oura_api.SNIFF, oura_api.read),
+    (polar.FORMAT, polar.SNIFF, polar.read),
+    (fitbit.FORMAT, fitbit.SNIFF, fitbit.read),
+    (garmin_connect.FORMAT, garmin_connect.SNIFF, garmin_connect.read),
+)
+
+
+def _json_reader(member: Member, head: bytes) -> tuple[str, Reader]:
+    for fmt, sniff, reader in JSON_FORMATS:
+        if any(marker in head for marker in sniff):
+            return fmt, partial(reader, [member])
+    raise fail(member.where, "this is a JSON file, not a supported export (supported JSON: "
+                             "Oura API v2, Garmin Connect export, Fitbit Takeout, Polar Flow; "
+                             "see docs/importers.md)")
 
 
 def _single_file(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
     head = member.head()
+    if garmin_fit.is_fit(head):
+        return garmin_fit.FORMAT, partial(garmin_fit.read, [member])
     what = sniff_binary(head)
     if what:
         raise fail(member.where, f"this is {what}, not a wearable export")
@@ -114,8 +165,7 @@ def _single_file(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
     if start == "<":
         return apple.FORMAT, partial(apple.read, member)
     if start in ("{", "["):
-        raise fail(member.where, "this is a JSON file, not a supported export (export CSV "
-                                 "files instead; see docs/importers.md)")
+        return _json_reader(member, head)
     return _csv_reader(member, athlete_id)
 
 
@@ -164,12 +214,56 @@ def _containers(bundle: Bundle) -> list[Found]:
     if core:
         found.append(Found(oura.FORMAT, partial(oura.read, oura_files), bundle.where,
                            _under(bundle, _folder_of(core[0]))))
-    for finder in CONTAINER_FINDERS:
-        found.extend(finder(bundle))
+    for finder in CONTAINER_FINDERS:  # each sees only what is not claimed yet
+        claimed = frozenset().union(*(f.members for f in found)) if found else frozenset()
+        rest = tuple(m for m in bundle.members if m.name not in claimed)
+        found.extend(finder(Bundle(bundle.path, bundle.where, bundle.kind, rest)))
     return found
 
 
-CONTAINER_FINDERS: list[Callable[[Bundle], list[Found]]] = []
+def _grouped(fmt: str, reader: Callable, belongs: Callable[[Member], object]
+             ) -> Callable[[Bundle], list[Found]]:
+    """A finder: every member ``belongs`` accepts is one export of ``fmt``."""
+    def find(bundle: Bundle) -> list[Found]:
+        members = [m for m in bundle.members if belongs(m)]
+        if not members:
+            return []
+        return [Found(fmt, partial(reader, members), bundle.where,
+                      frozenset(m.name for m in members))]
+    return find
+
+
+MAX_JSON_PEEKS = 50
+
+
+def _oura_api_member(bundle: Bundle) -> Callable[[Member], bool]:
+    jsons = [m for m in bundle.members if m.basename.endswith(".json")]
+    peeked = {m.name for m in jsons[:MAX_JSON_PEEKS]
+              if m.basename in oura_api.NAMES or b'"next_token"' in m.head(1024)}
+    return lambda m: m.name in peeked
+
+
+def _apple_csvs(bundle: Bundle) -> list[Found]:
+    """Apple per-type CSVs: the folders holding an HRV, resting HR or sleep CSV (a lone
+    ``workout.csv`` is some other app's)."""
+    homes = {_folder_of(m) for m in bundle.members
+             if apple_csv.is_member(m) and not m.basename.endswith(apple_csv.WORKOUT_FILE)}
+    return _grouped(apple_csv.FORMAT, apple_csv.read,
+                    lambda m: apple_csv.is_member(m) and _folder_of(m) in homes)(bundle)
+
+
+def _oura_api(bundle: Bundle) -> list[Found]:
+    return _grouped(oura_api.FORMAT, oura_api.read, _oura_api_member(bundle))(bundle)
+
+
+CONTAINER_FINDERS: list[Callable[[Bundle], list[Found]]] = [
+    _grouped(garmin_connect.FORMAT, garmin_connect.read, garmin_connect.kind_of),
+    _grouped(garmin_fit.FORMAT, garmin_fit.read, lambda m: m.basename.endswith(".fit")),
+    _grouped(fitbit.FORMAT, fitbit.read, fitbit.kind_of),
+    _grouped(polar.FORMAT, polar.read, polar.kind_of),
+    _apple_csvs,
+    _oura_api,
+]
 LOOSE_SUFFIXES = (".csv", ".json", ".txt")
 
 

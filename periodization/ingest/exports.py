@@ -34,9 +34,16 @@ def _default_id(path: Path) -> str:
 
 FORMAT_NAMES = {  # how an error names the format it assumed
     "whoop": "a WHOOP export", "oura": "an Oura Membership Hub export",
-    "oura-trends": "an Oura trends CSV", "intervals.icu": "an intervals.icu wellness CSV",
-    "apple-health": "an Apple Health export", "generic": "the generic CSV",
+    "oura-trends": "an Oura trends CSV", "oura-api": "Oura API v2 JSON",
+    "intervals.icu": "an intervals.icu wellness CSV",
+    "intervals.icu-activities": "an intervals.icu activities CSV",
+    "apple-health": "an Apple Health export", "apple-health-csv": "Apple Health per-type CSVs",
+    "garmin-connect": "a Garmin Connect export", "garmin-fit": "Garmin FIT files",
+    "fitbit": "a Fitbit Takeout export", "polar": "a Polar Flow export",
+    "hrv4training": "an HRV4Training CSV", "elite-hrv": "an Elite HRV CSV",
+    "generic": "the generic CSV",
 }
+TRAINING_ONLY = frozenset({"intervals.icu-activities"})  # no morning readings of their own
 MAX_MESSAGE = 300  # characters of a one-line error
 
 
@@ -50,7 +57,8 @@ def _read(found: Found, athlete_id: str) -> ImportResult:
     ctx = _Context(where=found.where, source_format=found.source_format,
                    athlete_id=athlete_id)
     try:
-        return finish(found.reader(ctx), ctx)
+        return finish(found.reader(ctx), ctx,
+                      require_wearable=found.source_format not in TRAINING_ONLY)
     except DataError as exc:
         name = FORMAT_NAMES.get(found.source_format, found.source_format)
         raise DataError(f"{' '.join(str(exc).split())} (read as {name})") from None
@@ -70,6 +78,10 @@ def load_wearable(path: str | os.PathLike[str], *, athlete_id: str | None = None
     try:
         with open_bundle(path) as bundle:
             found, notes = plan_all(bundle, athlete_id)
+            if all(f.source_format in TRAINING_ONLY for f in found):
+                raise fail(where, f"{FORMAT_NAMES[found[0].source_format]} alone has no HRV, "
+                                  "resting HR or sleep: put it in one folder with that "
+                                  "athlete's wellness export")
             results = [_read(f, name) for f in found]
             if len(results) == 1:
                 result = results[0]

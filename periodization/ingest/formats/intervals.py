@@ -117,3 +117,44 @@ def read(member: Member, ctx: Context) -> pd.DataFrame:
         out["load"] = np.nan
     out["action"] = [day_action(np.empty(0), np.empty(0), x) for x in out["load"]]
     return out
+
+
+ACTIVITIES_FORMAT = "intervals.icu-activities"
+ACTIVITY_MARKERS = frozenset({"icu_training_load", "start_date_local", "moving_time",
+                              "icu_intensity", "icu_atl", "icu_ctl", "elapsed_time"})
+
+
+def read_activities(member: Member, ctx: Context) -> pd.DataFrame:
+    """Training days from an intervals.icu activities CSV (one row per activity).
+
+    ``start_date_local`` (local ISO time) is the day, ``icu_training_load`` the
+    activity's load (intervals.icu's own: power, HR or pace based), ``type`` and
+    ``moving_time`` (s) its action (``actions.workout_action``); without a load, the
+    duration × the action's rate. Days between the first and last activity without one
+    are rest days (load 0). No wearable readings: it is merged with a wellness export
+    or other source of the same athlete (``merge``).
+    """
+    from periodization.ingest.load import daily_training, workout_table
+
+    table = read_csv(member, ctx)
+    start_key = table.need("start_date_local", "start_date", what="start_date_local")
+    start = table.timestamps(start_key)
+    moving_key = table.has("moving_time", "elapsed_time")
+    minutes = (table.numbers(moving_key, ctx, "load") / 60.0 if moving_key
+               else np.full(len(table), np.nan))
+    name_key = table.has("type", "name")
+    workouts = workout_table(start.dt.normalize(), minutes,
+                             table.text(name_key) if name_key else None)
+    load_key = table.has("icu_training_load", "training_load")
+    if load_key is not None:
+        ctx.labels["load"] = table.label(load_key)
+        recorded = table.numbers(load_key, ctx, "load")
+        workouts["load"] = np.where(np.isfinite(recorded), recorded, workouts["load"])
+    workouts = workouts[workouts["date"].notna()]
+    if not len(workouts):
+        raise fail(table.where, "no activity with a start date")
+    days = pd.Series(pd.date_range(workouts["date"].min(), workouts["date"].max(), freq="D"))
+    training = daily_training(workouts, days)
+    ctx.decide("load_source", "icu_training_load" if load_key else "duration",
+               f"{len(workouts)} activities")
+    return training

@@ -95,22 +95,29 @@ def _columns(table: CsvTable, ctx: Context, spec: dict[str, tuple[tuple[str, ...
     return out
 
 
-def _main_sleep(member: Member, ctx: Context) -> pd.DataFrame:
-    table = _table(member, ctx)
-    out = _columns(table, ctx, SLEEP_COLUMNS)
-    type_key = table.has("type", "sleep_type")
-    kind = table.text(type_key).str.lower().to_numpy() if type_key else np.full(len(out), "")
+def main_sleeps(out: pd.DataFrame, kind: np.ndarray, ctx: Context, where: str) -> pd.DataFrame:
+    """The night of each day from sleep periods (``out``: date + canonical columns,
+    ``kind``: each period's ``type``): the ``long_sleep`` period, else the longest;
+    naps and rests never (``NAP_TYPES``). Indexed by date."""
     naps = np.isin(kind, list(NAP_TYPES))
-    out["_main"] = (kind == "long_sleep").astype(float)
-    out["_len"] = out["sleep_hours"].fillna(-1.0)
+    out = out.assign(_main=(kind == "long_sleep").astype(float),
+                     _len=out["sleep_hours"].fillna(-1.0))
     out = out[~naps & out["date"].notna()]
     ordered = out.sort_values(["date", "_main", "_len"], kind="stable")
     main = ordered.drop_duplicates("date", keep="last")
     dropped = int(naps.sum()) + len(out) - len(main)
     if dropped:
-        ctx.warn(f"{dropped} nap(s) or shorter sleep period(s) in {member.basename} not "
-                 "counted as the night's sleep")
+        ctx.warn(f"{dropped} nap(s) or shorter sleep period(s) in {where} not counted as "
+                 "the night's sleep")
     return main.drop(columns=["_main", "_len"]).set_index("date")
+
+
+def _main_sleep(member: Member, ctx: Context) -> pd.DataFrame:
+    table = _table(member, ctx)
+    out = _columns(table, ctx, SLEEP_COLUMNS)
+    type_key = table.has("type", "sleep_type")
+    kind = table.text(type_key).str.lower().to_numpy() if type_key else np.full(len(out), "")
+    return main_sleeps(out, kind, ctx, member.basename)
 
 
 def _readiness(member: Member, ctx: Context) -> pd.Series:
@@ -196,7 +203,7 @@ def _activity_load(table: CsvTable, ctx: Context, unit: str) -> pd.Series | None
     return load[load.index.notna()].groupby(level=0).last()
 
 
-def _with_training(days: pd.DataFrame, workouts: pd.DataFrame,
+def with_training(days: pd.DataFrame, workouts: pd.DataFrame,
                    activity: pd.Series | None, ctx: Context) -> pd.DataFrame:
     if len(workouts):
         training = daily_training(workouts, days["date"])
@@ -227,7 +234,7 @@ def read(files: dict[str, Member], ctx: Context) -> pd.DataFrame:
     daily = pd.concat(parts, axis=1, sort=True)
     all_days = daily.index.union(pd.DatetimeIndex(workouts["date"].unique())).unique()
     daily = daily.reindex(all_days).rename_axis("date").reset_index()
-    return _with_training(daily, workouts, activity, ctx)
+    return with_training(daily, workouts, activity, ctx)
 
 
 def read_trends(member: Member, ctx: Context) -> pd.DataFrame:
@@ -235,4 +242,4 @@ def read_trends(member: Member, ctx: Context) -> pd.DataFrame:
     table = _table(member, ctx)
     out = _columns(table, ctx, TRENDS_COLUMNS, ("date", "day"))
     activity = _activity_load(table, ctx, "min")
-    return _with_training(out, no_workouts(), activity, ctx)
+    return with_training(out, no_workouts(), activity, ctx)
