@@ -64,21 +64,23 @@ def _read(found: Found, athlete_id: str) -> ImportResult:
         raise DataError(f"{' '.join(str(exc).split())} (read as {name})") from None
 
 
-def load_wearable(path: str | os.PathLike[str], *, athlete_id: str | None = None
-                  ) -> ImportResult:
+def load_wearable(path: str | os.PathLike[str], *, athlete_id: str | None = None,
+                  training_only_ok: bool = False) -> ImportResult:
     """Import one athlete's wearable export (file, folder or zip), format auto-detected.
 
     ``athlete_id`` defaults to the file's (or folder's) name without extension; for a
     generic CSV holding several athletes it chooses which one to import. A folder or zip
     holding several exports of different formats (one person's WHOOP export and an
     intervals.icu wellness file, say) is read source by source and merged (``merge``).
+    ``training_only_ok``: a training-only source (intervals.icu activities) alone is
+    returned without wearable readings (to be merged by the caller), not refused.
     """
     where = str(path)
     name = athlete_id or _default_id(Path(path))
     try:
         with open_bundle(path) as bundle:
             found, notes = plan_all(bundle, athlete_id)
-            if all(f.source_format in TRAINING_ONLY for f in found):
+            if all(f.source_format in TRAINING_ONLY for f in found) and not training_only_ok:
                 raise fail(where, f"{FORMAT_NAMES[found[0].source_format]} alone has no HRV, "
                                   "resting HR or sleep: put it in one folder with that "
                                   "athlete's wellness export")

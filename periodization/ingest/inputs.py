@@ -65,7 +65,7 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
         if kind == "team":
             return _folder(p)
         if entries:
-            results = [load_wearable(e) for e in entries]
+            results = [load_wearable(e, training_only_ok=True) for e in entries]
             result = (results[0] if len(results) == 1 else
                       merge_sources(results, athlete_id=p.name, where=str(p)))
             return _single(dataclasses.replace(
@@ -105,12 +105,26 @@ def _names_a_source(entry: Path) -> bool:
     return any(w in words for w in SOURCE_WORDS)
 
 
+def _as_one_export(folder: Path) -> bool:
+    """The folder read as one bundle holds exports of a single format (Polar's JSON files,
+    a FIT folder, …): it is one export, whatever its files are called."""
+    if any(e.suffix.lower() == ".zip" for e in _entries(folder)):
+        return False  # nested zips are entries of their own
+    try:
+        with open_bundle(folder) as bundle:
+            found, _ = plan_all(bundle)
+    except DataError:
+        return False
+    return len({f.source_format for f in found}) == 1
+
+
 def folder_kind(folder: Path) -> tuple[str, list[Path]]:
     """('one', entries to read and merge — empty: read the folder itself) or ('team', [])
     (see the module docstring); ``DataError`` when it cannot be told."""
     entries = _entries(folder)
     names = {e.name.lower() for e in entries}
-    if len(entries) <= 1 or names & MAIN_FILES or names & MAIN_FOLDERS:
+    if (len(entries) <= 1 or names & MAIN_FILES or names & MAIN_FOLDERS
+            or _as_one_export(folder)):
         return "one", []
     formats = {e: _formats(e) for e in entries}
     recognised = [e for e in entries if formats[e]]

@@ -57,6 +57,13 @@ def _coverage(table: pd.DataFrame, column: str) -> float:
 def merge_sources(results: list[ImportResult], *, athlete_id: str, where: str
                   ) -> ImportResult:
     """One ``ImportResult`` from several of the same athlete (see the module docstring)."""
+    if not any(r.table[c].notna().any() for r in results
+               for c in ("hrv_rmssd_ms", "hrv_sdnn_ms", "resting_hr", "sleep_hours",
+                         "sleep_efficiency", "recovery") if c in r.table.columns):
+        from periodization.ingest.sources import fail
+
+        raise fail(where, "none of these sources has HRV, resting HR, sleep or recovery "
+                          "(training records alone cannot be advised on)")
     frames = [r.table.set_index("date") for r in results]
     days = frames[0].index
     for f in frames[1:]:
@@ -119,6 +126,8 @@ def merge_sources(results: list[ImportResult], *, athlete_id: str, where: str
             excluded[k] = excluded.get(k, 0) + v
     decisions = {"sources": {"chosen": chosen, "evidence": "; ".join(
         f"{r.source_format}: {r.path}" for r in results)},
+        "hrv_kind": {"chosen": kind, "evidence": "HRV from " + (
+            chosen.get("hrv_rmssd_ms") or chosen.get("hrv_sdnn_ms") or "no source")},
         **{f"{r.source_format}.{k}": v for r in results for k, v in r.decisions.items()}}
     return ImportResult(table=table.sort_values("date").reset_index(drop=True),
                         source_format="+".join(used), path=where,

@@ -136,9 +136,11 @@ def test_a_persons_folder_with_an_extra_csv_is_not_a_team(tmp_path, truth):
     person = tmp_path / "bob"
     write_whoop(person / "whoop", truth)
     (person / "notes.csv").write_text("day,how I felt\n2026-01-01,fine\n")
-    kind, entries = folder_kind(person)
-    assert kind == "one" and [e.name for e in entries] == ["whoop"]
-    assert not read_inputs(person).batch
+    assert folder_kind(person)[0] == "one"
+    inputs = read_inputs(person)
+    assert not inputs.batch and inputs.source_format == {"bob": "whoop"}
+    assert any("notes.csv: not a recognised export, left out" in w
+               for w in inputs.notes["bob"])
 
 
 def test_team_and_ambiguous_folders(tmp_path, truth):

@@ -8,11 +8,11 @@ Messages used (FIT profile names; timestamps are UTC):
 * ``monitoring_hr_data.resting_heart_rate`` (else ``current_day_resting_heart_rate``)
   → ``resting_hr`` on its local date;
 * ``sleep_level`` (light, deep, rem = asleep; awake; unmeasurable): each level lasts
-  until the next message; a night is a run of messages without a gap over 2 h, dated by
-  the local date it ends on. ``sleep_hours`` = time asleep, ``sleep_efficiency`` = 100 ·
+  until the next message; a night is a file's run of messages without a gap over 4 h,
+  dated by the local date it ends on. ``sleep_hours`` = time asleep, ``sleep_efficiency`` = 100 ·
   asleep / the night's span; the longest run of a date is the night, others naps;
-* ``session`` (``sport``, ``start_time``, ``total_timer_time`` s, ``time_in_hr_zone``
-  s per zone, index 0 below zone 1) → load (zone TRIMP) and action.
+* ``session`` (``sport`` and ``sub_sport``, ``start_time``, ``total_timer_time`` s,
+  ``time_in_hr_zone`` s per zone, index 0 below zone 1) → load (zone TRIMP) and action.
 
 Local time: each file's ``monitoring_info.local_timestamp`` − ``timestamp`` (else
 ``device_settings.time_zone_offset``) gives the offset; without either the date is the
@@ -35,7 +35,7 @@ FORMAT = "garmin-fit"
 EXTRA = "fit"
 MAX_FIT_BYTES = 64 * 1024 * 1024
 ASLEEP = frozenset({"light", "deep", "rem"})
-NIGHT_GAP = pd.Timedelta(hours=2)
+NIGHT_GAP = pd.Timedelta(hours=4)  # within a file; each sleep file is one night
 WANTED = frozenset({"hrv_status_summary", "monitoring_hr_data", "sleep_level", "session",
                     "monitoring_info", "device_settings"})
 
@@ -109,13 +109,14 @@ def _nights(levels: list[tuple[pd.Timestamp, str]]) -> list[dict]:
 
 def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     """Day rows from FIT files (see the module docstring)."""
-    hrv, rhr, levels, sessions, no_offset = {}, {}, [], [], 0
+    hrv, rhr, nights_found, sessions, no_offset = {}, {}, [], [], 0
     for member in sorted(members, key=lambda m: m.name):
         messages = _messages(member)
         offset = _offset(messages)
         if offset is None:
             no_offset += 1
             offset = pd.Timedelta(0)
+        levels = []
         for name, f in messages:
             stamp = _utc(f.get("timestamp")) + offset if f.get("timestamp") else pd.NaT
             if name == "hrv_status_summary" and pd.notna(stamp):
@@ -128,11 +129,12 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
                 levels.append((stamp, str(f.get("sleep_level"))))
             elif name == "session" and f.get("start_time") is not None:
                 sessions.append((_utc(f["start_time"]) + offset, f))
+        nights_found.extend(_nights(levels))
     ctx.decide("time_convention", "utc" if no_offset else "local",
                f"{no_offset} of {len(members)} FIT file(s) without a local-time offset",
                changed=(f"{no_offset} FIT file(s) say nothing of local time: their days are "
                         "UTC dates") if no_offset else None)
-    nights = pd.DataFrame(_nights(levels), columns=["date", "asleep_h", "span_h"])
+    nights = pd.DataFrame(nights_found, columns=["date", "asleep_h", "span_h"])
     if len(nights):
         nights = nights.sort_values(["date", "asleep_h"]).drop_duplicates("date", keep="last")
     if not hrv and not rhr and not len(nights):
@@ -169,6 +171,7 @@ def _sessions(sessions: list[tuple[pd.Timestamp, dict]]) -> pd.DataFrame:
         z = f.get("time_in_hr_zone")
         if isinstance(z, tuple | list) and len(z) >= 6 and minutes[i] > 0:
             zones[i] = [100 * float(s or 0) / (minutes[i] * 60) for s in z[1:6]]
-    names = pd.Series([str(f.get("sport") or "") for _, f in sessions])
+    names = pd.Series([f"{f.get('sport') or ''} {f.get('sub_sport') or ''}".replace(
+        "generic", "").strip() for _, f in sessions])
     days = pd.Series([t.normalize() for t, _ in sessions])
     return workout_table(days, minutes, names, zones)

@@ -47,6 +47,8 @@ def kind_of(member: Member) -> str | None:
         return "sleep"
     if name.startswith("training-session"):
         return "training"
+    if name.startswith("account-data"):
+        return "account"  # the profile: claimed, not read
     return None
 
 
@@ -100,8 +102,11 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     docs: dict[str, list[dict]] = {}
     for member in sorted(members, key=lambda m: m.name):
         kind = kind_of(member)
-        if kind is not None:
-            docs.setdefault(kind, []).extend(records(load_json(member), member.where))
+        if kind not in (None, "account"):
+            doc = load_json(member)
+            rows = [doc] if kind == "training" and isinstance(doc, dict) else records(
+                doc, member.where)
+            docs.setdefault(kind, []).extend(rows)
     sleep_rows = docs.get("sleep", [])
     shift = _night_shift(sleep_rows, ctx) if sleep_rows else pd.Timedelta(0)
     nights: dict[pd.Timestamp, dict] = {}

@@ -31,8 +31,9 @@ MESSAGES = {
                                  "last_night_average": (1, "uint16"), "status": (6, "enum")}),
     "sleep_level": (275, {"timestamp": (253, "uint32"), "sleep_level": (0, "enum")}),
     "session": (18, {"timestamp": (253, "uint32"), "start_time": (2, "uint32"),
-                     "sport": (5, "enum"), "total_elapsed_time": (7, "uint32"),
-                     "total_timer_time": (8, "uint32"), "time_in_hr_zone": (65, "uint32")}),
+                     "sport": (5, "enum"), "sub_sport": (6, "enum"),
+                     "total_elapsed_time": (7, "uint32"), "total_timer_time": (8, "uint32"),
+                     "time_in_hr_zone": (65, "uint32")}),
 }
 
 
