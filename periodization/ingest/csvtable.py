@@ -126,6 +126,9 @@ def _first_bad_row(bad: pd.Series) -> int:
 # excludes and counts as a date outside the plausible range.
 
 
+TIME_MIN, TIME_MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+
+
 def _in_range(parts: pd.DataFrame) -> pd.Series:
     year = pd.to_numeric(parts[0], errors="coerce")
     return year.between(1678, 2261)
@@ -171,8 +174,12 @@ def parse_wall_clock(cells: pd.Series, where: str, label: str, strict: bool = Tr
     text = (parts[0] + " " + clock).where(_in_range(day_parts))
     stamps = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S",
                             errors="coerce").astype("datetime64[ns]")
-    stamps = stamps.fillna(_out_of_range(day_parts, stamps))
-    bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS)
+    # A placeholder year (0001, 9999, 1707…) is no date and time to compute with (adding
+    # a UTC offset would overflow): such cells are missing; the row's other cells stay.
+    year = pd.to_numeric(day_parts[0], errors="coerce")
+    placeholder = year.notna() & ~year.between(TIME_MIN.year, TIME_MAX.year - 1)
+    stamps = stamps.where(~placeholder & stamps.between(TIME_MIN, TIME_MAX))
+    bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS) & ~placeholder.to_numpy()
     if strict and bad.any():
         raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
                           f"'{label}' is not a date and time (expected YYYY-MM-DD HH:MM:SS)")

@@ -111,7 +111,7 @@ def _csv_reader(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
     }
     best = max(scores, key=lambda f: scores[f])
     if scores[best] < 2:
-        shown = ", ".join(sorted(keys)[:6]) or "none"
+        shown = ", ".join(k[:24] for k in sorted(keys)[:4]) or "none"
         raise fail(member.where, f"CSV columns not recognised as any supported export "
                                  f"(normalised columns: {shown}); expected {LOOKED_FOR} "
                                  "(see docs/importers.md)")

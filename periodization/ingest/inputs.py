@@ -33,7 +33,7 @@ from periodization.ingest.detect import plan_all
 from periodization.ingest.exports import load_wearable, source_metadata
 from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
 from periodization.ingest.merge import merge_sources
-from periodization.ingest.sources import open_bundle
+from periodization.ingest.sources import check_entry, open_bundle
 
 MAIN_FILES = frozenset({"physiological_cycles.csv", "sleepmodel.csv", "dailyreadiness.csv",
                         "export.xml"})
@@ -79,6 +79,11 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
     return _single(load_wearable(p))
 
 
+def _short(message: str, limit: int = 299) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def _single(result) -> Inputs:
     athlete = str(result.table["athlete_id"].iloc[0])
     return Inputs(rows=result.table, batch=False, source_format={athlete: result.source_format},
@@ -122,6 +127,8 @@ def folder_kind(folder: Path) -> tuple[str, list[Path]]:
     """('one', entries to read and merge — empty: read the folder itself) or ('team', [])
     (see the module docstring); ``DataError`` when it cannot be told."""
     entries = _entries(folder)
+    for entry in entries:
+        check_entry(entry, folder, str(folder))
     names = {e.name.lower() for e in entries}
     if (len(entries) <= 1 or names & MAIN_FILES or names & MAIN_FOLDERS
             or _as_one_export(folder)):
@@ -163,6 +170,6 @@ def _folder(folder: Path) -> Inputs:
         out.metadata[athlete] = source_metadata(result)
     if not tables:
         first = next(iter(out.errors.values()), "the folder is empty")
-        raise DataError(f"{folder}: no athlete's export could be read ({first})")
+        raise DataError(_short(f"{folder}: no athlete's export could be read ({first})"))
     out.rows = pd.concat(tables, ignore_index=True)
     return out

@@ -22,6 +22,7 @@ UTC date (``decisions['time_convention']``). FIT has no recovery score.
 from __future__ import annotations
 
 import io
+import struct
 
 import numpy as np
 import pandas as pd
@@ -67,8 +68,10 @@ def _messages(member: Member) -> list[tuple[str, dict]]:
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name in WANTED:
                     out.append((frame.name, {f.name: f.value for f in frame.fields}))
-    except fitdecode.FitError as exc:
-        raise fail(member.where, f"corrupt FIT file ({type(exc).__name__}: {exc})") from None
+    except (fitdecode.FitError, AssertionError, ValueError, KeyError, IndexError, TypeError,
+            struct.error, OverflowError) as exc:  # fitdecode asserts on some damage
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise fail(member.where, f"corrupt FIT file ({reason})") from None
     return out
 
 
