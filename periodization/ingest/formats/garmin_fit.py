@@ -64,7 +64,9 @@ def _messages(member: Member) -> list[tuple[str, dict]]:
     data = member.read_bytes(MAX_FIT_BYTES)
     out = []
     try:
-        with fitdecode.FitReader(io.BytesIO(data)) as reader:
+        # a CRC mismatch is damage: refused, never read as if it were data
+        with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE,
+                                 error_handling=fitdecode.ErrorHandling.RAISE) as reader:
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name in WANTED:
                     out.append((frame.name, {f.name: f.value for f in frame.fields}))
