@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e ".[dev,ppo,fit]"
+	$(VENV)/bin/periodize warmup
 	touch $(STAMP)
 
 install: $(STAMP)

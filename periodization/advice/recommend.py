@@ -21,6 +21,7 @@ Every athlete is batched through steps 2–6 together. Not medical advice:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -37,6 +38,7 @@ from periodization.agents.artifacts import ExportedModel, load_model
 from periodization.calibration.personal import PersonalData, prepare_personal
 from periodization.calibration.report import calibration_report
 from periodization.core.errors import DataError
+from periodization.core.jit import interpreted
 from periodization.env import constraints as C
 from periodization.features import daily as F
 from periodization.features.table import features_for_table
@@ -49,6 +51,9 @@ from periodization.sim.actions import (
 )
 
 PLAN_DAYS = 7
+# Up to this many athletes the kernels run as plain Python (``core.jit.interpreted``):
+# faster than importing numba and loading its compiled code (~1 s); a batch compiles.
+INTERPRET_MAX_ATHLETES = 4
 STALE_DAYS = 2  # a last record older than this many days before today is flagged
 ILL_DAYS = 3  # days an illness report keeps the plan on rest or active recovery
 RECENT_DAYS = 28  # the window of "your usual" resting HR, sleep and efficiency
@@ -82,9 +87,11 @@ def recommend_any(data: str | os.PathLike[str], *, model: str | os.PathLike[str]
         raise DataError(f"--plan-days must be at least 1, got {plan_days}")
     exported = load_model(model)
     inputs = read_inputs(data)
-    results = advise(inputs, model=exported, plan_days=plan_days, ill=ill,
-                     today=today or dt.date.today(), safety=safety or C.SafetyConfig(),
-                     details=not inputs.batch)
+    few = inputs.rows["athlete_id"].nunique() <= INTERPRET_MAX_ATHLETES
+    with interpreted() if few else contextlib.nullcontext():
+        results = advise(inputs, model=exported, plan_days=plan_days, ill=ill,
+                         today=today or dt.date.today(), safety=safety or C.SafetyConfig(),
+                         details=not inputs.batch)
     if not inputs.batch and "error" in results[0]:
         raise DataError(f"{data}: {results[0]['error']}")
     return results, inputs.batch

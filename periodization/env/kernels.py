@@ -8,7 +8,7 @@ so a single environment (a batch of one) pays no per-operation numpy overhead.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from periodization.core.jit import njit
 
 # Safety config vector (constraints.SafetyConfig.packed)
 (ON_LOW, ON_CRASH, ON_HARD, ON_REST, ON_ILL, LOW_REC, CRASH_SD, MAX_HARD, MAX_NO_REST,

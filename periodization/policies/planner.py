@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numba import njit
+from periodization.core.jit import njit
 
 from periodization.env.constraints import SafetyConfig
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R

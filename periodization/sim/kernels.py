@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from periodization.core.jit import njit
 
 # --- per-athlete parameter columns (pack_params) -------------------------------------------
 (K1, K3, E1, E2, E3, EM, KM, THETA, HSTAR, CM, LOG_HAZ0, ILL_MEAN, DUR_PROT, LN_HRV0, HRV_SD,

@@ -194,8 +194,9 @@ def _fit(*messages: tuple[str, dict]) -> bytes:
     import sys
 
     sys.path.insert(0, str(ROOT.parents[2]))
-    from tests.ingest.layouts.fit import FitWriter, fit_time
     from datetime import datetime
+
+    from tests.ingest.layouts.fit import FitWriter, fit_time
 
     w = FitWriter()
     t = fit_time(datetime(2024, 3, 1, 6, 0))
