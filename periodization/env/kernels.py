@@ -8,6 +8,7 @@ so a single environment (a batch of one) pays no per-operation numpy overhead.
 from __future__ import annotations
 
 import numpy as np
+
 from periodization.core.jit import njit
 
 # Safety config vector (constraints.SafetyConfig.packed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from periodization.core.jit import njit
 
 BASELINE_DAYS = 28

@@ -24,8 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from periodization.core.jit import njit
 
+from periodization.core.jit import njit
 from periodization.env.constraints import SafetyConfig
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
 from periodization.sim import kernels as K

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from periodization.core.jit import njit
 
 # --- per-athlete parameter columns (pack_params) -------------------------------------------
