@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from periodization.core.jit import njit
 from periodization.sim import dynamics, kernels
 from periodization.sim.actions import SESSION_GUIDE, Action
 from periodization.sim.noise import KeyedRandom, NoNoise
