@@ -1,10 +1,13 @@
 """Wearable-data importers: real exports → one athlete's canonical daily table.
 
 ``load_wearable(path)`` accepts a file, a folder or a zip and recognises WHOOP, Oura
-(Membership Hub export or legacy trends CSV), intervals.icu wellness CSV, Apple Health
-(``export.xml`` or the export zip) and the generic CSV (``docs/importers.md``). Anything it
-cannot use raises ``DataError`` with one line naming the file and the problem, never a
-partly built table. ``summarize_import`` condenses a result for display.
+(Membership Hub export, legacy trends CSV, API v2 JSON), Garmin (Connect export, FIT
+files), Fitbit Takeout, Polar Flow, Apple Health (``export.xml`` or per-type CSVs),
+intervals.icu (wellness, activities), HRV4Training, Elite HRV and the generic CSV
+(``docs/importers.md``); several sources of one athlete in one folder are merged
+(``merge``). Anything it cannot use raises ``DataError`` with one line (under 300
+characters) naming the file, the problem and the format it was read as, never a partly
+built table. ``summarize_import`` condenses a result for display.
 """
 
 from __future__ import annotations
