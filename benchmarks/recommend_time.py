@@ -6,7 +6,9 @@ features → rules → policy → drivers → 7-day plan), the calibration alone
 part per athlete (batch of one and of 1000). As a user runs it, ``periodize recommend``
 wall time (interpreter start and imports included):
 
-* ``cli_wall_s_median``: warm (bytecode and numba cache present);
+* ``cli_wall_s_median``: warm (bytecode and numba cache present), beside
+  ``python_import_pandas_s_median``, a bare interpreter importing numpy and pandas (the
+  floor under it on this machine);
 * ``cli_first_run_empty_numba_cache_s``: as after a fresh install (numba cache empty;
   one athlete's kernels run as plain Python, so nothing is compiled);
 * ``cli_first_run_no_bytecode_s``: also without any ``.pyc`` (the worst case: every
@@ -68,6 +70,7 @@ def main() -> None:
         calibration = repeat_timed(lambda: calibrate(table), args.repeats)
         policy = _policy_times(model, args.repeats)
         cli = [_cli(export, model) for _ in range(args.cli_runs)]
+        floor = [_python("import numpy, pandas") for _ in range(args.cli_runs)]
         empty = {"NUMBA_CACHE_DIR": str(tmp / "numba_empty")}
         fresh = _cli(export, model, env=empty)
         no_pyc = _cli(export, model, env={**empty, "PYTHONPYCACHEPREFIX": str(tmp / "pyc")})
@@ -82,6 +85,7 @@ def main() -> None:
         "end_to_end_s_median": median(end_to_end), "end_to_end_s_first": first,
         "end_to_end_s_all": end_to_end, "calibration_s_median": median(calibration),
         **policy, "cli_wall_s_median": median(cli), "cli_wall_s_all": cli,
+        "python_import_pandas_s_median": median(floor),
         "cli_first_run_empty_numba_cache_s": fresh, "cli_first_run_no_bytecode_s": no_pyc,
         "batch8_first_run_no_warmup_s": batch_cold, "warmup_s": warm_up,
         "batch8_after_warmup_s": batch_warm, "formats": formats,
@@ -115,6 +119,13 @@ def _run(argv: list[str], env: dict[str, str] | None = None) -> float:
                           capture_output=True, text=True, env={**os.environ, **(env or {})})
     if done.returncode != 0:
         raise SystemExit(done.stderr)
+    return time.perf_counter() - t0
+
+
+def _python(code: str) -> float:
+    """Wall time of a bare interpreter running ``code``: the floor under the CLI's time."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - t0
 
 
