@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e ".[dev,ppo]"
+	$(PIP) install --quiet -e ".[dev,ppo,fit]"
+	$(VENV)/bin/periodize warmup
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -283,9 +283,10 @@ def train(
 @user_errors
 def recommend(
     data: Annotated[Path, typer.Option(
-        "--data", help="A wearable export (file, folder or zip; WHOOP, Oura, intervals.icu, "
-        "Apple Health or the generic CSV), a folder holding one export per athlete, or a "
-        "CSV with an athlete_id column.")],
+        "--data", help="A wearable export (file, folder or zip: WHOOP, Oura, Garmin, Fitbit, "
+        "Polar, Apple Health, intervals.icu, HRV4Training, Elite HRV or the generic CSV; "
+        "several sources of one athlete in one folder are merged), a folder holding one "
+        "export per athlete, or a CSV with an athlete_id column.")],
     model: Annotated[Path | None, typer.Option(
         help="Trained run directory (default: the model shipped with the package).")] = None,
     plan_days: Annotated[int, typer.Option(
@@ -321,6 +322,16 @@ def recommend(
         console.print_recommendation(results[0])
     if all("error" in r for r in results):
         raise typer.Exit(2)
+
+
+@app.command("warmup")
+@user_errors
+def warmup() -> None:
+    """Compile the kernels a batch recommend uses into numba's cache (run once after
+    installing; one athlete's recommend never needs it)."""
+    from periodization.advice.warmup import warm_up
+
+    typer.echo(f"kernels compiled or loaded in {warm_up():.1f} s")
 
 
 @app.command("demo")

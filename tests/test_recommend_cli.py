@@ -137,7 +137,17 @@ def test_a_folder_of_athletes_with_one_bad_export(tmp_path, model_dir):
 def test_a_batch_where_nobody_can_be_advised_exits_2(tmp_path, model_dir):
     team = tmp_path / "team"
     team.mkdir()
-    for name in ("empty.csv", "header_only.csv"):
-        shutil.copy(BAD / name, team / name)
+    for name in ("ann.csv", "bob.csv"):  # two exports of one format: a team
+        shutil.copy(BAD / "header_only.csv", team / name)
     r = invoke("--data", team, "--model", model_dir)
     assert r.exit_code == 2 and "no athlete's export could be read" in r.stderr
+
+
+def test_one_export_beside_a_broken_file_is_one_athlete_not_a_team(tmp_path, model_dir):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(BAD / "empty.csv", folder / "empty.csv")
+    shutil.copy(BAD / "header_only.csv", folder / "header_only.csv")
+    r = invoke("--data", folder, "--model", model_dir)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "header_only.csv: only a header" in r.stderr and "(read as the generic CSV)" in r.stderr

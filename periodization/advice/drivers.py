@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from periodization.advice.agreement import overreaching
 from periodization.features.daily import FEATURE_NAMES
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -74,7 +75,7 @@ def driver_sentences(raw: np.ndarray, normal: Normals) -> list[list[str]]:
     candidates: list[tuple[np.ndarray, Phrase]] = [
         (np.where(normal.ill, 10.0, 0.0),
          lambda i: "You reported being ill or injured: only rest or easy movement today."),
-        (np.maximum(normal.maladaptation, 0.0) / 0.25,
+        (np.where(overreaching(normal.maladaptation), 9.0, 0.0),  # always shown: it masks
          lambda i: "Your HRV and resting HR over recent weeks suggest non-functional "
                    "overreaching: back off until they return to normal."),
         (d_ln / normal.ln_hrv_sd,

@@ -5,7 +5,8 @@ Day 0 is today: the real morning's features and today's prescription. Each follo
 the athlete does yesterday's session at their calibrated load (``session_loads``), the
 model moves the hidden state one day in the expected world (``NoNoise``: no noise, no new
 illness), ``observe`` gives the expected morning readings, the one feature implementation
-turns them into features, the safety rules mask and the coach decides again. So the plan
+turns them into features, the safety rules mask (and ``agreement.back_off`` on mornings the
+model would call overreaching) and the coach decides again. So the plan
 is a forecast under the policy, not a promise: tomorrow's real readings replace it.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from periodization.advice.agreement import back_off, overreaching
 from periodization.advice.coach import Coach
 from periodization.env import constraints as C
 from periodization.env import mornings
@@ -51,6 +53,7 @@ def simulate_plan(coach: Coach, *, params: AthleteParams, state: AthleteState,
         seen = mornings.see(mornings.record(features, state, pop=params.pop), morning,
                             safety=safety)
         features, raw = seen.features, seen.raw
-        _, action[d] = coach.decide(raw, seen.mask, use_model)
+        mask = back_off(seen.mask, overreaching(state.maladaptation))
+        _, action[d] = coach.decide(raw, mask, use_model)
         recovery[d], tsb[d] = raw[:, RECOVERY], raw[:, TSB]
     return Plan(action=action, recovery=recovery, tsb=tsb)

@@ -7,7 +7,8 @@ last recorded day:
    source lacks (``data/personal.py``);
 2. today's 17 features, by the one feature implementation, from the whole history;
 3. the safety rules: every masked action with the rule that masked it (``ill`` marks the
-   athlete ill or injured);
+   athlete ill or injured); on a morning the drivers call overreaching, hard sessions are
+   masked too (``advice/agreement.py``), so the advice never contradicts itself;
 4. today's session from the trained model's actor (served in numpy, no torch): action,
    zone, minutes and target load (the athlete's calibrated session load), the policy's
    probabilities; with fewer than 14 usable days, the safe rule-based baseline instead;
@@ -20,6 +21,7 @@ Every athlete is batched through steps 2–6 together. Not medical advice:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -28,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from periodization.advice.agreement import back_off, back_off_reasons, overreaching
 from periodization.advice.coach import Coach
 from periodization.advice.drivers import Normals, driver_sentences
 from periodization.advice.plan import simulate_plan
@@ -35,6 +38,7 @@ from periodization.agents.artifacts import ExportedModel, load_model
 from periodization.calibration.personal import PersonalData, prepare_personal
 from periodization.calibration.report import calibration_report
 from periodization.core.errors import DataError
+from periodization.core.jit import interpreted
 from periodization.env import constraints as C
 from periodization.features import daily as F
 from periodization.features.table import features_for_table
@@ -47,6 +51,9 @@ from periodization.sim.actions import (
 )
 
 PLAN_DAYS = 7
+# Up to this many athletes the kernels run as plain Python (``core.jit.interpreted``):
+# faster than importing numba and loading its compiled code (~1 s); a batch compiles.
+INTERPRET_MAX_ATHLETES = 4
 STALE_DAYS = 2  # a last record older than this many days before today is flagged
 ILL_DAYS = 3  # days an illness report keeps the plan on rest or active recovery
 RECENT_DAYS = 28  # the window of "your usual" resting HR, sleep and efficiency
@@ -80,9 +87,11 @@ def recommend_any(data: str | os.PathLike[str], *, model: str | os.PathLike[str]
         raise DataError(f"--plan-days must be at least 1, got {plan_days}")
     exported = load_model(model)
     inputs = read_inputs(data)
-    results = advise(inputs, model=exported, plan_days=plan_days, ill=ill,
-                     today=today or dt.date.today(), safety=safety or C.SafetyConfig(),
-                     details=not inputs.batch)
+    few = inputs.rows["athlete_id"].nunique() <= INTERPRET_MAX_ATHLETES
+    with interpreted() if few else contextlib.nullcontext():
+        results = advise(inputs, model=exported, plan_days=plan_days, ill=ill,
+                         today=today or dt.date.today(), safety=safety or C.SafetyConfig(),
+                         details=not inputs.batch)
     if not inputs.batch and "error" in results[0]:
         raise DataError(f"{data}: {results[0]['error']}")
     return results, inputs.batch
@@ -113,7 +122,9 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
     readings = table[list(F.INPUT_COLUMNS)].to_numpy(dtype=np.float64)[last]
     fstate, raw, ctx = F.morning(feats.last_state, readings)
     ill_now = np.full(n, ill)
-    fired, mask = C.rules_for_morning(ctx, ill=ill_now, config=safety)
+    fired, rule_mask = C.rules_for_morning(ctx, ill=ill_now, config=safety)
+    flagged = overreaching(cal.state.maladaptation)
+    mask = back_off(rule_mask, flagged)  # the drivers' "back off" holds the prescription
     coach = Coach(model)
     probs, action = coach.decide(raw, mask, cal.calibrated)
     state = dataclasses.replace(cal.state, ill_days=np.where(ill_now, ILL_DAYS, 0))
@@ -138,8 +149,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             **_session(a, loads[i, a], nominal[a]),
             "probabilities": {name: round(float(p), 4)
                               for name, p in zip(ACTION_NAMES, probs[i], strict=True)},
-            "masked": [{"action": name, "reason": "; ".join(safety.describe(r) for r in rules)}
-                       for name, rules in C.mask_reasons(fired[i], safety).items()],
+            "masked": _masked(fired[i], rule_mask[i], bool(flagged[i]), safety),
             "drivers": drivers[i],
             "plan": [{"date": (date + dt.timedelta(days=d)).isoformat(),
                       "action": ACTION_NAMES[int(plan.action[d, i])],
@@ -153,12 +163,23 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             "model": model.source,
             "source_format": inputs.source_format.get(athlete, "generic"),
             "hrv_kind": inputs.hrv_kind.get(athlete, "rmssd"),
+            "source": inputs.metadata.get(athlete, {}),
             "history_days": int(cal.history.length[i]),
         }
         if details:
             result["calibration"] = calibration_report(cal, i)
         results.append(result)
     return results
+
+
+def _masked(fired: np.ndarray, rule_mask: np.ndarray, flagged: bool,
+            safety: C.SafetyConfig) -> list[dict[str, str]]:
+    """Every masked action with its reasons: the safety rules', then the drivers'."""
+    out = [{"action": name, "reason": "; ".join(safety.describe(r) for r in rules)}
+           for name, rules in C.mask_reasons(fired, safety).items()]
+    out += [{"action": name, "reason": reason}
+            for name, reason in back_off_reasons(flagged, rule_mask).items()]
+    return out
 
 
 def _session(action: int, load: float, nominal: float) -> dict[str, Any]:

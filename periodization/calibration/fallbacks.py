@@ -7,8 +7,10 @@ its missing cells are filled here, flagged in ``<column>_estimated`` and named i
 warning; a column missing less is left to preprocessing's imputation.
 
 * **RMSSD from SDNN** (``rmssd_from_sdnn``): SDNN and RMSSD are different statistics and
-  never share a baseline. Each SDNN reading becomes a personal z-score (against the
-  athlete's own ln SDNN mean and SD), mapped onto the population's RMSSD scale:
+  never share a baseline, so they are never mixed in one series: only an athlete with
+  no RMSSD at all gets the stand-in, on every day with SDNN. Each SDNN reading becomes
+  a personal z-score (against the athlete's own ln SDNN mean and SD), mapped onto the
+  population's RMSSD scale:
   ln RMSSD = ln(median baseline) + z · (median day-to-day SD). Day-to-day changes are the
   athlete's own; the absolute level is the population's.
 * **Sleep and efficiency** (``fill_from_baselines``): the athlete's calibrated baseline,
@@ -45,7 +47,7 @@ def _note(notes: Notes, ids: pd.Series, message: str) -> None:
 
 
 def rmssd_from_sdnn(table: pd.DataFrame, prior: Prior, notes: Notes) -> pd.DataFrame:
-    """Fill RMSSD from SDNN where RMSSD is mostly missing (see the module docstring)."""
+    """RMSSD from SDNN for athletes without any RMSSD (see the module docstring)."""
     out = table.copy()
     out["hrv_rmssd_ms_estimated"] = False
     if "hrv_sdnn_ms" not in out.columns:
@@ -55,7 +57,8 @@ def rmssd_from_sdnn(table: pd.DataFrame, prior: Prior, notes: Notes) -> pd.DataF
     z = (ln_sdnn - group.transform("mean")) / group.transform("std").clip(lower=0.02)
     base = np.log(typical_value(prior.athlete["hrv_baseline_ms"]))
     sd = typical_value(prior.athlete["hrv_noise_log"])
-    fill = (_missing_share(out, "hrv_rmssd_ms") > SHARE) & out["hrv_rmssd_ms"].isna() & z.notna()
+    no_rmssd = _missing_share(out, "hrv_rmssd_ms") >= 1.0  # never mixed with real RMSSD
+    fill = no_rmssd & z.notna()
     if fill.any():
         out.loc[fill, "hrv_rmssd_ms"] = np.exp(base + sd * z[fill])
         out.loc[fill, "hrv_rmssd_ms_estimated"] = True
@@ -99,10 +102,14 @@ def fill_recovery(table: pd.DataFrame, cal: Calibration, notes: Notes) -> pd.Dat
             out["sleep_hours"].to_numpy(dtype=np.float64)[fill], cal.params, row)
         out.loc[fill, "recovery"] = score
         out.loc[fill, "recovery_estimated"] = np.isfinite(score)
-        _note(notes, out.loc[fill, "athlete_id"],
-              "no recovery score in this export: it is computed from your HRV, resting HR "
-              "and sleep against your own baselines (the coach's formula, not your "
-              "wearable's)")
+        share = _missing_share(table, "recovery")
+        for athlete in pd.unique(out.loc[fill, "athlete_id"]):
+            missing = float(share[table["athlete_id"] == athlete].iloc[0])
+            what = ("no recovery score in this export" if missing >= 1.0 else
+                    f"the export's recovery score is missing on {100 * missing:.0f} % of days")
+            notes.setdefault(str(athlete), []).append(
+                f"{what}: on those days it is computed from your HRV, resting HR and sleep "
+                "against your own baselines (the coach's formula, not your wearable's)")
     return out
 
 

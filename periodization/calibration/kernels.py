@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from periodization.core.jit import njit
 from periodization.sim import kernels as K
 
 N_LINEAR = 3  # HRV coefficients: intercept c, s_acute, σ_ρ

@@ -1,6 +1,7 @@
 """Core: one-line user errors, atomic file writes and staged directories, console output.
 
 Owns: ``errors`` (``UserError`` and kin, turned into one line and exit 2 by the CLI), ``io``
-(atomic writes, staged directory commits, JSON reading), ``console`` (rich tables).
+(atomic writes, staged directory commits, JSON reading), ``console`` (rich tables), ``jit``
+(numba kernels compiled lazily, or run as plain Python for small batches).
 May import: nothing of the project (the bottom layer).
 """

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+
+from periodization.core.jit import njit
 
 N_RULES = 5
 COMPONENT_ROWS = 8  # base, short, medium, long, recovery_bonus, penalty, gain, shaped_gain

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from periodization.core.jit import njit
 
 BASELINE_DAYS = 28
 SHORT_DAYS = 7

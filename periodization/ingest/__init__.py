@@ -3,7 +3,8 @@ made clean.
 
 Owns: ``schema`` (the canonical daily table), ``preprocess`` (validation, plausibility,
 causal imputation, the athlete split), the importers (``exports.load_wearable``, format
-detection, ``formats/`` per vendor), the long multi-athlete table and ``inputs`` (what a
-``--data`` argument holds).
+detection, ``formats/`` per vendor, ``jsonfile`` for JSON exports, ``merge`` for one
+athlete's several sources), the long multi-athlete table and ``inputs`` (what a
+``--data`` argument holds: one athlete or a team).
 May import: ``features``, ``sim``, ``core``.
 """

@@ -38,7 +38,7 @@ HIIT_WORDS = ("hiit", "high intensity interval", "interval", "tabata", "sprint")
 RECOVERY_WORDS = ("walk", "yoga", "stretch", "mobility", "flexibility", "mind and body",
                   "cooldown", "cool down", "meditation", "pilates", "tai chi", "recovery",
                   "breath")
-ENDURANCE_WORDS = ("run", "jog", "cycl", "bik", "spin", "swim", "rowing", "rower", "ski",
+ENDURANCE_WORDS = ("run", "jog", "cycl", "bik", "ride", "spin", "swim", "rowing", "rower", "ski",
                    "elliptical", "hik", "stair", "triathlon", "paddl", "skat")
 INTENSITY_ACTION = {"easy": Action.ACTIVE_RECOVERY, "low": Action.ACTIVE_RECOVERY,
                     "moderate": Action.AEROBIC_BASE, "medium": Action.AEROBIC_BASE,

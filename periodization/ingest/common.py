@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from periodization.ingest import schema
 from periodization.ingest.sources import fail
 
 MIN_DATE = pd.Timestamp("1990-01-01")
+TOO_EARLY, TOO_LATE = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10")  # csvtable
 FUTURE_SLACK_DAYS = 2  # a local date may run ahead of this machine's clock
 
 # Apple's SDNN is not in the canonical schema's ranges; it is held to the RMSSD range.
@@ -46,7 +48,9 @@ class ImportResult:
     sleep_efficiency, recovery, strain, load, action`` (+ ``atl, ctl, hrv_sdnn_ms`` when
     the format has them); one row per calendar day, sorted; unknown values NaN, unknown
     action −1. ``excluded``: column → values dropped as implausible or unreadable.
-    ``hrv_kind``: 'rmssd', 'sdnn' (Apple Health) or 'none'.
+    ``hrv_kind``: 'rmssd', 'sdnn' or 'none'. ``decisions``: what the importer decided
+    from the data (units, scales, time convention, HRV kind, …): name → ``{"chosen",
+    "evidence"}``, JSON-able; it reaches ``recommend --json`` under ``source``.
     """
 
     table: pd.DataFrame
@@ -55,6 +59,7 @@ class ImportResult:
     warnings: list[str]
     excluded: dict[str, int]
     hrv_kind: str
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,9 +74,18 @@ class Context:
     hrv_kind: str = "rmssd"
     labels: dict[str, str] = field(default_factory=dict)  # canonical column → source name
     merge_rule: str = "the latest record wins, gaps are filled from the others"
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def decide(self, name: str, chosen: Any, evidence: str, *,
+               changed: str | None = None) -> None:
+        """Record a decision taken from the data (``decisions``); ``changed``: a warning
+        to give because the decision changed how the file is read from the default."""
+        self.decisions[name] = {"chosen": chosen, "evidence": evidence}
+        if changed:
+            self.warn(changed)
 
     def exclude(self, column: str, count: int, message: str) -> None:
         """Count ``count`` values of ``column`` as excluded and say why in a warning."""
@@ -105,7 +119,9 @@ def _check_dates(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     latest = pd.Timestamp(dt.date.today()) + pd.Timedelta(days=FUTURE_SLACK_DAYS)
     outside = (daily["date"] < MIN_DATE) | (daily["date"] > latest)
     if outside.any():
-        example = daily.loc[outside, "date"].iloc[0].date()
+        first = daily.loc[outside, "date"].iloc[0]
+        example = ("a placeholder such as 0001-01-01 or 9999-12-31"
+                   if first in (TOO_EARLY, TOO_LATE) else first.date())
         span = f"{MIN_DATE.date()}..{latest.date()}"
         if outside.all():
             raise fail(ctx.where, f"every date is outside {span} (e.g. {example}); "
@@ -162,15 +178,57 @@ def _merge_days(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return daily.drop(columns="_rank", errors="ignore")
 
 
-def finish(daily: pd.DataFrame, ctx: Context) -> ImportResult:
-    """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows."""
+RMSSD_PREFERRED_SHARE = 0.5  # RMSSD on at least this share of the HRV days: RMSSD is used
+
+
+def _choose_hrv(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """One HRV statistic for the whole series, never RMSSD and SDNN mixed.
+
+    RMSSD is preferred: it is used when it is on at least ``RMSSD_PREFERRED_SHARE`` of
+    the days with any HRV, and the SDNN values are then dropped; otherwise SDNN is the
+    series (``hrv_kind`` 'sdnn') and the few RMSSD values are dropped. The choice and
+    the day counts are recorded in ``decisions['hrv_kind']``.
+    """
+    def present(col: str) -> pd.Series:
+        return daily[col].notna() if col in daily.columns else pd.Series(False, daily.index)
+
+    rmssd, sdnn = present("hrv_rmssd_ms"), present("hrv_sdnn_ms")
+    n_r, n_s, n_any = int(rmssd.sum()), int(sdnn.sum()), int((rmssd | sdnn).sum())
+    evidence = f"RMSSD on {n_r} day(s), SDNN on {n_s} day(s)"
+    if n_s == 0:
+        ctx.hrv_kind = "rmssd" if n_r else "none"
+    elif n_r == 0:
+        ctx.hrv_kind = "sdnn"
+        if not any("SDNN" in w for w in ctx.warnings):
+            ctx.warn("only SDNN HRV in this export: kept in hrv_sdnn_ms, hrv_rmssd_ms left "
+                     "missing")
+    elif n_r >= RMSSD_PREFERRED_SHARE * n_any:
+        ctx.hrv_kind = "rmssd"
+        daily = daily.assign(hrv_sdnn_ms=np.nan)
+        ctx.warn(f"HRV: both RMSSD ({n_r} days) and SDNN ({n_s} days) are present; RMSSD is "
+                 "used and SDNN left out (the two never share a baseline)")
+    else:
+        ctx.hrv_kind = "sdnn"
+        daily = daily.assign(hrv_rmssd_ms=np.nan)
+        ctx.warn(f"HRV: RMSSD on only {n_r} of {n_any} HRV days; SDNN is used for the whole "
+                 "series and the few RMSSD values left out (never mixed)")
+    if "hrv_sdnn_ms" in daily.columns and not daily["hrv_sdnn_ms"].notna().any():
+        daily = daily.drop(columns="hrv_sdnn_ms")
+    ctx.decide("hrv_kind", ctx.hrv_kind, evidence)
+    return daily
+
+
+def finish(daily: pd.DataFrame, ctx: Context, *, require_wearable: bool = True) -> ImportResult:
+    """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows.
+    ``require_wearable=False`` for a training-only source (merged with others later)."""
     daily = daily.reset_index(drop=True).copy()
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]").dt.normalize()
     daily = _check_dates(daily, ctx)
     daily = _exclude_implausible(daily.copy(), ctx)
     daily = _merge_days(daily, ctx)
+    daily = _choose_hrv(daily, ctx)
     present = [c for c in WEARABLE if c in daily.columns and daily[c].notna().any()]
-    if not present:
+    if not present and require_wearable:
         raise fail(ctx.where, "no usable HRV, resting heart rate, sleep or recovery value "
                               "in any row")
     out = pd.DataFrame({"athlete_id": ctx.athlete_id, "date": daily["date"].to_numpy()})
@@ -184,4 +242,4 @@ def finish(daily: pd.DataFrame, ctx: Context) -> ImportResult:
     out = out.sort_values("date", kind="stable").reset_index(drop=True)
     return ImportResult(table=out, source_format=ctx.source_format, path=ctx.where,
                         warnings=list(ctx.warnings), excluded=dict(ctx.excluded),
-                        hrv_kind=ctx.hrv_kind)
+                        hrv_kind=ctx.hrv_kind, decisions=dict(ctx.decisions))

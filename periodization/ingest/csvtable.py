@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from periodization.ingest.common import Context
+from periodization.ingest.common import TOO_EARLY, TOO_LATE, Context
 from periodization.ingest.sources import Member, decode_text, fail
 
 _UNIT = re.compile(r"\s*[\(\[]([^\)\]]*)[\)\]]")
@@ -121,11 +121,38 @@ def _first_bad_row(bad: pd.Series) -> int:
     return int(np.flatnonzero(bad.to_numpy())[0]) + 1  # 1-based data row (after the header)
 
 
+# A well-formed date beyond what datetime64[ns] holds (0001-01-01, 9999-12-31: placeholders
+# some apps write) is not a format error: it becomes one of these, which the final clean-up
+# excludes and counts as a date outside the plausible range.
+
+
+TIME_MIN, TIME_MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+
+
+def _in_range(parts: pd.DataFrame) -> pd.Series:
+    year = pd.to_numeric(parts[0], errors="coerce")
+    return year.between(1678, 2261)
+
+
+def _out_of_range(parts: pd.DataFrame, stamps: pd.Series) -> pd.Series:
+    """Where a well-formed year is outside datetime64[ns]: the stand-in date, else NaT."""
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    day = pd.to_numeric(parts[2], errors="coerce")
+    shaped = stamps.isna() & month.between(1, 12) & day.between(1, 31)
+    out = pd.Series(pd.NaT, index=stamps.index, dtype="datetime64[ns]")
+    out[shaped & (year < 1678)] = TOO_EARLY
+    out[shaped & (year > 2261)] = TOO_LATE
+    return out
+
+
 def parse_days(cells: pd.Series, where: str, label: str) -> pd.Series:
     raw = cells.astype(str).str.strip()
     parts = raw.str.extract(_ISO_DAY)
     stamp = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)
-    days = pd.to_datetime(stamp, format="%Y-%m-%d", errors="coerce")
+    stamp = stamp.where(_in_range(parts))
+    days = pd.to_datetime(stamp, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    days = days.fillna(_out_of_range(parts, days))
     bad = days.isna() & ~raw.str.lower().isin(NA_TOKENS)
     if bad.any():
         raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
@@ -143,9 +170,16 @@ def parse_wall_clock(cells: pd.Series, where: str, label: str, strict: bool = Tr
     raw = cells.astype(str).str.strip()
     parts = raw.str.extract(_WALL)
     clock = parts[1].where(parts[1].str.count(":") == 2, parts[1] + ":00")
-    stamps = pd.to_datetime(parts[0] + " " + clock, format="%Y-%m-%d %H:%M:%S",
-                            errors="coerce")
-    bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS)
+    day_parts = parts[0].str.extract(_ISO_DAY)
+    text = (parts[0] + " " + clock).where(_in_range(day_parts))
+    stamps = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S",
+                            errors="coerce").astype("datetime64[ns]")
+    # A placeholder year (0001, 9999, 1707…) is no date and time to compute with (adding
+    # a UTC offset would overflow): such cells are missing; the row's other cells stay.
+    year = pd.to_numeric(day_parts[0], errors="coerce")
+    placeholder = year.notna() & ~year.between(TIME_MIN.year, TIME_MAX.year - 1)
+    stamps = stamps.where(~placeholder & stamps.between(TIME_MIN, TIME_MAX))
+    bad = stamps.isna() & ~raw.str.lower().isin(NA_TOKENS) & ~placeholder.to_numpy()
     if strict and bad.any():
         raise fail(where, f"data row {_first_bad_row(bad)}: {raw[bad].iloc[0]!r} in column "
                           f"'{label}' is not a date and time (expected YYYY-MM-DD HH:MM:SS)")

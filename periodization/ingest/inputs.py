@@ -1,21 +1,27 @@
-"""What ``--data`` points at: one athlete's export, or many athletes at once.
+"""What ``--data`` points at: one athlete's export(s), or many athletes at once.
 
-* A file or folder that is one export (any format ``load_wearable`` reads) → one athlete.
+* A file that is one export (any format ``load_wearable`` reads) → one athlete.
 * A CSV with an ``athlete_id`` column holding several athletes → every athlete, read in
   one pass (``long_csv``).
-* A folder holding several exports (files, folders or zips, one per athlete; the athlete
-  id is the entry's name without extension) → every athlete, each entry imported on its
-  own; an entry that cannot be imported becomes that athlete's error, not the batch's.
+* A folder is read as the user meant (``folder_kind``):
 
-A folder is one export when it holds an export's main file (``physiological_cycles.csv``,
-``sleepmodel.csv``/``dailyreadiness.csv``, ``export.xml``) itself, or a single entry, or
-exactly one sub-folder holding a main file and no other export files beside it (Oura's
-and Apple's unzipped roots); otherwise, with several exports (files, folders or zips), it
-is a folder of athletes.
+  - **one athlete** when it holds an export's main file itself
+    (``physiological_cycles.csv``, ``export.xml``, …), or a single export, or several
+    exports of *different* formats whose names say which source they are
+    (``whoop.zip``, ``intervals_wellness.csv``, ``Oura/``, …): that person's sources,
+    merged field by field (``merge``). Files recognised as no export are left out with a
+    note.
+  - **a team** (every entry an athlete, id = the entry's name without extension) when
+    two entries hold the same format (``ann.zip`` and ``bob.zip``, both WHOOP), or when
+    every entry is a sub-folder named after a person. An entry that cannot be imported
+    becomes that athlete's error, not the batch's.
+  - anything else (say ``ann.zip`` and ``data.csv`` of different formats) is ambiguous:
+    a one-line ``DataError`` asking which was meant.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +29,18 @@ from pathlib import Path
 import pandas as pd
 
 from periodization.core.errors import DataError
-from periodization.ingest.exports import load_wearable
+from periodization.ingest.detect import plan_all
+from periodization.ingest.exports import load_wearable, source_metadata
 from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
+from periodization.ingest.merge import merge_sources
+from periodization.ingest.sources import check_entry, open_bundle
 
 MAIN_FILES = frozenset({"physiological_cycles.csv", "sleepmodel.csv", "dailyreadiness.csv",
                         "export.xml"})
-EXPORT_SUFFIXES = frozenset({".csv", ".zip", ".xml", ".txt"})
-MAX_WALK = 20_000
+MAIN_FOLDERS = frozenset({"di_connect", "app data", "apple_health_export", "takeout"})
+SOURCE_WORDS = ("whoop", "oura", "intervals", "wellness", "apple", "health", "garmin",
+                "fitbit", "polar", "coros", "hrv4training", "hrv4t", "elite", "export",
+                "takeout", "connect", "fit", "activities", "sleep", "hrv")
 
 
 @dataclass
@@ -42,46 +53,102 @@ class Inputs:
     hrv_kind: dict[str, str] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)  # athlete → import warnings
     errors: dict[str, str] = field(default_factory=dict)  # athlete → why it was not read
+    metadata: dict[str, dict] = field(default_factory=dict)  # athlete → ``source_metadata``
 
 
 def read_inputs(path: str | os.PathLike[str]) -> Inputs:
     """Read ``path`` (see the module docstring); ``DataError`` if one athlete's export is
     unusable or nothing at all could be read."""
     p = Path(path)
-    if p.is_dir() and _is_folder_of_athletes(p):
-        return _folder(p)
-    if p.is_file() and athletes_in_csv(p) > 1:
+    if p.is_dir():
+        kind, entries = folder_kind(p)
+        if kind == "team":
+            return _folder(p)
+        if entries:
+            results = [load_wearable(e, training_only_ok=True) for e in entries]
+            result = (results[0] if len(results) == 1 else
+                      merge_sources(results, athlete_id=p.name, where=str(p)))
+            return _single(dataclasses.replace(
+                result, table=result.table.assign(athlete_id=p.name)))
+    elif p.is_file() and athletes_in_csv(p) > 1:
         rows, notes = read_long_csv(p)
         ids = rows["athlete_id"].unique()
         return Inputs(rows=rows, batch=True, notes=notes,
                       source_format=dict.fromkeys(ids, "generic"),
                       hrv_kind=dict.fromkeys(ids, "rmssd"))
-    result = load_wearable(p)
+    return _single(load_wearable(p))
+
+
+def _short(message: str, limit: int = 299) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _single(result) -> Inputs:
     athlete = str(result.table["athlete_id"].iloc[0])
     return Inputs(rows=result.table, batch=False, source_format={athlete: result.source_format},
-                  hrv_kind={athlete: result.hrv_kind}, notes={athlete: list(result.warnings)})
+                  hrv_kind={athlete: result.hrv_kind}, notes={athlete: list(result.warnings)},
+                  metadata={athlete: source_metadata(result)})
 
 
 def _entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX")))
 
 
-def _is_folder_of_athletes(folder: Path) -> bool:
-    entries = _entries(folder)
-    if len(entries) <= 1 or any(e.is_file() and e.name.lower() in MAIN_FILES for e in entries):
+def _formats(entry: Path) -> tuple[str, ...]:
+    """The export formats an entry holds (detection only: file heads, no full read)."""
+    try:
+        with open_bundle(entry) as bundle:
+            found, _ = plan_all(bundle)
+    except DataError:
+        return ()
+    return tuple(sorted({f.source_format for f in found}))
+
+
+def _names_a_source(entry: Path) -> bool:
+    words = entry.name.lower()
+    return any(w in words for w in SOURCE_WORDS)
+
+
+def _as_one_export(folder: Path) -> bool:
+    """The folder read as one bundle holds exports of a single format (Polar's JSON files,
+    a FIT folder, …): it is one export, whatever its files are called."""
+    if any(e.suffix.lower() == ".zip" for e in _entries(folder)):
+        return False  # nested zips are entries of their own
+    try:
+        with open_bundle(folder) as bundle:
+            found, _ = plan_all(bundle)
+    except DataError:
         return False
-    homes, seen = set(), 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        seen += len(files)
-        if MAIN_FILES & {f.lower() for f in files}:
-            homes.add(root)
-        if seen > MAX_WALK or len(homes) > 1:
-            break
-    exports = [e for e in entries if e.is_file() and e.suffix.lower() in EXPORT_SUFFIXES]
-    if len(homes) == 1:  # one export, perhaps with other folders (Oura's root) beside it
-        return bool(exports)
-    return len(homes) > 1 or len(exports) + sum(e.is_dir() for e in entries) > 1
+    return len({f.source_format for f in found}) == 1
+
+
+def folder_kind(folder: Path) -> tuple[str, list[Path]]:
+    """('one', entries to read and merge — empty: read the folder itself) or ('team', [])
+    (see the module docstring); ``DataError`` when it cannot be told."""
+    entries = _entries(folder)
+    for entry in entries:
+        check_entry(entry, folder, str(folder))
+    names = {e.name.lower() for e in entries}
+    if (len(entries) <= 1 or names & MAIN_FILES or names & MAIN_FOLDERS
+            or _as_one_export(folder)):
+        return "one", []
+    formats = {e: _formats(e) for e in entries}
+    recognised = [e for e in entries if formats[e]]
+    if len(recognised) <= 1:
+        return "one", recognised
+    seen = [f for e in recognised for f in formats[e]]
+    if len(seen) != len(set(seen)):
+        return "team", []
+    if all(_names_a_source(e) for e in recognised):
+        return "one", recognised
+    if all(e.is_dir() and not _names_a_source(e) for e in recognised):
+        return "team", []
+    listed = ", ".join(f"{e.name}: {'+'.join(formats[e])}" for e in recognised[:3])
+    raise DataError(f"{folder}: holds {len(recognised)} exports of different formats "
+                    f"({listed}); one athlete's sources or a team? For one athlete, name "
+                    "each file or folder after its source (whoop.zip, intervals_wellness."
+                    "csv); for a team, give each athlete a sub-folder named after them")
 
 
 def _folder(folder: Path) -> Inputs:
@@ -100,8 +167,9 @@ def _folder(folder: Path) -> Inputs:
         out.source_format[athlete] = result.source_format
         out.hrv_kind[athlete] = result.hrv_kind
         out.notes[athlete] = list(result.warnings)
+        out.metadata[athlete] = source_metadata(result)
     if not tables:
         first = next(iter(out.errors.values()), "the folder is empty")
-        raise DataError(f"{folder}: no athlete's export could be read ({first})")
+        raise DataError(_short(f"{folder}: no athlete's export could be read ({first})"))
     out.rows = pd.concat(tables, ignore_index=True)
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,8 +23,12 @@ from typing import BinaryIO
 from periodization.core.errors import DataError
 
 MAX_CSV_BYTES = 512 * 1024 * 1024  # 512 MiB: far above any daily-summary export
-MAX_FOLDER_ENTRIES = 20_000  # a folder walk stops (with an error) beyond this
+MAX_FOLDER_ENTRIES = 20_000  # a folder walk (or zip listing) stops, with an error, beyond this
 HEAD_BYTES = 4096
+# A zip member expanding more than this many times (and to more than BOMB_MIN_BYTES) is
+# refused before it is read: real exports compress 5–30×, a zip bomb thousands of times.
+MAX_COMPRESSION_RATIO = 200
+BOMB_MIN_BYTES = 32 * 1024 * 1024
 
 # Magic numbers of files people upload by mistake.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -151,22 +156,63 @@ def _hidden(part: str) -> bool:
 
 
 def _zip_members(path: Path, where: str, zf: zipfile.ZipFile) -> tuple[Member, ...]:
+    """The zip's regular files (links and hidden entries left out; a member that would
+    expand like a zip bomb is refused at once)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_FOLDER_ENTRIES:
+        raise fail(where, f"zip holds more than {MAX_FOLDER_ENTRIES} entries; not an export")
     out = []
-    for info in zf.infolist():
+    for info in infos:
         parts = PurePosixPath(info.filename).parts
         if info.is_dir() or not parts or any(_hidden(p) for p in parts):
             continue
+        if stat.S_ISLNK(info.external_attr >> 16):
+            continue  # a symbolic link stored in the zip: never followed, never read
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > BOMB_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise fail(f"{where}:{info.filename}", f"expands {ratio:.0f} times (to "
+                       f"{human_size(info.file_size)}): refused as a zip bomb")
         out.append(Member(name=info.filename, size=info.file_size,
                           where=f"{where}:{info.filename}",
                           opener=lambda info=info: zf.open(info)))
     return tuple(out)
 
 
+def _refuse_special(full: Path, root: Path, where: str) -> None:
+    """A named pipe, socket or device in an export is refused, never opened (opening a
+    pipe would hang); a link pointing outside the export is refused, never followed.
+    Messages name the entry, never its contents."""
+    try:
+        info = full.lstat()
+    except OSError:
+        return
+    name = full.relative_to(root).as_posix()
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise fail(where, f"'{name}' is a broken or looping link; refused") from None
+        if not target.is_relative_to(root.resolve()):
+            raise fail(where, f"'{name}' is a link to a file outside the export; refused")
+        info = target.stat()
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        kind = ("a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket"
+                if stat.S_ISSOCK(info.st_mode) else "a device or other special file")
+        raise fail(where, f"'{name}' is {kind}, not a regular file; refused")
+
+
+def check_entry(entry: Path, root: Path, where: str) -> None:
+    """``_refuse_special`` for one entry of a folder of exports (``inputs``)."""
+    _refuse_special(entry, root, where)
+
+
 def _folder_members(path: Path, where: str) -> tuple[Member, ...]:
     out: list[Member] = []
     seen = 0
-    for root, dirs, files in os.walk(path):
+    for root, dirs, files in os.walk(path):  # links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
+        for d in dirs:
+            _refuse_special(Path(root) / d, path, where)
         for name in sorted(files):
             seen += 1
             if seen > MAX_FOLDER_ENTRIES:
@@ -175,6 +221,7 @@ def _folder_members(path: Path, where: str) -> tuple[Member, ...]:
             if _hidden(name):
                 continue
             full = Path(root) / name
+            _refuse_special(full, path, where)
             try:
                 size = full.stat().st_size
             except OSError:

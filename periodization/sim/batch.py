@@ -8,12 +8,13 @@ way such a value becomes the one structured array a compiled kernel reads by fie
 
 from __future__ import annotations
 
+import os
+
 import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-from numba import config as numba_config
 
 T = TypeVar("T")
 
@@ -99,7 +100,10 @@ def for_kernels(records: np.ndarray) -> np.ndarray:
     """Structured arrays as the kernels get them: plain (numba dispatches them in ~0.5 µs)
     with the JIT; ``recarray`` views with it disabled (``NUMBA_DISABLE_JIT=1``, mutation
     testing), where the kernels run as Python and attribute access needs ``np.record``."""
-    return records.view(np.recarray) if numba_config.DISABLE_JIT else records
+    # Read the switch from the environment, as numba does: importing numba to ask would
+    # cost a one-athlete ``recommend`` its fast start-up (``core.jit``).
+    disabled = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
+    return records.view(np.recarray) if disabled else records
 
 
 def to_record(obj: Any, dtype: np.dtype) -> np.ndarray:

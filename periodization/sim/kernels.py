@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from periodization.core.jit import njit
 
 from periodization.sim.actions import Action
 from periodization.sim.records import AthleteRow, load_row, store_row

@@ -46,10 +46,14 @@ def test_rmssd_present_is_never_replaced(cohort):
     present = table["hrv_rmssd_ms"].notna()
     assert not out.loc[present, "hrv_rmssd_ms_estimated"].any()
     assert out.loc[present, "hrv_rmssd_ms"].equals(table.loc[present, "hrv_rmssd_ms"])
-    # only athletes missing RMSSD on more than a fifth of their days get the stand-in
-    share = table["hrv_rmssd_ms"].isna().groupby(table["athlete_id"]).mean()
+    # an athlete with some RMSSD never gets SDNN stand-ins in its gaps (never mixed)
+    assert not out["hrv_rmssd_ms_estimated"].any()
+    assert out["hrv_rmssd_ms"].isna().sum() == table["hrv_rmssd_ms"].isna().sum()
+    first = table["athlete_id"].iloc[0]
+    table.loc[table["athlete_id"] == first, "hrv_rmssd_ms"] = np.nan  # no RMSSD at all
+    out = fallbacks.rmssd_from_sdnn(table, load_prior(), {})
     used = out.groupby("athlete_id")["hrv_rmssd_ms_estimated"].any()
-    assert (used == (share > fallbacks.SHARE)).all()
+    assert used.to_dict() == {a: a == first for a in used.index}
 
 
 def test_recovery_from_the_models_formula_tracks_the_real_score(cohort):

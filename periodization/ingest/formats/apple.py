@@ -158,9 +158,16 @@ def read(member: Member, ctx: Context) -> pd.DataFrame:
     if not raw:
         raise fail(member.where, "no heart rate variability, resting heart rate or sleep "
                                  "records in this Apple Health export")
+    return build_days(raw, raw_workouts, ctx, member.where)
+
+
+def build_days(raw: list[tuple[str, ...]], raw_workouts: list[tuple[str, ...]], ctx: Context,
+               where: str) -> pd.DataFrame:
+    """Day rows from Apple Health records ``(type, source, startDate, endDate, value)`` and
+    workouts ``(activity type, source, startDate, endDate, duration, unit)``, whatever
+    file they came from (``export.xml`` or per-type CSVs)."""
     records = pd.DataFrame(raw, columns=["type", "source", "startDate", "endDate", "value"])
-    records = _times(_times(records, "startDate", ctx, member.where), "endDate", ctx,
-                     member.where)
+    records = _times(_times(records, "startDate", ctx, where), "endDate", ctx, where)
     hrv = _daily_quantity(records, HRV, morning_only=True)
     rhr = _daily_quantity(records, RHR, morning_only=False)
     sleep_rows = records[records["type"] == SLEEP]
@@ -170,7 +177,7 @@ def read(member: Member, ctx: Context) -> pd.DataFrame:
         "offset": sleep_rows["endDate_offset"]}))
     if naps:
         ctx.warn(f"{naps} nap(s) or shorter sleep session(s) not counted as the night's sleep")
-    workouts = _workouts(raw_workouts, ctx, member.where) if raw_workouts else no_workouts()
+    workouts = _workouts(raw_workouts, ctx, where) if raw_workouts else no_workouts()
     days = pd.concat([hrv.index.to_series(), rhr.index.to_series(), sleep["date"],
                       workouts["date"]]).dropna().astype("datetime64[ns]")
     out = pd.DataFrame({"date": np.unique(days.to_numpy())})

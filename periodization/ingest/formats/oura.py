@@ -95,22 +95,29 @@ def _columns(table: CsvTable, ctx: Context, spec: dict[str, tuple[tuple[str, ...
     return out
 
 
-def _main_sleep(member: Member, ctx: Context) -> pd.DataFrame:
-    table = _table(member, ctx)
-    out = _columns(table, ctx, SLEEP_COLUMNS)
-    type_key = table.has("type", "sleep_type")
-    kind = table.text(type_key).str.lower().to_numpy() if type_key else np.full(len(out), "")
+def main_sleeps(out: pd.DataFrame, kind: np.ndarray, ctx: Context, where: str) -> pd.DataFrame:
+    """The night of each day from sleep periods (``out``: date + canonical columns,
+    ``kind``: each period's ``type``): the ``long_sleep`` period, else the longest;
+    naps and rests never (``NAP_TYPES``). Indexed by date."""
     naps = np.isin(kind, list(NAP_TYPES))
-    out["_main"] = (kind == "long_sleep").astype(float)
-    out["_len"] = out["sleep_hours"].fillna(-1.0)
+    out = out.assign(_main=(kind == "long_sleep").astype(float),
+                     _len=out["sleep_hours"].fillna(-1.0))
     out = out[~naps & out["date"].notna()]
     ordered = out.sort_values(["date", "_main", "_len"], kind="stable")
     main = ordered.drop_duplicates("date", keep="last")
     dropped = int(naps.sum()) + len(out) - len(main)
     if dropped:
-        ctx.warn(f"{dropped} nap(s) or shorter sleep period(s) in {member.basename} not "
-                 "counted as the night's sleep")
+        ctx.warn(f"{dropped} nap(s) or shorter sleep period(s) in {where} not counted as "
+                 "the night's sleep")
     return main.drop(columns=["_main", "_len"]).set_index("date")
+
+
+def _main_sleep(member: Member, ctx: Context) -> pd.DataFrame:
+    table = _table(member, ctx)
+    out = _columns(table, ctx, SLEEP_COLUMNS)
+    type_key = table.has("type", "sleep_type")
+    kind = table.text(type_key).str.lower().to_numpy() if type_key else np.full(len(out), "")
+    return main_sleeps(out, kind, ctx, member.basename)
 
 
 def _readiness(member: Member, ctx: Context) -> pd.Series:
@@ -142,21 +149,61 @@ def _workouts(member: Member, ctx: Context) -> pd.DataFrame:
     return workouts[workouts["date"].notna()]
 
 
+ACTIVITY_TIME_KEYS = (("inactive_time", "sedentary_time"), ("rest_time", "resting_time"),
+                      ("low_activity_time",), ("medium_activity_time",),
+                      ("high_activity_time",), ("non_wear_time",))
+SECONDS_PER_DAY, MINUTES_PER_DAY = 86_400.0, 1_440.0
+DAY_SUM_TOLERANCE = 0.2  # a day's activity times may miss the full day by this share
+
+
+def activity_time_unit(table: CsvTable, ctx: Context, default: str) -> str:
+    """'s' or 'min' for the activity-time columns, decided from the data.
+
+    Oura's six activity-time columns (inactive, rest, low, medium, high, non-wear) cover
+    the whole day, so their per-day sum is ~86 400 in seconds or ~1 440 in minutes
+    (older trends exports write seconds, newer ones minutes). Without all six, a high or
+    medium time above 1 440 can only be seconds. A header unit wins over both.
+    """
+    keys = [k for aliases in ACTIVITY_TIME_KEYS if (k := table.has(*aliases))]
+    written = {table.units[k] for k in keys} - {""}
+    if written:
+        unit = written.pop()
+        ctx.decide("activity_time_unit", unit, f"the header names the unit ({unit})")
+        return unit
+    values = np.column_stack([pd.to_numeric(table.text(k), errors="coerce") for k in keys])
+    unit, evidence = default, "no evidence either way; the format's documented unit"
+    if len(keys) >= 5:
+        sums = np.nansum(values, axis=1)
+        median = float(np.median(sums[sums > 0])) if (sums > 0).any() else np.nan
+        for candidate, day in (("s", SECONDS_PER_DAY), ("min", MINUTES_PER_DAY)):
+            if abs(median - day) <= DAY_SUM_TOLERANCE * day:
+                unit = candidate
+                evidence = (f"the {len(keys)} activity-time columns sum to {median:.0f} a "
+                            f"day (a day is {day:.0f} {candidate})")
+    elif np.nanmax(values, initial=0.0) > MINUTES_PER_DAY:
+        unit, evidence = "s", "activity times above 1 440 (more minutes than a day has)"
+    names = {"s": "seconds", "min": "minutes"}
+    changed = (f"{table.where}: activity times read as {names[unit]}, not {names[default]} "
+               f"({evidence})" if unit != default else None)
+    ctx.decide("activity_time_unit", unit, evidence, changed=changed)
+    return unit
+
+
 def _activity_load(table: CsvTable, ctx: Context, unit: str) -> pd.Series | None:
     high_key = table.has("high_activity_time")
     if high_key is None:
         return None
+    unit = activity_time_unit(table, ctx, unit)
     medium_key = table.has("medium_activity_time")
-    high = duration_hours(table.numbers(high_key, ctx, "load"),
-                          table.units[high_key], unit)
-    medium = (duration_hours(table.numbers(medium_key, ctx, "load"),
-                             table.units[medium_key], unit) if medium_key else np.zeros_like(high))
+    high = duration_hours(table.numbers(high_key, ctx, "load"), unit, unit)
+    medium = (duration_hours(table.numbers(medium_key, ctx, "load"), unit, unit)
+              if medium_key else np.zeros_like(high))
     days = table.days(table.need("day", "date"))
     load = pd.Series(activity_time_load(high, medium), index=days)
     return load[load.index.notna()].groupby(level=0).last()
 
 
-def _with_training(days: pd.DataFrame, workouts: pd.DataFrame,
+def with_training(days: pd.DataFrame, workouts: pd.DataFrame,
                    activity: pd.Series | None, ctx: Context) -> pd.DataFrame:
     if len(workouts):
         training = daily_training(workouts, days["date"])
@@ -187,7 +234,7 @@ def read(files: dict[str, Member], ctx: Context) -> pd.DataFrame:
     daily = pd.concat(parts, axis=1, sort=True)
     all_days = daily.index.union(pd.DatetimeIndex(workouts["date"].unique())).unique()
     daily = daily.reindex(all_days).rename_axis("date").reset_index()
-    return _with_training(daily, workouts, activity, ctx)
+    return with_training(daily, workouts, activity, ctx)
 
 
 def read_trends(member: Member, ctx: Context) -> pd.DataFrame:
@@ -195,4 +242,4 @@ def read_trends(member: Member, ctx: Context) -> pd.DataFrame:
     table = _table(member, ctx)
     out = _columns(table, ctx, TRENDS_COLUMNS, ("date", "day"))
     activity = _activity_load(table, ctx, "min")
-    return _with_training(out, no_workouts(), activity, ctx)
+    return with_training(out, no_workouts(), activity, ctx)

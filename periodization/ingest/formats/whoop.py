@@ -8,18 +8,20 @@ Read from ``physiological_cycles.csv`` (one row per cycle, i.e. per night + day)
 
 Day: the local date of ``Wake onset`` (the morning the recovery belongs to); without it,
 the local date of ``Cycle start time`` + 12 h (a cycle starts at the evening's sleep onset).
-Local time is the written time shifted by ``Cycle timezone`` (``UTC+01:00``): WHOOP's
-documentation does not say whether the times are UTC, so if the written wake-up times sit
-clearly closer to the morning (by more than 2 h on average) than the shifted ones, they
-are read as local (with a warning). With small offsets both readings give the same days.
+Local time is the written time, or the written time shifted by ``Cycle timezone``
+(``UTC+01:00``), whichever puts the middle of the nights' sleep nearer 04:00 (``_Clock``;
+recorded in ``decisions['time_convention']``).
 
 ``sleeps.csv`` (when present) gives the night's sleep: the longest non-nap sleep per day
 (``Nap`` true rows are never the night's sleep); the cycle's own columns fill any gaps.
+A cycle whose only sleep is a nap is not a morning: its recovery, HRV and resting HR are
+dropped and the night's cycle of that date is the morning.
 
 ``workouts.csv`` gives the load and action (``load``): each workout is placed on its
 cycle's day (``Cycle start time``), its load is the zone TRIMP of ``Duration (min)`` and
 ``HR Zone 1 %`` … ``HR Zone 5 %``, its action from ``Activity name`` and zones. Days
-without a workout have load 0 (REST). Without workouts, load comes from ``Day Strain``.
+without a workout have load 0 (REST). Without workouts, a day in WHOOP's light strain
+band (< 10) is a rest day and the others' load comes from ``Day Strain``.
 The current cycle (empty ``Cycle end time``) is not over: its load is only what is known.
 """
 
@@ -48,6 +50,7 @@ CYCLE_START = ("cycle_start_time", "cycle_start", "start_time")
 CYCLE_END = ("cycle_end_time", "cycle_end", "end_time")
 TIMEZONE = ("cycle_timezone", "timezone", "time_zone")
 WAKE = ("wake_onset", "wake_onset_time", "wake_time", "wakeup_time")
+ONSET = ("sleep_onset", "sleep_onset_time", "sleep_start")
 COLUMNS = {  # canonical column → accepted header keys (newest export first)
     "hrv_rmssd_ms": ("heart_rate_variability", "hrv", "hrv_rmssd"),
     "resting_hr": ("resting_heart_rate", "rhr"),
@@ -57,17 +60,32 @@ COLUMNS = {  # canonical column → accepted header keys (newest export first)
 }
 ASLEEP = ("asleep_duration", "sleep_duration", "total_sleep_duration", "total_sleep")
 NAP = ("nap", "is_nap")
-MORNING, EVENING = 7.0, 23.0  # typical local hour of a wake-up and a cycle start
-LOCAL_EVIDENCE_HOURS = 2.0  # how much closer to the morning written times must be to count as local
+TYPICAL_MIDSLEEP = 4.0  # local hour of the middle of a night's sleep (late types ~5–6)
+LOCAL_EVIDENCE_HOURS = 1.0  # how much closer to it the written times must be to count as local
+LIGHT_STRAIN = 10.0  # WHOOP's "light" band is 0–9.9: a day without training
 
 
-def _hour_distance(stamps: pd.Series, target: float) -> float:
-    hours = (stamps.dt.hour + stamps.dt.minute / 60.0).to_numpy(dtype=np.float64)
-    return float(np.nanmean(np.abs((hours - target + 12.0) % 24.0 - 12.0)))
+def _midsleep_distance(onset: pd.Series, wake: pd.Series) -> float:
+    """Mean circular distance (h) of the sleep midpoints from ``TYPICAL_MIDSLEEP``."""
+    mid = onset + (wake - onset) / 2
+    hours = (mid.dt.hour + mid.dt.minute / 60.0).to_numpy(dtype=np.float64)
+    ok = np.isfinite(hours) & ((wake - onset).dt.total_seconds().to_numpy() > 0)
+    if not ok.any():
+        return np.nan
+    return float(np.mean(np.abs((hours[ok] - TYPICAL_MIDSLEEP + 12.0) % 24.0 - 12.0)))
 
 
 class _Clock:
-    """Decides once whether WHOOP times are UTC (shift by the timezone) or already local."""
+    """Decides once whether WHOOP times are UTC (shift by the timezone) or already local.
+
+    The export does not say. The convention is chosen by where the nights fall under each
+    reading: the middle of a night's sleep (halfway from ``Sleep onset`` to ``Wake
+    onset``) lies near 04:00 local for most people, 05:00–06:00 for late sleepers. The
+    times are read as written (local) when that puts the midpoints at least
+    ``LOCAL_EVIDENCE_HOURS`` closer to 04:00 on average than shifting them by ``Cycle
+    timezone`` does; otherwise they are shifted (UTC: with a small offset both readings
+    give the same dates). Both distances are in ``decisions['time_convention']``.
+    """
 
     def __init__(self, table: CsvTable, ctx: Context) -> None:
         key = table.need(*CYCLE_START, what="Cycle start time")
@@ -75,20 +93,27 @@ class _Clock:
         wake_key = table.has(*WAKE)
         self.wake = (table.timestamps(wake_key)
                      if wake_key else pd.Series(pd.NaT, index=self.start.index))
+        onset_key = table.has(*ONSET)
+        onset = table.timestamps(onset_key) if onset_key else self.start
         self.utc = True
-        offsets = self.offsets(table)
         if table.has(*TIMEZONE) is None:
-            ctx.warn(f"{table.where}: no 'Cycle timezone' column; times taken as local")
             self.utc = False
-        elif self.wake.notna().any() or self.start.notna().any():
-            use_wake = self.wake.notna().any()
-            stamps, target = (self.wake, MORNING) if use_wake else (self.start, EVENING)
-            shifted = stamps + pd.to_timedelta(offsets, unit="min")
-            gain = _hour_distance(shifted, target) - _hour_distance(stamps, target)
-            if gain > LOCAL_EVIDENCE_HOURS:
-                self.utc = False
-                ctx.warn(f"{table.where}: times look local already (wake-ups fall in the "
-                         "morning as written); 'Cycle timezone' not applied")
+            ctx.decide("time_convention", "local", "no 'Cycle timezone' column",
+                       changed=f"{table.where}: no 'Cycle timezone' column; times taken as "
+                               "local")
+            return
+        shift = pd.to_timedelta(self.offsets(table), unit="min")
+        as_written = _midsleep_distance(onset, self.wake)
+        shifted = _midsleep_distance(onset + shift, self.wake + shift)
+        evidence = (f"sleep midpoints {as_written:.1f} h from 04:00 as written, "
+                    f"{shifted:.1f} h shifted by 'Cycle timezone'")
+        if as_written + LOCAL_EVIDENCE_HOURS < shifted:
+            self.utc = False
+            ctx.decide("time_convention", "local", evidence,
+                       changed=f"{table.where}: times look local already ({evidence}); "
+                               "'Cycle timezone' not applied")
+        else:
+            ctx.decide("time_convention", "utc", evidence)
 
     @staticmethod
     def offsets(table: CsvTable) -> np.ndarray:
@@ -134,7 +159,10 @@ def _cycles(table: CsvTable, clock: _Clock, ctx: Context) -> pd.DataFrame:
     return out
 
 
-def _main_sleeps(member: Member, ctx: Context, clock: _Clock) -> pd.DataFrame:
+def _main_sleeps(member: Member, ctx: Context, clock: _Clock
+                 ) -> tuple[pd.DataFrame, set[str]]:
+    """(the night's sleep per day, the ``Cycle start time`` of cycles whose only sleep is
+    a nap). A nap never stands for the night."""
     table = read_csv(member, ctx)
     start_key = table.has(*CYCLE_START)
     wake_key = table.need(*WAKE, what="Wake onset")
@@ -153,11 +181,52 @@ def _main_sleeps(member: Member, ctx: Context, clock: _Clock) -> pd.DataFrame:
     eff_key = table.has(*COLUMNS["sleep_efficiency"])
     sleeps["sleep_efficiency"] = (table.numbers(eff_key, ctx, "sleep_efficiency")
                                   if eff_key else np.nan)
+    nap_cycles: set[str] = set()
+    if start_key is not None:
+        cycle = table.text(start_key).str.strip()
+        night = pd.Series(~nap).groupby(cycle.to_numpy()).any()
+        nap_cycles = set(night.index[~night.to_numpy()])
     if nap.any():
         ctx.warn(f"{int(nap.sum())} nap(s) in {SLEEPS_FILE} not counted as the night's sleep")
     sleeps = sleeps[~nap & sleeps["date"].notna()]
     sleeps = sleeps.sort_values("sleep_hours", kind="stable", na_position="first")
-    return sleeps.drop_duplicates("date", keep="last").set_index("date")
+    return sleeps.drop_duplicates("date", keep="last").set_index("date"), nap_cycles
+
+
+def _drop_nap_cycles(days: pd.DataFrame, nap_cycles: set[str], ctx: Context) -> pd.DataFrame:
+    """A cycle that began with a nap is not a morning: its readings are dropped and it
+    ranks below the night's cycle of the same date (its strain and workouts still count)."""
+    is_nap = days["cycle_start"].isin(nap_cycles).to_numpy()
+    if not is_nap.any():
+        return days
+    readings = [c for c in ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours",
+                            "sleep_efficiency") if c in days.columns]
+    days.loc[is_nap, readings] = np.nan
+    rank = days["_rank"].astype("int64").to_numpy()
+    days["_rank"] = np.where(is_nap, rank - 2**62, rank)  # below every night's cycle
+    ctx.warn(f"{int(is_nap.sum())} cycle(s) began with a nap: their recovery, HRV and "
+             "resting HR are not a morning's and were left out")
+    return days
+
+
+def _strain_training(days: pd.DataFrame, strain: np.ndarray, ctx: Context) -> pd.DataFrame:
+    """Load and action from ``Day Strain`` when the export has no workouts.
+
+    Day strain includes ordinary daily life (a day without training scores ~4–9), so
+    converting every day's strain into load makes every day a training day. A day in
+    WHOOP's light band (strain < ``LIGHT_STRAIN``) is counted as a rest day (load 0,
+    REST); a harder day's load is ``strain_load`` and its action is unknown.
+    """
+    light = strain < LIGHT_STRAIN
+    known = np.isfinite(strain)
+    base = np.where(light, 0.0, strain_load(strain))
+    ctx.decide("load_source", "day_strain",
+               f"no workouts; {int((light & known).sum())} of {int(known.sum())} days "
+               f"under strain {LIGHT_STRAIN:g} counted as rest",
+               changed="no workouts in the export: days with Day Strain under "
+                       f"{LIGHT_STRAIN:g} (WHOOP's light band) counted as rest days, load "
+                       "of the others estimated from Day Strain")
+    return daily_training(no_workouts(), days["date"], base)
 
 
 def _workouts(member: Member, ctx: Context, clock: _Clock, cycle_days: dict[str, pd.Timestamp]
@@ -196,7 +265,8 @@ def read(bundle: Bundle, ctx: Context) -> pd.DataFrame:
     days = _cycles(table, clock, ctx)
     sleeps_member = bundle.find(SLEEPS_FILE)
     if sleeps_member is not None:
-        sleeps = _main_sleeps(sleeps_member, ctx, clock)
+        sleeps, nap_cycles = _main_sleeps(sleeps_member, ctx, clock)
+        days = _drop_nap_cycles(days, nap_cycles, ctx)
         for col in ("sleep_hours", "sleep_efficiency"):
             from_sleeps = days["date"].map(sleeps[col]).to_numpy(dtype=np.float64)
             current = days[col].to_numpy() if col in days else np.full(len(days), np.nan)
@@ -210,10 +280,9 @@ def read(bundle: Bundle, ctx: Context) -> pd.DataFrame:
     if workouts is not None and len(workouts):
         base = np.where(open_cycle, np.nan, 0.0)
         training = daily_training(workouts, days["date"], base)
+        ctx.decide("load_source", "workouts", f"{len(workouts)} workout(s) in {WORKOUTS_FILE}")
     else:
-        ctx.warn("no workouts in the export: load estimated from Day Strain")
-        training = daily_training(no_workouts(), days["date"], strain_load(strain))
+        training = _strain_training(days, strain, ctx)
     days["load"] = training["load"].to_numpy()
     days["action"] = training["action"].to_numpy()
     return days.drop(columns=["open", "cycle_start"])
-

@@ -172,8 +172,10 @@ def make_bad() -> None:
     write(b / "encrypted.zip", encrypted_zip())
     write(b / "damaged_member.zip", damaged_member_zip())
     write(b / "folder_without_export" / "notes.txt", "nothing to import here\n")
-    write(b / "two_exports" / "physiological_cycles.csv", lines(CYCLES, cycles(3)))
-    write(b / "two_exports" / "sleepmodel.csv", "id;day;average_hrv\ns1;2024-03-04;60\n")
+    cycles_csv = lines(CYCLES, cycles(3)).encode()
+    write(b / "two_whoop_exports.zip", zip_bytes({"whoop/physiological_cycles.csv": cycles_csv,
+                                                  "whoop_old/physiological_cycles.csv":
+                                                  cycles_csv}))
     record = ('<Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" '
               'unit="count/min" startDate="2024-03-01 06:00:00 +0100" '
               'endDate="2024-03-01 23:59:00 +0100" value="52"/>\n')
@@ -186,6 +188,83 @@ def make_bad() -> None:
           '+0100" value="800"/>\n</HealthData>\n')
     write(b / "unknown_xml_encoding.xml",
           '<?xml version="1.0" encoding="klingon"?>\n<HealthData locale="tlh"></HealthData>\n')
+
+
+def _fit(*messages: tuple[str, dict]) -> bytes:
+    import sys
+
+    sys.path.insert(0, str(ROOT.parents[2]))
+    from datetime import datetime
+
+    from tests.ingest.layouts.fit import FitWriter, fit_time
+
+    w = FitWriter()
+    t = fit_time(datetime(2024, 3, 1, 6, 0))
+    w.add("file_id", type=32, manufacturer=1, product=3500, serial_number=1, time_created=t)
+    for name, fields in messages:
+        w.add(name, **{k: (t if v == "T" else v) for k, v in fields.items()})
+    return w.bytes()
+
+
+def make_bad_new_formats() -> None:
+    """Broken files of the formats added for issue 12 (Oura API, Garmin, FIT, Fitbit,
+    Polar, HRV4Training, Elite HRV, Apple CSVs, intervals.icu activities)."""
+    b = BAD
+    sleep = {"day": "2024-03-02", "average_hrv": 50, "lowest_heart_rate": 48,
+             "total_sleep_duration": 27000, "type": "long_sleep"}
+    write(b / "oura_api_not_json.json", '{"next_token": null, "data": [{"day": ')
+    write(b / "oura_api_no_records.json", json.dumps({"data": 5, "next_token": None}))
+    write(b / "oura_api_empty.json", json.dumps({"data": [], "next_token": None}))
+    write(b / "oura_api_bad_day.json", json.dumps({"data": [{**sleep, "day": "31/02/2024"}],
+                                                    "next_token": None}))
+    write(b / "oura_api_hrv_900.json", json.dumps({"data": [{**sleep, "average_hrv": 900}],
+                                                    "next_token": None}))
+    write(b / "oura_api_nested_deep.json", '{"next_token": null, "data": ' + "[" * 100_000)
+    wellness = "DI_CONNECT/DI-Connect-Wellness"
+    write(b / "garmin_not_a_list" / wellness / "x_sleepData.json", json.dumps({"foo": 1}))
+    write(b / "garmin_empty" / wellness / "x_sleepData.json", "[]")
+    write(b / "garmin_empty" / "DI_CONNECT/DI-Connect-Aggregator/UDSFile_1.json", "[]")
+    write(b / "garmin_truncated" / wellness / "x_sleepData.json",
+          '[{"calendarDate": "2024-03-02", "deepSleepSeconds": 30')
+    good = _fit(("monitoring_hr_data", {"timestamp": "T", "resting_heart_rate": 48}),
+                ("hrv_status_summary", {"timestamp": "T", "last_night_average": 60 * 128}))
+    write(b / "fit_truncated.fit", good[: len(good) // 2])
+    damaged = bytearray(good)
+    damaged[20] ^= 0xFF
+    write(b / "fit_bad_crc.fit", bytes(damaged))
+    write(b / "fit_activity_only.fit", _fit(("session", {
+        "timestamp": "T", "start_time": "T", "sport": 1, "total_timer_time": 3600000})))
+    write(b / "fit_header_only.fit", _fit())
+    data = "Takeout/Fitbit/Global Export Data"
+    write(b / "fitbit_sleep_not_json" / data / "sleep-2024-03-01.json", "sleep well")
+    write(b / "fitbit_nothing" / data / "resting_heart_rate-2024-03-01.json", "[]")
+    write(b / "fitbit_hrv_without_rmssd" / "Daily Heart Rate Variability Summary - 2024-03.csv",
+          "timestamp,nremhr,entropy\n2024-03-01T00:00:00,55,2.4\n")
+    write(b / "polar_empty" / "nightly_recovery_a.json", "[]")
+    write(b / "polar_empty" / "sleep_result_a.json", "[]")
+    write(b / "polar_bad_json" / "nightly_recovery_a.json", "[{")
+    hrv4t = "HR,AVNN,SDNN,rMSSD,pNN50,LF,HF,HRV4T_Recovery_Points,sleep_time"
+    write(b / "hrv4training_no_date.csv", lines(hrv4t, ["52,1150,60,65,30,800,900,7.5,7.5"]))
+    write(b / "hrv4training_text_rmssd.csv",
+          lines("date," + hrv4t, [f"2024-03-0{d},52,1150,60,high,30,800,900,7,7" for d in
+                                  range(1, 4)]))
+    elite = "Date Time Start,Reading Type,Morning Readiness,HR,HRV,lnRMSSD,RMSSD,SDNN"
+    write(b / "elite_hrv_no_rmssd.csv",
+          lines(elite, [f"2024-03-0{d} 07:00:00,Morning Readiness,7,52,60,,,40"
+                        for d in range(1, 4)]))
+    write(b / "elite_hrv_bad_date.csv",
+          lines(elite, ["tomorrow morning,Morning Readiness,7,52,60,4.1,62,40"]))
+    record = "sourceName,sourceVersion,device,type,unit,creationDate,startDate,endDate"
+    write(b / "apple_csv_without_value" / "HeartRateVariabilitySDNN.csv",
+          lines(record, ["Watch,10,Watch,HKQuantityTypeIdentifierHeartRateVariabilitySDNN,ms,"
+                         "2024-03-01 07:00:00 +0100,2024-03-01 06:00:00 +0100,"
+                         "2024-03-01 06:01:00 +0100"]))
+    write(b / "apple_csv_header_only" / "RestingHeartRate.csv", record + ",value\n")
+    write(b / "intervals_activities_alone.csv",
+          lines("id,start_date_local,type,moving_time,icu_training_load,icu_intensity",
+                ["i1,2024-03-01T07:00:00,Run,3600,60,0.8", "i2,2024-03-02T07:00:00,Ride,5400,80,"
+                 "0.7"]))
+    write(b / "unknown_json.json", json.dumps({"foo": [1, 2, 3]}))
 
 
 def make_odd() -> None:
@@ -221,4 +300,5 @@ if __name__ == "__main__":
     for folder in (BAD, ODD):
         shutil.rmtree(folder, ignore_errors=True)
     make_bad()
+    make_bad_new_formats()
     make_odd()

@@ -60,12 +60,47 @@ BAD_CASES = {  # file in bad/ → what the message must say
     "encrypted.zip": "password-protected",
     "damaged_member.zip": "physiological_cycles.csv: corrupt or unreadable data",
     "folder_without_export": "no known wearable export in this folder",
-    "two_exports": "more than one export (WHOOP and Oura)",
+    "two_whoop_exports.zip": "holds more than one whoop export",
     "truncated_export.xml": "malformed or truncated XML",
     "not_apple.xml": "XML root is <svg>, not an Apple Health export",
     "apple_without_records.xml": "no heart rate variability, resting heart rate or sleep",
     "unknown_xml_encoding.xml": "unknown encoding: klingon",
 }
+NEW_FORMAT_CASES = {  # issue 12: the formats added, each refusal naming the format assumed
+    "oura_api_not_json.json": "malformed JSON",
+    "oura_api_no_records.json": "holds no list of records",
+    "oura_api_empty.json": "no Oura sleep or daily_readiness records",
+    "oura_api_bad_day.json": "'31/02/2024' in column 'day' is not a date",
+    "oura_api_hrv_900.json": "every value of 'average_hrv' (hrv_rmssd_ms) is implausible",
+    "oura_api_nested_deep.json": "malformed JSON (nested too deeply)",
+    "garmin_not_a_list": "holds no list of records",
+    "garmin_empty": "no Garmin sleep, HRV or resting heart rate records",
+    "garmin_truncated": "malformed JSON",
+    "fit_truncated.fit": "corrupt FIT file",
+    "fit_bad_crc.fit": "corrupt FIT file",
+    "fit_activity_only.fit": "no HRV status, resting heart rate or sleep messages",
+    "fit_header_only.fit": "no HRV status, resting heart rate or sleep messages",
+    "fitbit_sleep_not_json": "malformed JSON",
+    "fitbit_nothing": "no Fitbit sleep, resting heart rate or HRV files",
+    "fitbit_hrv_without_rmssd": "missing column 'rmssd'",
+    "polar_empty": "no Polar Nightly Recharge or sleep records",
+    "polar_bad_json": "malformed JSON",
+    "hrv4training_no_date.csv": "missing column 'date'",
+    "hrv4training_text_rmssd.csv": "column 'rMSSD' holds no numbers",
+    "elite_hrv_no_rmssd.csv": "no RMSSD or lnRMSSD values",
+    "elite_hrv_bad_date.csv": "'tomorrow morning' in column 'Date Time Start' is not a date",
+    "apple_csv_without_value": "missing column 'value'",
+    "apple_csv_header_only": "no heart rate variability, resting heart rate or sleep rows",
+    "intervals_activities_alone.csv": "an intervals.icu activities CSV alone has no HRV",
+    "unknown_json.json": "this is a JSON file, not a supported export",
+}
+READ_AS = {  # the format named in the refusal ("read as …")
+    "oura_api": "Oura API v2 JSON", "garmin": "a Garmin Connect export",
+    "fit_": "Garmin FIT files", "fitbit": "a Fitbit Takeout export",
+    "polar": "a Polar Flow export", "hrv4training": "an HRV4Training CSV",
+    "elite_hrv": "an Elite HRV CSV", "apple_csv": "Apple Health per-type CSVs",
+}
+BAD_CASES = {**BAD_CASES, **NEW_FORMAT_CASES}
 
 
 def refuse(path, fragment: str) -> str:
@@ -82,7 +117,16 @@ def refuse(path, fragment: str) -> str:
 def test_corpus_and_table_agree():
     on_disk = {p.name for p in BAD.iterdir()}
     assert on_disk == set(BAD_CASES)
-    assert len(on_disk) >= 30
+    assert len(on_disk) >= 30 and len(NEW_FORMAT_CASES) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(NEW_FORMAT_CASES))
+def test_new_format_refusals_name_the_format_they_assumed(name):
+    message = refuse(BAD / name, NEW_FORMAT_CASES[name])
+    assumed = next((v for k, v in READ_AS.items() if name.startswith(k)), None)
+    if assumed is not None and "malformed JSON" not in NEW_FORMAT_CASES[name]:
+        assert f"(read as {assumed})" in message, message
+    assert len(message) < 300
 
 
 @pytest.mark.parametrize("name", sorted(BAD_CASES))

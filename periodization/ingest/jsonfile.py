@@ -1,0 +1,62 @@
+"""JSON files of an export read safely: size-limited, decoded like CSV, one clear line
+when broken, and the records they hold as a list of dicts.
+
+A JSON export is a list of records (``[{...}, ...]``), an API page (``{"data": [...]}``)
+or a document holding the list under a named key. Each file is read whole (JSON cannot
+be streamed with the standard library), so ``MAX_JSON_BYTES`` bounds the memory a file
+can take (~10× its size once parsed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from periodization.ingest.sources import Member, decode_text, fail
+
+MAX_JSON_BYTES = 64 * 1024 * 1024  # a year of daily summaries is < 20 MB
+
+
+def load_json(member: Member) -> Any:
+    """The parsed document of one JSON member (``DataError`` if it is not valid JSON)."""
+    text, _ = decode_text(member.read_bytes(MAX_JSON_BYTES), member.where)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail(member.where, f"malformed JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise fail(member.where, "malformed JSON (nested too deeply)") from None
+
+
+def records(doc: Any, where: str, keys: Iterable[str] = ("data",)) -> list[dict]:
+    """The records of a document: the list itself, or the list under one of ``keys``
+    (API pages put it under ``data``); records that are not objects are skipped."""
+    found = doc
+    if isinstance(doc, dict):
+        found = next((doc[k] for k in keys if isinstance(doc.get(k), list)), None)
+    if not isinstance(found, list):
+        raise fail(where, "holds no list of records (expected a JSON list, or an object "
+                          f"with {' or '.join(repr(k) for k in keys)})")
+    return [r for r in found if isinstance(r, dict)]
+
+
+def number(value: Any) -> float:
+    """A JSON value as a float (NaN for null, text, booleans or non-finite numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(value) if isinstance(value, str) else float("nan")
+        except ValueError:
+            return float("nan")
+    out = float(value)
+    return out if out == out and abs(out) != float("inf") else float("nan")
+
+
+def dig(record: dict, *path: str) -> Any:
+    """``record[path[0]][path[1]]…`` or None where a level is missing."""
+    node: Any = record
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node

@@ -1,0 +1,172 @@
+"""Every format imports what its files hold, and ``recommend`` runs end to end on it.
+
+Fixtures are written at test time from generated truth with each vendor's layout
+(``tests/ingest/layouts``); expectations come from that truth and the documented rules
+(zone TRIMP, the action rates, each format's unit), never from the importers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from periodization.ingest.exports import load_wearable
+from tests.ingest.layouts.registry import WRITERS, write
+from tests.ingest.layouts.truth import RATE, make_truth
+
+DAYS = 90
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return make_truth(DAYS, seed=8)
+
+
+@pytest.fixture(scope="module")
+def imported(truth, tmp_path_factory):
+    root = tmp_path_factory.mktemp("formats")
+    return {fmt: load_wearable(write(fmt, root / fmt.replace("+", "_"), truth))
+            for fmt in WRITERS}
+
+
+def _close(got, want, atol):
+    got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
+    ok = np.isnan(got) | np.isclose(got, want, atol=atol)
+    return ok.all() and np.isfinite(got).mean() > 0.9
+
+
+def _trimp(truth):
+    return np.array([0.0 if w is None else w.trimp for w in truth["workout"]])
+
+
+WEARABLE = {  # format → (HRV column, its truth factor, recovery tolerance or None)
+    "whoop": ("hrv_rmssd_ms", 1.0, 0.01), "oura-api": ("hrv_rmssd_ms", 1.0, 0.01),
+    "oura-trends": ("hrv_rmssd_ms", 1.0, 0.01), "intervals.icu": ("hrv_rmssd_ms", 1.0, 0.01),
+    "garmin-connect": ("hrv_rmssd_ms", 1.0, None), "garmin-fit": ("hrv_rmssd_ms", 1.0, None),
+    "fitbit": ("hrv_rmssd_ms", 1.0, None), "polar": ("hrv_rmssd_ms", 1.0, 10.0),
+    "hrv4training": ("hrv_rmssd_ms", 1.0, 0.5), "elite-hrv": ("hrv_rmssd_ms", 1.0, 5.0),
+    "apple-health-csv": ("hrv_sdnn_ms", 0.7, None),
+    "intervals.icu+intervals.icu-activities": ("hrv_rmssd_ms", 1.0, 0.01),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_each_format_reads_its_mornings(imported, truth, fmt):
+    result = imported[fmt]
+    table = result.table
+    assert set(result.source_format.split("+")) == set(fmt.split("+"))
+    assert table["date"].tolist() == pd.to_datetime(pd.Series(truth["date"])).tolist()
+    column, factor, recovery_tol = WEARABLE[fmt]
+    assert _close(table[column], truth["hrv"] * factor, atol=0.6), column
+    assert result.hrv_kind == ("sdnn" if column == "hrv_sdnn_ms" else "rmssd")
+    assert _close(table["resting_hr"], truth["rhr"], atol=0.51)
+    if fmt != "elite-hrv":  # Elite HRV records no sleep
+        assert _close(table["sleep_hours"], truth["sleep_h"], atol=0.02)
+    if table["sleep_efficiency"].notna().any():
+        assert _close(table["sleep_efficiency"], truth["eff"], atol=0.6)
+    if recovery_tol is None:
+        assert table["recovery"].isna().all()  # the format has no recovery score
+    else:
+        assert _close(table["recovery"], truth["recovery"], atol=recovery_tol)
+    json_ready = {k: v for k, v in result.decisions.items()}
+    assert "hrv_kind" in json_ready
+
+
+@pytest.mark.parametrize("fmt", ["whoop", "garmin-connect", "garmin-fit", "polar",
+                                 "intervals.icu", "intervals.icu+intervals.icu-activities",
+                                 "hrv4training"])
+def test_zone_or_platform_loads_are_the_documented_trimp(imported, truth, fmt):
+    table = imported[fmt].table
+    tolerance = 0.6 if fmt.startswith(("intervals", "hrv4")) else 0.05  # written rounded
+    want = _trimp(truth)
+    known = np.isfinite(table["load"].to_numpy())
+    assert known.mean() > 0.3
+    assert np.allclose(table["load"].to_numpy()[known], want[known], atol=tolerance)
+
+
+@pytest.mark.parametrize("fmt", ["apple-health-csv", "oura-api"])
+def test_duration_loads_use_the_action_rates(imported, truth, fmt):
+    table = imported[fmt].table
+    by_name = {"Running": "AEROBIC_BASE", "Cycling": "AEROBIC_BASE", "HIIT": "HIIT",
+               "Walking": "ACTIVE_RECOVERY", "Weightlifting": "STRENGTH"}  # name rules only
+    if fmt == "apple-health-csv":
+        want = [0.0 if w is None else w.minutes / 60 * RATE[by_name[w.name]]
+                for w in truth["workout"]]
+        assert np.allclose(table["load"], want)
+    else:  # Oura's intensity labels: easy/moderate/hard → AR/base/tempo rates
+        levels = {"ACTIVE_RECOVERY": 25, "AEROBIC_BASE": 50, "TEMPO": 85, "HIIT": 85,
+                  "STRENGTH": 50}
+        names = [None if w is None else w for w in truth["workout"]]
+        want = [0.0 if w is None else w.minutes / 60 * (RATE["STRENGTH"] if
+                w.name == "Weightlifting" else RATE["HIIT"] if w.name == "HIIT" else
+                RATE["ACTIVE_RECOVERY"] if w.name == "Walking" else levels[w.action])
+                for w in names]
+        assert np.allclose(table["load"], want)
+
+
+def test_rest_days_are_rest_where_the_workout_list_is_complete(imported, truth):
+    rest = truth["workout"].isna().to_numpy()
+    for fmt in ("whoop", "garmin-connect", "garmin-fit", "fitbit", "polar", "oura-api",
+                "apple-health-csv", "intervals.icu+intervals.icu-activities"):
+        actions = imported[fmt].table["action"].to_numpy()
+        assert (actions[rest] == 0).all(), fmt
+        assert (actions[~rest] > 0).all(), fmt
+
+
+def test_fitbit_zones_are_placed_on_five(imported, truth):
+    want = []
+    for w in truth["workout"]:
+        if w is None:
+            want.append(0.0)
+            continue
+        fat, cardio, peak = w.zones[0] + w.zones[1], w.zones[2] + w.zones[3], w.zones[4]
+        want.append(w.minutes * (2 * fat + 3.5 * cardio + 5 * peak) / 100 * 100 / 240)
+    assert np.allclose(imported["fitbit"].table["load"], want, atol=0.05)
+
+
+def test_naps_and_extra_readings_are_never_the_morning(imported, truth):
+    assert any("nap" in w for w in imported["fitbit"].warnings)
+    assert any("nap" in w for w in imported["oura-api"].warnings)
+    assert any("other than Morning Readiness" in w for w in imported["elite-hrv"].warnings)
+
+
+def test_polar_night_naming_is_decided_from_the_hypnogram(tmp_path, truth):
+    from tests.ingest.layouts.polar import write_flow
+
+    evening = load_wearable(write_flow(tmp_path / "p", truth, night_is_evening=True))
+    assert evening.decisions["night_date"]["chosen"] == "evening"
+    assert evening.table["date"].tolist() == pd.to_datetime(pd.Series(truth["date"])).tolist()
+    assert np.allclose(evening.table["hrv_rmssd_ms"], truth["hrv"])
+
+
+def test_fit_without_fitdecode_names_the_extra(monkeypatch, tmp_path, truth):
+    import builtins
+
+    from periodization.core.errors import DataError
+
+    real = builtins.__import__
+
+    def no_fitdecode(name, *args, **kwargs):
+        if name == "fitdecode":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    path = write("garmin-fit", tmp_path / "fit", truth.head(3))
+    monkeypatch.setattr(builtins, "__import__", no_fitdecode)
+    with pytest.raises(DataError, match=r"needs the 'fit' extra: pip install 'periodization"):
+        load_wearable(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_recommend_runs_end_to_end_on_each_format(fmt, truth, tmp_path, model_dir):
+    from periodization.advice.recommend import recommend
+
+    path = write(fmt, tmp_path / "export", truth)
+    result = recommend(path, model=model_dir, today=dt.date(2026, 3, 1))
+    assert result["date"] == "2026-03-01" and result["action"]
+    assert set(result["source"]["format"].split("+")) == set(fmt.split("+"))
+    assert result["source"]["decisions"]["hrv_kind"]["chosen"] in ("rmssd", "sdnn")
+    assert result["policy"] == "trained model"
