@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from periodization.env import kernels as EK
 from periodization.core.jit import njit
+from periodization.env import kernels as EK
 from periodization.env.constraints import SafetyConfig
 from periodization.features import kernels as FK
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R

@@ -8,9 +8,8 @@ way such a value becomes the one structured array a compiled kernel reads by fie
 
 from __future__ import annotations
 
-import os
-
 import dataclasses
+import os
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 

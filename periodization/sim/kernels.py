@@ -25,7 +25,6 @@ import math
 import numpy as np
 
 from periodization.core.jit import njit
-
 from periodization.sim.actions import Action
 from periodization.sim.records import AthleteRow, load_row, store_row
 from periodization.sim.splitmix import GOLDEN, U53, mix

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from periodization.core.jit import njit
 
+from periodization.core.jit import njit
 from periodization.sim.kernels import PAIR_COUNTERS, effective_m, normal_pair, stress
 from periodization.sim.records import load_row
 

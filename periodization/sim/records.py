@@ -33,8 +33,8 @@ from collections import namedtuple
 from typing import Any
 
 import numpy as np
-from periodization.core.jit import njit
 
+from periodization.core.jit import njit
 from periodization.sim.batch import for_kernels
 from periodization.sim.state import HIDDEN_FIELDS
 
