@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from periodization.cohort.cache import prepared_cohort
 from periodization.cohort.dataset import PreparedCohort
+from periodization.core.validation import validate
 from periodization.env.constraints import SafetyConfig
 from periodization.env.reward import RewardConfig
 from periodization.env.starts import CohortStarts, PriorStarts
@@ -16,17 +18,20 @@ from periodization.sim.prior import Prior, load_prior
 
 
 def as_reward(reward: RewardConfig | dict[str, Any] | str | None) -> RewardConfig:
+    """A reward config from a config, a dict of its keys or a version name (``UserError``
+    naming the key or the version if invalid)."""
     if isinstance(reward, RewardConfig):
         return reward
     if isinstance(reward, str):
-        return RewardConfig(version=reward)
-    return RewardConfig(**(reward or {}))
+        return validate(RewardConfig, {"version": reward}, source="--reward")
+    return validate(RewardConfig, reward or {}, source="reward")
 
 
 def as_safety(safety: SafetyConfig | dict[str, Any] | None, strict: bool | None) -> SafetyConfig:
-    config = safety if isinstance(safety, SafetyConfig) else SafetyConfig(**(safety or {}))
+    config = (safety if isinstance(safety, SafetyConfig)
+              else validate(SafetyConfig, safety or {}, source="safety"))
     if strict is not None and strict != config.strict:
-        config = SafetyConfig(**{**config.__dict__, "strict": strict})
+        config = dataclasses.replace(config, strict=strict)
     return config
 
 

@@ -37,30 +37,39 @@ done honestly, since they depend on the action taken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
+from pydantic.dataclasses import dataclass
+
+from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
               "shaped_gain")
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
 
 
-@dataclass(frozen=True, kw_only=True)
+WEIGHT = Real(-1000.0, 1000.0)  # any finite weight or constant of a sane size
+
+
+@dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class RewardConfig:
-    version: str = "v2"
-    base: float = 6.0  # v2 constant per step
-    w_short: float = 0.5
-    w_medium: float = 0.3
-    w_long: float = 0.2
-    w_penalty: float = 0.3  # v2 and outcome
-    recovery_bonus: bool = True  # v2
-    bonus_high: float = 2.0  # at recovery ≥ 70
-    bonus_mid: float = 1.0  # at recovery ≥ 50
-    medium_days: int = 14
-    long_days: int = 30
-    shaping_taper_days: int = 21  # rest days of the potential behind ``shaped_gain``
+    """Reward version and weights; weights finite in [−1000, 1000], horizons 1–365 days
+    (each step projects ``long_days`` ahead, so the horizon bounds a step's work)."""
+
+    version: Literal["v2", "v1", "outcome", "shaped"] = "v2"
+    base: WEIGHT = 6.0  # v2 constant per step
+    w_short: WEIGHT = 0.5
+    w_medium: WEIGHT = 0.3
+    w_long: WEIGHT = 0.2
+    w_penalty: WEIGHT = 0.3  # v2 and outcome
+    recovery_bonus: StrictBool = True  # v2
+    bonus_high: WEIGHT = 2.0  # at recovery ≥ 70
+    bonus_mid: WEIGHT = 1.0  # at recovery ≥ 50
+    medium_days: Count(1, 365) = 14
+    long_days: Count(1, 365) = 30
+    shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
 
     @cached_property
     def packed(self) -> np.ndarray:
@@ -68,10 +77,3 @@ class RewardConfig:
         return np.array([self.base, self.bonus_high, self.bonus_mid,
                          float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
                          self.w_long, self.w_penalty, float(self.recovery_bonus)])
-
-    def __post_init__(self) -> None:
-        if self.version not in VERSIONS:
-            raise ValueError(f"reward version must be one of {', '.join(VERSIONS)}, "
-                             f"got {self.version!r}")
-        if self.medium_days < 1 or self.long_days < 1:
-            raise ValueError("medium_days and long_days must be at least 1")

@@ -56,12 +56,12 @@ def test_missing_sections_take_defaults_and_yaml_exponents_parse(tmp_path):
     ("train:\n  early_stopping: 'yes'\n", "train.early_stopping must be true or false"),
     ("sac:\n  hidden: big\n", "sac.hidden must be a list, got 'big'"),
     ("sac:\n  hidden: [64, x]\n", "sac.hidden[1] must be an integer, got 'x'"),
-    ("train:\n  algo: dqn\n", "train.algo must be one of sac, ppo, got 'dqn'"),
+    ("train:\n  algo: dqn\n", "train.algo must be one of sac or ppo, got 'dqn'"),
     ("env: 3\n", "env must be a mapping, got 3"),
     ("- a\n", "the top level must be a mapping"),
     ("train:\n  episodes: 25\n", "train.episodes (25) must be a multiple of env.num_envs"),
-    ("sac:\n  target_entropy_ratio: 2\n", "sac: target_entropy_ratio must lie in [0, 1]"),
-    ("env:\n  reward:\n    version: v9\n", "env.reward: reward version must be one of"),
+    ("sac:\n  target_entropy_ratio: 2\n", "sac.target_entropy_ratio must be ≤ 1, got 2"),
+    ("env:\n  reward:\n    version: v9\n", "env.reward.version must be one of v2, v1"),
 ])
 def test_bad_configs_name_the_key(tmp_path, text, message):
     path = tmp_path / "bad.yaml"

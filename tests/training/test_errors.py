@@ -46,7 +46,7 @@ def test_bad_config_names_the_key(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--episodes", "0"], "--episodes must be at least 1"),
     (["--episodes", "7"], "must be a multiple of env.num_envs"),
-    (["--algo", "dqn"], "algo must be one of sac, ppo"),
+    (["--algo", "dqn"], "--algo must be one of sac or ppo"),
     (["--resume", "--force"], "exclude each other"),
     (["--resume"], "nothing to resume"),
     (["--config", "/no/such.yaml"], "config file not found"),
