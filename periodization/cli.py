@@ -1,8 +1,9 @@
 """``periodize``: the command line. Parses, calls the package, prints; nothing else.
 
 Heavy imports (torch, matplotlib, the simulator) happen inside the commands, so
-``periodize --help`` stays instant. Every ``UserError`` becomes one ``error: ...`` line on
-stderr and exit code 2.
+``periodize --help`` stays instant. Every refusal — a ``UserError``, an OS error such as a
+full disk, a bad option value — becomes one ``error: ...`` line on stderr (printable,
+under 300 characters; ``core/failures.py``) and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,12 +15,41 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from periodization.core.errors import UserError
+from periodization.core.failures import PREFIX, error_line, handled
+from periodization.core.validation import SEED_MAX, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Click's base of usage errors (typer may vendor click, so it is found from a public class).
+ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+MAX_EPISODES = 100_000  # evaluation episodes per policy: bounds the time and the table
+
+
+class OneLineErrors(TyperGroup):
+    """Click's usage errors (an unknown option, ``--seed abc``, a value out of range) as one
+    ``error:`` line and exit 2, like every other refusal, instead of a usage box."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``periodize``: the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            typer.echo(PREFIX + one_line(exc.format_message(), 280), err=True)
+            sys.exit(2)
+        except typer.Abort:
+            typer.echo("interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=OneLineErrors,
     name="periodize",
     help="Adaptive training periodization: simulate athletes, train and evaluate coaching "
     "policies, and recommend today's session from a wearable export.",
@@ -32,19 +62,22 @@ app.add_typer(data_app, name="data")
 
 
 def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(PREFIX + one_line(message, 290), err=True)
     raise typer.Exit(code)
 
 
 def user_errors(fn: F) -> F:
-    """Turn ``UserError`` into a one-line message and exit code 2."""
+    """Turn every failure a user can act on (``core/failures.py``) into a one-line message
+    and exit code 2."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except UserError as exc:
-            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except Exception as exc:
+            if not handled(exc):
+                raise
+            fail(error_line(exc))
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
@@ -52,15 +85,23 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
+SeedOpt = Annotated[int, typer.Option(
+    help="Random seed: the same seed gives the same numbers.", min=0, max=SEED_MAX)]
 SplitOpt = Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")]
-EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.")]
+EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.", max=MAX_EPISODES)]
 CohortOpt = Annotated[
     Path | None, typer.Option(help="Cohort directory (default: the cached default cohort).")]
 PriorOpt = Annotated[
     Path | None,
     typer.Option(help="Population prior YAML (default: the packaged prior.yaml)."),
 ]
+
+
+def _check_reward(version: str) -> None:
+    from periodization.env.reward import VERSIONS
+
+    if version not in VERSIONS:
+        raise UserError(f"--reward must be one of {', '.join(VERSIONS)}, got {version!r}")
 
 
 @data_app.command("synth")
@@ -79,14 +120,16 @@ def data_synth(
     Writes observations.parquet (the daily wearable/training table), and, for evaluation
     only, hidden_state.parquet and true_params.parquet, plus meta.json.
     """
-    from periodization.cohort.synth import cohort_summary, save_cohort, synthesize
+    from periodization.cohort.synth import (
+        check_cohort_size,
+        cohort_summary,
+        save_cohort,
+        synthesize,
+    )
     from periodization.core.io import ensure_writable_dir
     from periodization.sim.prior import load_prior
 
-    if athletes < 1:
-        raise UserError(f"--athletes must be at least 1, got {athletes}")
-    if days < 1:
-        raise UserError(f"--days must be at least 1, got {days}")
+    check_cohort_size(athletes=athletes, days=days)
     loaded = load_prior(prior)
     ensure_writable_dir(out)
     cohort = synthesize(athletes=athletes, days=days, seed=seed, prior=loaded)
@@ -166,6 +209,7 @@ def evaluate(
     from periodization.evaluation.evaluate import evaluate_policies
     from periodization.evaluation.metrics import summarize
 
+    _check_reward(reward)
     if cohort is not None and not cohort.is_dir():
         raise UserError(f"cohort directory not found: {cohort}")
     with console.status_line(json_out) as announce:
@@ -220,6 +264,7 @@ def compare(
     from periodization.evaluation.compare import parse_baselines
     from periodization.report.build import compare_and_report
 
+    _check_reward(reward)
     if cohort is not None and not cohort.is_dir():
         raise UserError(f"cohort directory not found: {cohort}")
     names = parse_baselines(baselines)
@@ -244,8 +289,8 @@ def train(
     episodes: Annotated[int | None, typer.Option(
         help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
     seed: Annotated[int | None, typer.Option(
-        help="Random seed (overrides train.seed): the same seed gives the same numbers.")
-    ] = None,
+        help="Random seed (overrides train.seed): the same seed gives the same numbers.",
+        min=0, max=SEED_MAX)] = None,
     algo: Annotated[str | None, typer.Option(
         help="sac (masked discrete SAC) or ppo (MaskablePPO, needs the [ppo] extra); "
         "overrides train.algo.")] = None,

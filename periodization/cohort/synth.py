@@ -77,13 +77,30 @@ def _gap_mask(n: int, days: int, rng: np.random.Generator) -> np.ndarray:
     return missing
 
 
+MAX_ATHLETES, MAX_DAYS = 100_000, 3650
+BYTES_PER_ATHLETE_DAY = 1200
+"""Peak memory of ``synthesize`` + ``save_cohort`` per recorded athlete-day, with margin:
+measured 755 B at 2000 athletes × 180 days (peak RSS growth, fixed costs included) and
+≈ 400 B per additional athlete-day."""
+
+
+def check_cohort_size(*, athletes: int, days: int) -> None:
+    """``UserError`` unless 1 ≤ athletes ≤ 100 000, 1 ≤ days ≤ 3650 and the cohort fits in
+    the memory available."""
+    from periodization.core.resources import require_memory
+
+    if not 1 <= athletes <= MAX_ATHLETES:
+        raise UserError(f"--athletes must be between 1 and {MAX_ATHLETES}, got {athletes}")
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(f"--days must be between 1 and {MAX_DAYS}, got {days}")
+    require_memory(athletes * days * BYTES_PER_ATHLETE_DAY,
+                   what=f"a cohort of {athletes} athletes × {days} days")
+
+
 def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = None,
                burn_in_days: int = 56) -> Cohort:
     """Simulate ``athletes`` × ``days`` recorded days (batched over athletes)."""
-    if athletes < 1:
-        raise UserError(f"--athletes must be at least 1, got {athletes}")
-    if days < 1:
-        raise UserError(f"--days must be at least 1, got {days}")
+    check_cohort_size(athletes=athletes, days=days)
     prior = prior or load_prior()
     seeds = np.random.SeedSequence(seed).spawn(4)
     rng_params, rng_traits, rng_act, rng_gaps = (np.random.default_rng(s) for s in seeds[:4])
