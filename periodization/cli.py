@@ -136,9 +136,9 @@ def data_synth(
     save_cohort(cohort, out, force=force)
     summary = cohort_summary(cohort)
     if json_out:
-        import json
+        from periodization.core.io import json_text
 
-        typer.echo(json.dumps({"out": str(out), **summary}, indent=2))
+        typer.echo(json_text({"out": str(out), **summary}))
         return
     from periodization.core import console
 
@@ -203,9 +203,8 @@ def evaluate(
     Outcome = change in modelled performance over the 90-day block, in % (mean and bootstrap
     95 % CI), with return, reward components, load, safety and action shares.
     """
-    import json
-
     from periodization.core import console
+    from periodization.core.io import json_text
     from periodization.evaluation.evaluate import evaluate_policies
     from periodization.evaluation.metrics import summarize
 
@@ -218,7 +217,7 @@ def evaluate(
                                   progress=announce)
     summary = summarize(table, seed=seed)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json_text(summary))
     else:
         console.print_policy_table(summary, title=f"{episodes} episodes, {split} athletes, "
                                    f"seed {seed}")
@@ -257,10 +256,10 @@ def compare(
     baseline: paired Wilcoxon test on the outcome, share of the oracle's
     outcome, and share of the gap closed from the best heuristic.
     """
-    import json
     import shlex
 
     from periodization.core import console
+    from periodization.core.io import json_text
     from periodization.evaluation.compare import parse_baselines
     from periodization.report.build import compare_and_report
 
@@ -274,7 +273,7 @@ def compare(
             episodes=episodes, seed=seed, split=split, cohort=cohort, reward=reward,
             force=force, command=shlex.join(["periodize", *sys.argv[1:]]), progress=announce)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(json_text(summary))
         return
     console.print_comparison(summary, index)
 
@@ -315,9 +314,9 @@ def train(
     summary = run_training(out=out, config_path=config, episodes=episodes, seed=seed,
                            algo=algo, resume=resume, force=force, quiet=quiet or json_out)
     if json_out:
-        import json
+        from periodization.core.io import json_text
 
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json_text(summary))
     elif not quiet:
         from periodization.core import console
 
@@ -349,18 +348,17 @@ def recommend(
     stands out in your data, and the next days simulated with your calibrated model. The
     recommendation is deterministic (--seed is accepted for uniformity). Not medical advice.
     """
-    import json
-
     from periodization.advice.recommend import recommend_any
     from periodization.core import console
+    from periodization.core.io import json_text
 
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
     results, batch = recommend_any(data, model=model, plan_days=plan_days, ill=ill)
     if json_out and batch:
-        typer.echo("\n".join(json.dumps(r, allow_nan=False) for r in results))
+        typer.echo("\n".join(json_text(r, indent=None) for r in results))
     elif json_out:
-        typer.echo(json.dumps(results[0], indent=2, allow_nan=False))
+        typer.echo(json_text(results[0]))
     elif batch:
         console.print_recommendation_batch(results)
     else:

@@ -15,7 +15,6 @@ a lived-in state, not the idealised steady state of ``initial``.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,7 +172,11 @@ def save_cohort(cohort: Cohort, out: str | Path, *, force: bool = False) -> Path
 
 
 def load_cohort(path: str | Path) -> Cohort:
-    """Read a cohort directory written by ``save_cohort`` (DataError if it is not one)."""
+    """Read a cohort directory written by ``save_cohort`` (DataError if it is not one, or if
+    any file fails its checks in ``cohort/files.py``)."""
+    from periodization.cohort.files import check_meta, read_table
+    from periodization.core.io import read_json_object
+
     path = Path(path)
     if not path.is_dir():
         raise DataError(f"cohort directory not found: {path}")
@@ -182,15 +185,18 @@ def load_cohort(path: str | Path) -> Cohort:
     if absent:
         raise DataError(f"{path} is not a cohort directory (missing {absent[0]})")
     try:
-        meta = json.loads((path / schema.META_FILE).read_text())
-        return Cohort(
-            observations=pd.read_parquet(path / schema.OBSERVATIONS_FILE),
-            hidden=pd.read_parquet(path / schema.HIDDEN_FILE),
-            params=pd.read_parquet(path / schema.PARAMS_FILE),
-            meta=meta,
-        )
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read cohort {path}: {str(exc).splitlines()[0]}") from None
+        meta = read_json_object(path / schema.META_FILE, what="cohort meta")
+    except UserError as exc:
+        raise DataError(str(exc)) from None
+    meta = check_meta(meta, path=path / schema.META_FILE)
+    return Cohort(
+        observations=read_table(path / schema.OBSERVATIONS_FILE, numeric=(), finite=False),
+        hidden=read_table(path / schema.HIDDEN_FILE, numeric=(*HIDDEN_FIELDS, "performance"),
+                          finite=True),
+        params=read_table(path / schema.PARAMS_FILE, numeric=ATHLETE_KEYS, finite=True,
+                          keys=("athlete_id",)),
+        meta=meta,
+    )
 
 
 def cohort_summary(cohort: Cohort) -> dict[str, float]:

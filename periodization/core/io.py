@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -42,8 +43,28 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def json_safe(obj: Any) -> Any:
+    """``obj`` with every NaN or infinite float (numpy's too) replaced by None, so that it
+    serialises to valid JSON (``NaN`` is not JSON; a statistic that is undefined is null)."""
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if hasattr(obj, "dtype") and getattr(obj, "shape", None) == ():  # a numpy scalar
+        return json_safe(obj.item())
+    return obj
+
+
+def json_text(obj: Any, *, indent: int | None = 2, sort_keys: bool = False) -> str:
+    """Valid JSON for ``obj`` (non-finite floats as null, other objects as ``str``)."""
+    return json.dumps(json_safe(obj), indent=indent, sort_keys=sort_keys, default=str,
+                      allow_nan=False)
+
+
 def atomic_write_json(path: str | Path, obj: Any) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+    atomic_write_text(path, json_text(obj, sort_keys=True) + "\n")
 
 
 def read_json_object(path: str | Path, *, what: str, missing: str | None = None

@@ -9,14 +9,14 @@ default agent.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from periodization.core.errors import UserError
+from periodization.core.validation import one_line
+from periodization.core.yaml_io import load_yaml
 
 RUN_FILE = "run.json"
 METRICS_FILE = "metrics.csv"
@@ -67,20 +67,13 @@ def expand_run_paths(paths: list[str | Path]) -> list[Path]:
 
 def load_run(path: str | Path) -> RunInfo:
     """Read a run directory's identity (``UserError`` if it is not a run)."""
+    from periodization.agents.artifacts import read_run_info
+
     path = Path(path)
     if not path.is_dir():
         raise UserError(f"run directory not found: {path}")
-    try:
-        meta = json.loads((path / RUN_FILE).read_text())
-    except FileNotFoundError:
-        raise UserError(f"not a run directory (no {RUN_FILE}): {path}") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read {path / RUN_FILE}: {exc}") from None
-    if not isinstance(meta, dict):
-        raise UserError(f"{path / RUN_FILE}: expected a JSON object")
+    meta = read_run_info(path)  # its known keys checked by schema
     seed = meta.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise UserError(f"{path / RUN_FILE}: seed must be an integer, got {seed!r}")
     return RunInfo(path=path, group=_group_name(path, meta), seed=seed,
                    algo=str(meta.get("algo", "sac")), meta=meta)
 
@@ -89,18 +82,19 @@ def _group_name(path: Path, meta: dict) -> str:
     """run.json's group; else the name of the config the run was trained from; else the
     directory's name."""
     if isinstance(meta.get("group"), str) and meta["group"].strip():
-        return meta["group"].strip()
+        return one_line(meta["group"].strip(), 200)
     for key in ("config_name", "config"):
         if isinstance(meta.get(key), str) and meta[key].strip():
-            return Path(meta[key]).stem
+            return one_line(Path(meta[key]).stem, 200)
     config = path / "config.yaml"
     if config.is_file():
         try:
-            name = (yaml.safe_load(config.read_text()) or {}).get("name")
-        except (OSError, yaml.YAMLError, AttributeError):
-            name = None
+            data = load_yaml(config, what="run config")
+        except UserError:
+            data = None
+        name = data.get("name") if isinstance(data, dict) else None
         if isinstance(name, str) and name.strip():
-            return name.strip()
+            return one_line(name.strip(), 200)
     return path.name
 
 

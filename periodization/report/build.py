@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import json
 import platform
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
-from periodization.core.io import staged_directory
+from periodization.core.io import json_text, staged_directory
 from periodization.evaluation.analysis import HEURISTICS, analyse, headline_order
 from periodization.evaluation.compare import (
     Comparison,
@@ -111,8 +110,7 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
     (out_dir / "index.html").write_text(page("periodization: policy comparison", body),
                                         encoding="utf-8")
     # The staging directory makes the whole report atomic; plain writes suffice inside it.
-    (out_dir / "summary.json").write_text(
-        json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
+    (out_dir / "summary.json").write_text(json_text(summary) + "\n", encoding="utf-8")
     comparison.episodes.to_csv(out_dir / "episodes.csv", index=False)
     return summary
 

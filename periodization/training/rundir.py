@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from periodization.agents.artifacts import CHECKPOINTS, RUN_JSON, RUN_LAYOUT
+from periodization.agents.artifacts import CHECKPOINTS, RUN_JSON, RUN_LAYOUT, read_run_info
 from periodization.core.errors import UserError
-from periodization.core.io import atomic_write_json, ensure_writable_dir, read_json_object
+from periodization.core.io import atomic_write_json, ensure_writable_dir
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ class RunDir:
 
     def info(self) -> dict[str, Any]:
         """The parsed ``run.json`` (UserError if missing or damaged)."""
-        return read_json_object(
-            self.root / RUN_JSON, what="run info",
-            missing=f"not a run directory: {self.root} has no {RUN_JSON}")
+        return read_run_info(self.root)
 
     def update_info(self, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into ``run.json`` (created if absent), atomically."""

@@ -191,7 +191,8 @@ class SACTrainer:
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from a ``last`` checkpoint (as returned by ``load_checkpoint``)."""
         replay = ckpt.load_replay(self.run.checkpoints / str(state.get("replay_file")),
-                                  tag=state["progress"]["env_steps"])
+                                  tag=state["progress"]["env_steps"],
+                                  max_rows=self.buffer.capacity)
         self.agent.load_state_dict(state["agent"])
         self.buffer.load_state_dict(replay)
         self.rng.bit_generator.state = state["trainer"]["rng"]
