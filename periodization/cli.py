@@ -395,7 +395,7 @@ def demo(
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
-                             say=lambda msg: console.console.print(f"[bold]{msg}"),
+                             say=lambda msg: console.console.print(f"[bold]{console.esc(msg)}"),
                              show_cohort=console.print_cohort_summary)
     console.print_comparison(report, index)
 

@@ -1,4 +1,10 @@
-"""Rich output for the CLI: tables and summaries a person reads at a glance."""
+"""Rich output for the CLI: tables and summaries a person reads at a glance.
+
+Text from files and arguments (athlete ids, policy and group names, action names, paths,
+reasons) is never read as rich markup: each value is passed through ``esc``
+(``rich.markup.escape``) before it meets a markup string or a table cell, so an id such as
+``[/]`` prints as itself instead of crashing the output, and ``[link=…]`` stays text.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,15 @@ from pathlib import Path
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
-console = Console()
+console = Console(emoji=False)  # ":name:" in an athlete id stays text
+
+
+def esc(value: object) -> str:
+    """``value`` as text that rich prints literally (markup escaped)."""
+    return rich_escape(str(value))
 
 
 def print_cohort_summary(summary: dict, out: Path) -> None:
@@ -30,7 +42,7 @@ def print_cohort_summary(summary: dict, out: Path) -> None:
     table.add_row("days ill or injured", f"{summary['ill_pct']:.1f} %")
     table.add_row("days detrained (> 5 % below own median)", f"{summary['detrained_pct']:.1f} %")
     console.print(table)
-    console.print(f"written to [bold]{out}[/bold]")
+    console.print(f"written to [bold]{esc(out)}[/bold]")
 
 
 @contextlib.contextmanager
@@ -42,7 +54,7 @@ def status_line(quiet: bool, template: str = "evaluating [bold]{}[/bold]"
         yield lambda name: None
         return
     with console.status("starting") as status:
-        yield lambda name: status.update(template.format(name))
+        yield lambda name: status.update(template.format(esc(name)))
 
 
 def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
@@ -56,10 +68,10 @@ def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
     for name, s in summary.items():
         top, share = max(s["action_share"].items(), key=lambda kv: kv[1])
         table.add_row(
-            name, f"{s['outcome_pct']:+.2f}",
+            esc(name), f"{s['outcome_pct']:+.2f}",
             f"{s['outcome_pct_ci95'][0]:+.2f} … {s['outcome_pct_ci95'][1]:+.2f}",
             f"{s['return']:.0f}", f"{s['days_overreached']:.1f}", f"{s['days_ill']:.1f}",
-            f"{s['violations']}", f"{top.lower()} {100 * share:.0f} %")
+            f"{s['violations']}", f"{esc(top.lower())} {100 * share:.0f} %")
     console.print(table)
 
 
@@ -77,7 +89,7 @@ def print_comparison(summary: dict, index: Path) -> None:
         s = summary["policies"][name]
         x = s["metrics"]
         low, high = x["outcome_pct"]["ci95"]
-        table.add_row(label, f"{x['outcome_pct']['mean']:+.2f}", f"{low:+.2f} … {high:+.2f}",
+        table.add_row(esc(label), f"{x['outcome_pct']['mean']:+.2f}", f"{low:+.2f} … {high:+.2f}",
                       f"{x['days_overreached']['mean']:.1f}", f"{x['days_ill']['mean']:.1f}",
                       f"{s['violations_total']:g}", f"{x['return']['mean']:.0f}", style=style)
 
@@ -92,44 +104,45 @@ def print_comparison(summary: dict, index: Path) -> None:
         console.print("* best heuristic", style="dim")
     for sentences in summary["sentences"].values():
         for sentence in sentences:
-            console.print(sentence)
-    console.print(f"report: [bold]{index}[/bold]")
+            console.print(esc(sentence))
+    console.print(f"report: [bold]{esc(index)}[/bold]")
 
 
 def print_training_summary(summary: dict) -> None:
     """The end of ``periodize train``: budget spent, time, best validation outcome."""
     best = summary.get("best") or {}
     stopped = " (stopped early)" if summary.get("stopped_early") else ""
-    console.print(f"trained {summary['algo']} for {summary['episodes']} episodes, "
+    console.print(f"trained {esc(summary['algo'])} for {summary['episodes']} episodes, "
                   f"{summary['env_steps']} env steps, {summary['updates']} updates in "
                   f"{summary['wall_s']:.0f} s{stopped}")
     if best:
         console.print(f"best validation outcome {best['outcome_pct']:+.2f} % after "
                       f"{best['episodes']} episodes ({best['violations']:.2f} violations "
                       "per episode)")
-    console.print(f"run directory [bold]{summary['run_dir']}[/bold]")
+    console.print(f"run directory [bold]{esc(summary['run_dir'])}[/bold]")
 
 
 def _pretty(action: str) -> str:
-    return action.replace("_", " ").lower()
+    """An action name for reading, markup escaped."""
+    return esc(str(action).replace("_", " ").lower())
 
 
 def print_recommendation(r: dict) -> None:
     """One athlete's recommendation, readable at a glance (everything is in ``--json``)."""
-    session = (f"{r['zone']}, {r['minutes']} min, target load {r['target_load']} TSS"
+    session = (esc(f"{r['zone']}, {r['minutes']} min, target load {r['target_load']} TSS")
                if r["minutes"] else "a day off: no training")
-    console.print(f"[bold]{r['date']}[/bold]  [bold green]{_pretty(r['action']).upper()}"
+    console.print(f"[bold]{esc(r['date'])}[/bold]  [bold green]{_pretty(r['action']).upper()}"
                   f"[/bold green]  {session}")
     who = "trained model" if r["policy"] == "trained model" else "[yellow]rule-based baseline"
-    console.print(f"[dim]decided by the {who}[/] [dim]({r['model']}; {r['source_format']} "
-                  f"export, {r['history_days']} days)[/dim]")
+    console.print(f"[dim]decided by the {who}[/] [dim]({esc(r['model'])}; "
+                  f"{esc(r['source_format'])} export, {esc(r['history_days'])} days)[/dim]")
     console.print("\n[bold]What stands out today[/bold]")
     for sentence in r["drivers"]:
-        console.print(f"  • {sentence}")
+        console.print(f"  • {esc(sentence)}")
     if r["masked"]:
         console.print("\n[bold]Ruled out by the safety rules[/bold]")
         for m in r["masked"]:
-            console.print(f"  • {_pretty(m['action'])}: {m['reason']}")
+            console.print(f"  • {_pretty(m['action'])}: {esc(m['reason'])}")
     probs = Table(title="The coach's probabilities", title_justify="left", box=box.SIMPLE_HEAD)
     probs.add_column("session")
     probs.add_column("p", justify="right")
@@ -143,11 +156,11 @@ def print_recommendation(r: dict) -> None:
     for col in ("date", "session", "expected recovery", "expected TSB"):
         plan.add_column(col, justify="left" if col in ("date", "session") else "right")
     for day in r["plan"]:
-        plan.add_row(day["date"], _pretty(day["action"]), f"{day['expected_recovery']:.0f}",
+        plan.add_row(esc(day["date"]), _pretty(day["action"]), f"{day['expected_recovery']:.0f}",
                      f"{day['expected_tsb']:+.0f}")
     console.print(plan)
     for warning in r["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"[yellow]warning:[/yellow] {esc(warning)}")
     console.print("[dim]A training suggestion from a model, not medical advice: if you feel "
                   "unwell, rest and ask a professional.[/dim]")
 
@@ -159,11 +172,11 @@ def print_recommendation_batch(results: list[dict]) -> None:
         table.add_column(col, justify="right" if col in ("min", "load") else "left")
     for r in results:
         if "error" in r:
-            table.add_row(r["athlete_id"], "", "[red]not advised", "", "", r["error"])
+            table.add_row(esc(r["athlete_id"]), "", "[red]not advised", "", "", esc(r["error"]))
             continue
         session = _pretty(r["action"]) + ("" if r["policy"] == "trained model" else " (rule)")
-        table.add_row(r["athlete_id"], r["date"], session, str(r["minutes"]),
-                      str(r["target_load"]), r["drivers"][0])
+        table.add_row(esc(r["athlete_id"]), esc(r["date"]), session, esc(r["minutes"]),
+                      esc(r["target_load"]), esc(r["drivers"][0]))
     console.print(table)
 
 

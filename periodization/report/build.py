@@ -19,6 +19,7 @@ from typing import Any
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
 from periodization.core.io import json_text, staged_directory
+from periodization.core.spreadsheet import formula_safe
 from periodization.evaluation.analysis import HEURISTICS, analyse, headline_order
 from periodization.evaluation.compare import (
     Comparison,
@@ -28,7 +29,6 @@ from periodization.evaluation.compare import (
 )
 from periodization.report import sections as S
 from periodization.report.figures import build_figures
-from periodization.report.html import page
 from periodization.report.verdicts import agent_sentences
 
 REPORT_FILES = ("index.html", "summary.json", "episodes.csv", "figures")
@@ -102,16 +102,10 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
     summary["figures"] = [{"key": f.key, "title": f.title, "caption": f.caption,
                            "file": f"figures/{f.path.name}"} for f in figures]
     say("writing the report")
-    body = "".join([
-        S.title(summary), S.headline(summary), S.verdicts(summary),
-        S.differences(summary, figures), S.statistics(summary), S.plots(figures),
-        S.ablations(summary), S.method(summary),
-    ])
-    (out_dir / "index.html").write_text(page("periodization: policy comparison", body),
-                                        encoding="utf-8")
+    (out_dir / "index.html").write_text(S.page(summary, figures), encoding="utf-8")
     # The staging directory makes the whole report atomic; plain writes suffice inside it.
     (out_dir / "summary.json").write_text(json_text(summary) + "\n", encoding="utf-8")
-    comparison.episodes.to_csv(out_dir / "episodes.csv", index=False)
+    formula_safe(comparison.episodes).to_csv(out_dir / "episodes.csv", index=False)
     return summary
 
 
