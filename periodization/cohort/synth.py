@@ -23,7 +23,7 @@ import pandas as pd
 
 from periodization.cohort.behaviour import behaviour_action, sample_traits
 from periodization.core.errors import DataError, UserError
-from periodization.core.io import atomic_write_json, staged_directory
+from periodization.core.io import atomic_write_json, fault_point, staged_directory
 from periodization.ingest import schema
 from periodization.sim import dynamics
 from periodization.sim.noise import KeyedRandom
@@ -165,7 +165,9 @@ def save_cohort(cohort: Cohort, out: str | Path, *, force: bool = False) -> Path
     expected = (schema.OBSERVATIONS_FILE, schema.HIDDEN_FILE, schema.PARAMS_FILE, schema.META_FILE)
     with staged_directory(out, force=force, expected=expected) as stage:
         cohort.observations.to_parquet(stage / schema.OBSERVATIONS_FILE, index=False)
+        fault_point("cohort: observations written")
         cohort.hidden.to_parquet(stage / schema.HIDDEN_FILE, index=False)
+        fault_point("cohort: hidden state written")
         cohort.params.to_parquet(stage / schema.PARAMS_FILE, index=False)
         atomic_write_json(stage / schema.META_FILE, cohort.meta)
     return Path(out)

@@ -18,7 +18,7 @@ from typing import Any
 
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
-from periodization.core.io import json_text, staged_directory
+from periodization.core.io import fault_point, json_text, staged_directory
 from periodization.core.spreadsheet import formula_safe
 from periodization.evaluation.analysis import HEURISTICS, analyse, headline_order
 from periodization.evaluation.compare import (
@@ -103,8 +103,10 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
                            "file": f"figures/{f.path.name}"} for f in figures]
     say("writing the report")
     (out_dir / "index.html").write_text(S.page(summary, figures), encoding="utf-8")
+    fault_point("report: index.html written")
     # The staging directory makes the whole report atomic; plain writes suffice inside it.
     (out_dir / "summary.json").write_text(json_text(summary) + "\n", encoding="utf-8")
+    fault_point("report: summary.json written")
     formula_safe(comparison.episodes).to_csv(out_dir / "episodes.csv", index=False)
     return summary
 
