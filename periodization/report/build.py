@@ -101,6 +101,7 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
     figures = build_figures(comparison, summary, figures_dir, progress=progress)
     summary["figures"] = [{"key": f.key, "title": f.title, "caption": f.caption,
                            "file": f"figures/{f.path.name}"} for f in figures]
+    fault_point("report: figures drawn")
     say("writing the report")
     (out_dir / "index.html").write_text(S.page(summary, figures), encoding="utf-8")
     fault_point("report: index.html written")

@@ -31,7 +31,7 @@ from typing_extensions import TypedDict
 from periodization.core.errors import UserError
 from periodization.core.io import atomic_write_bytes
 from periodization.core.npz import NpzLimits, read_headers, read_npz
-from periodization.core.validation import Count, StrictStr, validate
+from periodization.core.validation import Count, Real, StrictStr, validate
 from periodization.features.scaler import FEATURES_VERSION, check_features_version
 
 CHECKPOINT_FORMAT = 1
@@ -84,6 +84,8 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
                            else None, source=str(path))
     validate(CheckpointFields, {k: payload.get(k) for k in CheckpointFields.__annotations__},
              source=f"checkpoint {path}")
+    if payload["kind"] == "last":
+        validate(LastTrainer, payload["trainer"], source=f"checkpoint {path}: trainer")
     try:
         payload["config"] = json.loads(payload["config"])
     except (KeyError, TypeError, ValueError):
@@ -96,6 +98,14 @@ class Progress(TypedDict):
     env_steps: Count(0, 10**15)
     updates: Count(0, 10**15)
     rounds: Count(0, 10**12)
+
+
+class LastTrainer(TypedDict):
+    """What a resume reads from a ``last`` checkpoint's ``trainer`` entry."""
+
+    rng: dict[str, Any]
+    wall_s: Real(0.0)
+    callbacks: dict[str, Any]
 
 
 class CheckpointFields(TypedDict):

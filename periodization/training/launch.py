@@ -60,6 +60,8 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     if resume:
         config = _resume_config(run, given=config, episodes=episodes, seed=seed, algo=algo)
         state = _last_checkpoint(run, episodes=config.train.episodes)
+        if state["progress"]["episodes"] >= config.train.episodes:
+            return _finish(run, config, state)
     else:
         config = (config or RunConfig()).with_overrides(episodes=episodes, seed=seed, algo=algo)
     learner_class = _learner_class(config)  # before any file is written: a missing extra
@@ -136,10 +138,21 @@ def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
         raise UserError(f"checkpoint not found: {path} (the run stopped before its first "
                         "checkpoint; start it again with --force)")
     state = ckpt.load_checkpoint(path)
-    if state["progress"]["episodes"] >= episodes:
+    if state["progress"]["episodes"] >= episodes and run.info().get("finished"):
         raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
                         "episodes; pass a larger --episodes to extend it")
     return state
+
+
+def _finish(run: RunDir, config: RunConfig, state: dict[str, Any]) -> dict[str, Any]:
+    """A run killed after its last checkpoint but before ``run.json`` said so: nothing is
+    left to train, so resuming only records that it finished."""
+    progress = state["progress"]
+    info = run.update_info(**progress, wall_s=round(float(state["trainer"]["wall_s"]), 3),
+                           finished=True)
+    return {"run_dir": str(run.root), "algo": config.train.algo, "seed": config.train.seed,
+            **progress, "wall_s": info["wall_s"],
+            "stopped_early": bool(info.get("stopped_early")), "best": info.get("best")}
 
 
 def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None,
