@@ -54,9 +54,9 @@ def error_line(exc: BaseException) -> str:
 
 def os_error_text(exc: OSError) -> str:
     """``cannot write PATH: No space left on device`` and the like."""
-    reason = exc.strerror or errno.errorcode.get(exc.errno or 0) or type(exc).__name__
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason += " (free some space and run it again; nothing half-written was kept)"
+    from periodization.core.io import os_reason
+
+    reason = os_reason(exc)
     path = exc.filename
     if path is None:
         return f"{reason}"

@@ -63,10 +63,24 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         os.chmod(tmp, 0o666 & ~_umask())
         fault_point("file: before rename")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write names no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+
+
+@contextlib.contextmanager
+def naming(path: str | Path) -> Iterator[None]:
+    """Attach ``path`` to an ``OSError`` raised without one (a ``write`` on an open file:
+    disk full, file too large), so the one-line error can say which file."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -164,10 +178,20 @@ def staged_directory(out: str | Path, *, force: bool = False,
         swap_directories(stage, real)
         fault_point("dir: after swap")
     except OSError as exc:
-        raise UserError(f"cannot write {out}: {exc.strerror or exc}"
-                        f"{' (' + str(exc.filename) + ')' if exc.filename else ''}") from None
+        raise UserError(f"cannot write {out}: {os_reason(exc)}") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in words, with what to do when the disk is full (pyarrow's
+    errors carry the errno only in their text)."""
+    text = " ".join(str(exc).split())
+    code = exc.errno or (errno.ENOSPC if "[errno 28]" in text else None)
+    reason = exc.strerror or (os.strerror(code) if code else text or type(exc).__name__)
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (free some space and run it again; nothing half-written was kept)"
+    return reason
 
 
 def swap_directories(a: Path, b: Path) -> None:
