@@ -75,7 +75,7 @@ def describe(exc: ValidationError, tp: Any = None) -> str:
     got = show(err.get("input"))
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         known = _known_keys(tp, err["loc"][:-1])
-        tail = f" (known: {', '.join(known)})" if known else ""
+        tail = f" (known: {one_line(', '.join(known), 150)})" if known else ""
         return f"unknown key '{loc}'{tail}"
     if kind == "invalid_key":
         return f"key {got} is not a string"

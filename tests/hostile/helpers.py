@@ -54,6 +54,15 @@ def assert_refused(result, *fragments: str) -> str:
     return line
 
 
+def assert_one_line(exc: BaseException) -> None:
+    """A refusal raised in this process: one line, and the CLI's line under 300 chars."""
+    from periodization.core.failures import PREFIX, error_line
+
+    assert "\n" not in str(exc), str(exc)
+    line = PREFIX + error_line(exc)
+    assert len(line) < MAX_LINE and line.isprintable(), line
+
+
 def tree_digest(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (hidden ones too, the lock file excepted) by relative
     path → its bytes: equal digests mean an identical directory."""

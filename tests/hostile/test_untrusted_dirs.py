@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from periodization.agents.artifacts import load_actor, load_run
 from periodization.cohort.synth import load_cohort
 from periodization.core.errors import UserError
+from tests.hostile.helpers import assert_one_line
 from tests.hostile.npz_bombs import declared_array_npz, deflate_bomb_npz
 
 MEASURE = textwrap.dedent("""
@@ -112,7 +113,7 @@ def test_any_run_json_is_read_or_refused_in_one_line(tiny_run, tmp_path_factory,
     try:
         model = load_run(run)
     except UserError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 290, str(exc)
+        assert_one_line(exc)
         return
     assert np.isfinite(model.scaler.mean).all()
 
@@ -131,7 +132,7 @@ def test_any_damaged_npz_bytes_are_read_or_refused(tiny_run, tmp_path_factory, d
     try:
         actor = load_actor(path)
     except UserError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 290, str(exc)
+        assert_one_line(exc)
         return
     obs = np.zeros((1, actor.obs_dim))
     assert np.isfinite(actor.probabilities(obs, np.ones((1, actor.n_actions), bool))).all()
@@ -157,6 +158,6 @@ def test_any_cohort_meta_is_read_or_refused(cohort_dir, tmp_path_factory, change
     try:
         cohort = load_cohort(folder)
     except UserError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 290, str(exc)
+        assert_one_line(exc)
         return
     assert isinstance(cohort.meta["athletes"], int) and cohort.meta["athletes"] >= 1
