@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from periodization.core.errors import UserError
@@ -21,6 +22,7 @@ from periodization.core.yaml_io import load_yaml
 RUN_FILE = "run.json"
 METRICS_FILE = "metrics.csv"
 ABLATION_PREFIX = "ablation-"
+MAX_METRICS_BYTES = 64 << 20  # a round per row: 64 MB is ~300 000 rounds
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,18 @@ def parse_ablation(spec: str) -> tuple[str, list[Path]]:
 
 
 def read_metrics(run: RunInfo) -> pd.DataFrame | None:
-    """The run's learning curve (``metrics.csv``), or None when it has none."""
+    """The run's learning curve (``metrics.csv``), or None when it has none or it cannot be
+    a learning curve (over ``MAX_METRICS_BYTES``, unreadable, no ``env_steps``). Values that
+    are not numbers become NaN, so a damaged file gives a gap in a plot, not a crash."""
     path = run.path / METRICS_FILE
-    if not path.is_file():
+    if not path.is_file() or path.stat().st_size > MAX_METRICS_BYTES:
         return None
     try:
         table = pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.EmptyDataError):
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.EmptyDataError):
         return None
-    return table if "env_steps" in table.columns and len(table) else None
+    if "env_steps" not in table.columns:
+        return None
+    table = table.apply(pd.to_numeric, errors="coerce")
+    table = table[np.isfinite(table["env_steps"])]
+    return table if len(table) else None

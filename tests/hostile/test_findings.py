@@ -280,3 +280,14 @@ def test_load_config_raises_user_error_only(tmp_path):
     with pytest.raises(UserError):
         load_config(write(tmp_path / "c.yaml", "sac: {hidden: [1, 2, 3, 4, 5, 6, 7, 8, 9]}"))
     assert len(ACTION_NAMES) == N_ACTIONS
+
+
+def test_a_damaged_learning_curve_is_a_gap_not_a_crash(tmp_path, run_copy, cohort_dir):
+    metrics = pd.read_csv(run_copy / "metrics.csv").astype(object)
+    metrics.loc[0, "eval_outcome_pct"] = "=cmd|' /C calc'!A0"
+    metrics.loc[1, "env_steps"] = "lots"
+    metrics.to_csv(run_copy / "metrics.csv", index=False)
+    r = invoke("compare", "--runs", run_copy, "--baselines", "rest", "--episodes", "2",
+               "--cohort", cohort_dir, "--out", tmp_path / "report")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "report" / "figures" / "learning_curves.png").is_file()
