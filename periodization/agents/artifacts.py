@@ -12,6 +12,7 @@ trainers that write them::
       metrics.csv          one row per round: training and validation figures
       tb/                  TensorBoard events
       checkpoints/         best.pt, last.pt, replay-<n>.npz (PPO: best.zip, last.zip)
+      .periodize.lock      held by the process training into it (filelock)
 
 A *model directory* (the default model shipped in ``periodization/models/default/``, or any
 run directory) needs only ``actor.npz`` and ``scaler.json``; ``model.json`` (optional) says
