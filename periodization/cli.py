@@ -85,8 +85,7 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-SeedOpt = Annotated[int, typer.Option(
-    help="Random seed: the same seed gives the same numbers.", min=0, max=SEED_MAX)]
+SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
 SplitOpt = Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")]
 EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.", max=MAX_EPISODES)]
 CohortOpt = Annotated[
@@ -95,6 +94,11 @@ PriorOpt = Annotated[
     Path | None,
     typer.Option(help="Population prior YAML (default: the packaged prior.yaml)."),
 ]
+
+
+def _check_seed(seed: int | None) -> None:
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        raise UserError(f"--seed must be between 0 and {SEED_MAX}, got {seed}")
 
 
 def _check_reward(version: str) -> None:
@@ -120,6 +124,7 @@ def data_synth(
     Writes observations.parquet (the daily wearable/training table), and, for evaluation
     only, hidden_state.parquet and true_params.parquet, plus meta.json.
     """
+    _check_seed(seed)
     from periodization.cohort.synth import (
         check_cohort_size,
         cohort_summary,
@@ -203,6 +208,7 @@ def evaluate(
     Outcome = change in modelled performance over the 90-day block, in % (mean and bootstrap
     95 % CI), with return, reward components, load, safety and action shares.
     """
+    _check_seed(seed)
     from periodization.core import console
     from periodization.core.io import json_text
     from periodization.evaluation.evaluate import evaluate_policies
@@ -256,6 +262,7 @@ def compare(
     baseline: paired Wilcoxon test on the outcome, share of the oracle's
     outcome, and share of the gap closed from the best heuristic.
     """
+    _check_seed(seed)
     import shlex
 
     from periodization.core import console
@@ -288,8 +295,8 @@ def train(
     episodes: Annotated[int | None, typer.Option(
         help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
     seed: Annotated[int | None, typer.Option(
-        help="Random seed (overrides train.seed): the same seed gives the same numbers.",
-        min=0, max=SEED_MAX)] = None,
+        help="Random seed (overrides train.seed): the same seed gives the same numbers.")
+    ] = None,
     algo: Annotated[str | None, typer.Option(
         help="sac (masked discrete SAC) or ppo (MaskablePPO, needs the [ppo] extra); "
         "overrides train.algo.")] = None,
@@ -305,6 +312,7 @@ def train(
     metrics.csv, TensorBoard events (tb/) and checkpoints/ (best and last): pass it to
     `periodize evaluate --policy RUN_DIR`.
     """
+    _check_seed(seed)
     from periodization.training.launch import run_training
 
     if resume and force:
@@ -348,6 +356,7 @@ def recommend(
     stands out in your data, and the next days simulated with your calibrated model. The
     recommendation is deterministic (--seed is accepted for uniformity). Not medical advice.
     """
+    _check_seed(seed)
     from periodization.advice.recommend import recommend_any
     from periodization.core import console
     from periodization.core.io import json_text
@@ -391,6 +400,7 @@ def demo(
 ) -> None:
     """The main job end to end: synthesise a cohort, train masked SAC, compare it with
     every baseline on held-out athletes and write the report (index.html)."""
+    _check_seed(seed)
     from periodization.core import console
     from periodization.pipeline import run_demo
 

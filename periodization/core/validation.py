@@ -22,9 +22,9 @@ from periodization.core.errors import UserError
 
 T = TypeVar("T")
 
-SEED_MAX = 2**32 - 1
-"""Seeds are non-negative and fit numpy's 32-bit legacy seeding (``SeedSequence`` takes any
-non-negative integer; the bound keeps seeds portable and printable)."""
+SEED_MAX = 2**63 - 1
+"""Seeds are non-negative and below 2⁶³: they key unsigned 64-bit random streams, and
+``torch.manual_seed`` takes nothing larger."""
 
 Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 """A finite float; integers are accepted, booleans and strings are not."""

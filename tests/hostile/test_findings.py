@@ -248,9 +248,11 @@ def test_bad_configs_are_one_line_naming_the_key(tmp_path, text, fragment):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["train", "--out", "{tmp}/r", "--seed", "-1"], "'--seed'"),
-    (["evaluate", "--policy", "rest", "--seed", "-1"], "'--seed'"),
-    (["data", "synth", "--out", "{tmp}/c", "--seed", "4294967296"], "'--seed'"),
+    (["train", "--out", "{tmp}/r", "--seed", "-1"], "--seed must be between 0 and"),
+    (["evaluate", "--policy", "rest", "--seed", "-1"], "--seed must be between 0 and"),
+    (["data", "synth", "--out", "{tmp}/c", "--seed", str(2**63)], "--seed must be between"),
+    (["recommend", "--data", "{tmp}", "--seed", "-3"], "--seed must be between 0 and"),
+    (["evaluate", "--policy", "rest", "--seed", "abc"], "'--seed'"),
     (["evaluate", "--policy", "rest", "--reward", "bogus"], "--reward must be one of v2"),
     (["compare", "--out", "{tmp}/o", "--reward", "bogus"], "--reward must be one of v2"),
     (["evaluate", "--policy", "rest", "--episodes", "100000000"], "'--episodes'"),
