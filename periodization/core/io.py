@@ -26,6 +26,7 @@ from typing import Any
 from periodization.core.errors import UserError
 
 KILL_AT_ENV = "PERIODIZATION_KILL_AT"
+MAX_JSON_BYTES = 16 << 20  # run.json, scaler.json, meta.json, model.json are a few kB
 _STAGE_TAG = ".stage-"
 _faults = {"count": 0}
 
@@ -117,11 +118,18 @@ def read_json_object(path: str | Path, *, what: str, missing: str | None = None
     (``missing`` replaces the message), unreadable or not an object."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        info = path.stat()  # before reading, which would block on a named pipe
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError(f"cannot read {what} {path}: not a regular file")
+        if info.st_size > MAX_JSON_BYTES:
+            raise UserError(f"cannot read {what} {path}: larger than "
+                            f"{MAX_JSON_BYTES >> 20} MB")
+        data = json.loads(path.read_bytes())
     except FileNotFoundError:
         raise UserError(missing or f"{what} not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read {what} {path}: {exc}") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else " ".join(str(exc).split()[:12])
+        raise UserError(f"cannot read {what} {path}: {reason or type(exc).__name__}") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: malformed {what}")
     return data

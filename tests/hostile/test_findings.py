@@ -293,3 +293,28 @@ def test_a_damaged_learning_curve_is_a_gap_not_a_crash(tmp_path, run_copy, cohor
                "--cohort", cohort_dir, "--out", tmp_path / "report")
     assert r.exit_code == 0, r.stderr
     assert (tmp_path / "report" / "figures" / "learning_curves.png").is_file()
+
+
+@pytest.mark.parametrize("name", ["run.json", "scaler.json"])
+def test_a_named_pipe_in_a_run_directory_does_not_block(run_copy, cohort_dir, name):
+    (run_copy / name).unlink()
+    os.mkfifo(run_copy / name)
+    r = cli("evaluate", "--policy", run_copy, "--episodes", "1", "--cohort", cohort_dir,
+            timeout=60)
+    assert_refused(r, name)
+
+
+def test_a_named_pipe_as_cohort_meta_does_not_block(tmp_path, cohort_dir):
+    hostile = tmp_path / "cohort"
+    shutil.copytree(cohort_dir, hostile)
+    (hostile / "meta.json").unlink()
+    os.mkfifo(hostile / "meta.json")
+    r = cli("evaluate", "--policy", "rest", "--episodes", "1", "--cohort", hostile,
+            timeout=60)
+    assert_refused(r, "meta.json")
+
+
+def test_an_oversized_plan_file_is_refused(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("AE\n" * 400_000)
+    assert_refused(invoke("simulate", "--plan", plan, "--athletes", "2"), "larger than")
