@@ -125,6 +125,8 @@ def read_json_object(path: str | Path, *, what: str, missing: str | None = None
             raise UserError(f"cannot read {what} {path}: larger than "
                             f"{MAX_JSON_BYTES >> 20} MB")
         data = json.loads(path.read_bytes())
+    except UserError:
+        raise
     except FileNotFoundError:
         raise UserError(missing or f"{what} not found: {path}") from None
     except (OSError, ValueError, RecursionError) as exc:

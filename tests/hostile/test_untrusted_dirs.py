@@ -161,3 +161,35 @@ def test_any_cohort_meta_is_read_or_refused(cohort_dir, tmp_path_factory, change
         assert_one_line(exc)
         return
     assert isinstance(cohort.meta["athletes"], int) and cohort.meta["athletes"] >= 1
+
+
+def _replace_with_dir(path):
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    path.mkdir()
+
+
+RUN_DAMAGE = {
+    "actor.npz is a directory": (lambda d: _replace_with_dir(d / "actor.npz"), "evaluate"),
+    "scaler.json is a directory": (lambda d: _replace_with_dir(d / "scaler.json"), "evaluate"),
+    "run.json nests 10^5 deep": (lambda d: (d / "run.json").write_text(
+        "[" * 100_000 + "]" * 100_000), "evaluate"),
+    "config.yaml is cut short": (lambda d: (d / "config.yaml").write_text("env: [\n"), "resume"),
+    "last.pt is garbage": (lambda d: (d / "checkpoints" / "last.pt").write_bytes(b"x" * 99),
+                           "resume"),
+    "replay file is not a zip": (lambda d: [p.write_bytes(b"PK\x03\x04junk") for p in
+                                            (d / "checkpoints").glob("replay-*.npz")], "resume"),
+    "tb is a file": (lambda d: (shutil.rmtree(d / "tb"), (d / "tb").write_text("x")), "resume"),
+}
+
+
+@pytest.mark.parametrize("label", list(RUN_DAMAGE))
+def test_damaged_run_directories_are_one_line(run_copy, cohort_dir, label):
+    from tests.hostile.helpers import assert_refused, invoke
+
+    damage, command = RUN_DAMAGE[label]
+    damage(run_copy)
+    args = (["evaluate", "--policy", run_copy, "--episodes", "1", "--cohort", cohort_dir]
+            if command == "evaluate" else
+            ["train", "--out", run_copy, "--resume", "--episodes", "6"])
+    line = assert_refused(invoke(*args))
+    assert line.count(str(run_copy)) == 1, line  # named once, not wrapped twice
