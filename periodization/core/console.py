@@ -188,7 +188,7 @@ def print_simulation(summary: dict) -> None:
                   f"{summary['seed']}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("plan (one cycle)", shown)
+    table.add_row("plan (one cycle)", esc(shown))
     for key, label in (("outcome_pct", "outcome: test performance change"),
                        ("last_morning_pct", "last morning: raw performance vs start")):
         fig = summary[key]
@@ -201,6 +201,6 @@ def print_simulation(summary: dict) -> None:
     table.add_row("hard sessions: tempo + HIIT (mean)", f"{means['hard_sessions']:.1f}")
     console.print(table)
     for note in summary["notes"]:
-        console.print(f"note: {note}")
+        console.print(f"note: {esc(note)}")
     if summary["trace"]:
-        console.print(f"trace written to [bold]{summary['trace']}[/bold]")
+        console.print(f"trace written to [bold]{esc(summary['trace'])}[/bold]")
