@@ -9,6 +9,7 @@ under 300 characters; ``core/failures.py``) and exit code 2.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,9 @@ class OneLineErrors(TyperGroup):
                 sys.exit(exc.exit_code)
             typer.echo(PREFIX + one_line(exc.format_message(), 280), err=True)
             sys.exit(2)
+        except BrokenPipeError:  # `periodize … | head`: the reader left; not an error to report
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit, never read
+            sys.exit(1)
         except typer.Abort:
             typer.echo("interrupted", err=True)
             sys.exit(130)
@@ -75,7 +79,7 @@ def user_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            if not handled(exc):
+            if not handled(exc) or isinstance(exc, BrokenPipeError):
                 raise
             fail(error_line(exc))
         except KeyboardInterrupt:
