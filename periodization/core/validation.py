@@ -35,7 +35,7 @@ StrictStr = Annotated[str, Strict()]
 
 Seed = Annotated[int, Strict(), Field(ge=0, le=SEED_MAX)]
 
-SCHEMA = ConfigDict(extra="forbid", validate_default=False)
+SCHEMA = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
 """Config of every schema dataclass: unknown keys are errors (a typo is not a default)."""
 
 
