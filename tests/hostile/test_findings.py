@@ -135,9 +135,13 @@ def test_markup_in_a_run_directory_name_prints_as_text(tmp_path, run_copy, cohor
     ("train:\n  eval_episodes: 1000000000\n", "train.eval_episodes must be ≤ 100000"),
 ])
 def test_sizes_that_would_run_without_end_are_refused_at_once(tmp_path, text, fragment):
-    r = cli("train", "--config", write(tmp_path / "c.yaml", text), "--out", tmp_path / "r",
-            timeout=60)
-    assert_refused(r, fragment)
+    assert_refused(train_with(tmp_path, text), fragment)
+
+
+def test_a_size_that_ran_without_end_is_refused_by_a_real_process(tmp_path):
+    config = write(tmp_path / "c.yaml", "train:\n  updates_per_env_step: 1e6\n")
+    r = cli("train", "--config", config, "--out", tmp_path / "r", timeout=60)  # no hang
+    assert_refused(r, "train.updates_per_env_step must be ≤ 64")
 
 
 def test_a_named_pipe_as_config_does_not_block(tmp_path):
@@ -263,6 +267,14 @@ def test_bad_configs_are_one_line_naming_the_key(tmp_path, text, fragment):
     (["evaluate", "--nonsense"], "No such option"),
 ])
 def test_bad_arguments_are_one_line(tmp_path, args, fragment):
+    assert_refused(invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args]), fragment)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["evaluate", "--policy", "rest", "--seed", "abc"], "Invalid value for '--seed'"),
+    (["train", "--out", "{tmp}/r", "--seed", "-1"], "--seed must be between 0 and"),
+])
+def test_bad_arguments_in_a_real_process(tmp_path, args, fragment):
     r = cli(*[a.replace("{tmp}", str(tmp_path)) for a in args], timeout=60)
     assert_refused(r, fragment)
 
