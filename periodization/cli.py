@@ -217,7 +217,10 @@ def compare(
     import shlex
 
     from periodization.core import console
+    from periodization.core.extras import require
     from periodization.evaluation.compare import parse_baselines
+
+    require("matplotlib", purpose="the comparison report")
     from periodization.report.build import compare_and_report
 
     if cohort is not None and not cohort.is_dir():
@@ -239,8 +242,8 @@ def compare(
 def train(
     out: Annotated[Path, typer.Option(help="Run directory to write (or to resume).")],
     config: Annotated[Path | None, typer.Option(
-        help="Run config YAML, e.g. configs/sac.yaml (default: the built-in defaults, "
-        "which equal configs/sac.yaml).")] = None,
+        help="Run config: a YAML file or a packaged config's name (sac, ppo, "
+        "ablation-v2, ...; default: the built-in defaults, which equal sac).")] = None,
     episodes: Annotated[int | None, typer.Option(
         help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
     seed: Annotated[int | None, typer.Option(
@@ -344,11 +347,16 @@ def demo(
         "trying it out; the numbers are noisier.")] = False,
     seed: SeedOpt = 0,
     config: Annotated[Path | None, typer.Option(
-        help="Training config (default: the built-in defaults = configs/sac.yaml).")] = None,
+        help="Training config: a YAML file or a packaged name (default: the built-in "
+        "defaults = sac).")] = None,
 ) -> None:
     """The main job end to end: synthesise a cohort, train masked SAC, compare it with
     every baseline on held-out athletes and write the report (index.html)."""
     from periodization.core import console
+    from periodization.core.extras import require
+
+    for module in ("torch", "tensorboard", "matplotlib"):
+        require(module, purpose="the demo")
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,

@@ -2,6 +2,7 @@
 
 Owns: ``errors`` (``UserError`` and kin, turned into one line and exit 2 by the CLI), ``io``
 (atomic writes, staged directory commits, JSON reading), ``console`` (rich tables), ``jit``
-(numba kernels compiled lazily, or run as plain Python for small batches).
+(numba kernels compiled lazily, or run as plain Python for small batches), ``extras``
+(optional dependencies imported lazily, with the extra to install named).
 May import: nothing of the project (the bottom layer).
 """

@@ -30,6 +30,9 @@ def make_policy(name: str, *, prepared: PreparedCohort, seed: int = 0) -> BasePo
     if name == "fixed":
         return B.FixedPeriodizationPolicy(scaler)
     if name == "cloning":
+        from periodization.core.extras import require
+
+        require("torch", purpose="the cloning baseline")
         from periodization.policies.cloning import CloningPolicy
 
         return CloningPolicy(prepared, seed=seed)
