@@ -23,7 +23,7 @@ from pathlib import Path  # noqa: E402
 
 from _common import emit  # noqa: E402
 
-CONFIG = Path(__file__).parents[1] / "configs" / "sac.yaml"
+CONFIG = Path(__file__).parents[1] / "periodization" / "configs" / "sac.yaml"
 
 
 def main() -> None:

@@ -4,9 +4,9 @@ serialisation.
 ``RunConfig`` holds ``EnvConfig`` (the simulated world the agent trains in), ``SACConfig``
 (the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm) and
 ``TrainConfig`` (budget, schedule, evaluation, checkpoints). The defaults *are* the default
-run, ``configs/sac.yaml`` (a test keeps the two equal). Reading YAML checks every key and
-type and names the one at fault: ``configs/sac.yaml: sac.lr_actor must be a number, got
-'fast'``.
+run, ``periodization/configs/sac.yaml`` (``--config sac``; a test keeps the two equal).
+Reading YAML checks every key and type and names the one at fault: ``sac.yaml: sac.lr_actor
+must be a number, got 'fast'``.
 """
 
 from __future__ import annotations
@@ -195,9 +195,30 @@ def from_dict(data: Any, *, source: str = "config") -> RunConfig:
     return _build(RunConfig, {} if data is None else data, prefix="", source=source)
 
 
+def packaged_configs() -> dict[str, Path]:
+    """Name → file of the configs shipped in ``periodization/configs/`` (``sac``, ``ppo``,
+    ``ablation-v2`` …)."""
+    root = Path(__file__).resolve().parent.parent / "configs"
+    return {p.stem: p for p in sorted(root.rglob("*.yaml"))}
+
+
+def resolve_config(spec: str | Path) -> Path:
+    """A config file, or the packaged config of that name (``sac`` →
+    ``periodization/configs/sac.yaml``); a file on disk wins over a name."""
+    path = Path(spec)
+    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    shipped = packaged_configs()
+    if str(spec) in shipped:
+        return shipped[str(spec)]
+    raise UserError(f"config not found: {spec} (neither a file nor a packaged config: "
+                    f"{', '.join(shipped)})")
+
+
 def load_config(path: str | Path) -> RunConfig:
-    """Read a run config from YAML (missing sections and keys take their defaults)."""
-    path = Path(path)
+    """Read a run config from YAML (missing sections and keys take their defaults); a bare
+    name reads the packaged config of that name (``resolve_config``)."""
+    path = resolve_config(path)
     try:
         data = yaml.safe_load(path.read_text())
     except FileNotFoundError:
