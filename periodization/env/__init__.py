@@ -11,5 +11,8 @@ if ENV_ID not in gym.registry:
         id=ENV_ID,
         entry_point="periodization.env.periodization_env:PeriodizationEnv",
         vector_entry_point="periodization.env.vector_env:PeriodizationVectorEnv",
-        max_episode_steps=90,
+        # No registered time limit: the env ends its block itself after ``block_days``
+        # (default 90), so ``gym.make(ENV_ID, block_days=120)`` runs 120 days; a
+        # ``max_episode_steps`` given to ``make``/``make_vec`` sets ``block_days``.
+        max_episode_steps=None,
     )

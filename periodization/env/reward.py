@@ -23,14 +23,17 @@ Versions:
 * ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
 * ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
   outcome, the figure of merit every policy is judged by.
-* ``shaped``: shaped_gain − w_p·penalty: the outcome reshaped by a potential (Ng et al.
+* ``shaped``: shaped_gain − w_p·penalty (the reward the project trains with, w_p = 0:
+  ``TRAINING_REWARD``; ``reward="shaped"`` gives it): the outcome reshaped by a potential (Ng et al.
   1999). With the 7-day test, a hard session first *lowers* the reward (its fatigue
   outlasts a week) and pays back over the next weeks, a credit assignment masked SAC did
   not solve in 300 episodes; the 21-day potential pays the fitness when it is earned, and
   maladaptation, illness and unrecovered fatigue still cost. Training on it gave a far
   better block outcome (see the training notes).
 
-The components are computed in ``env/kernels.py``. Medium and long come from the model's
+``w_violation`` (default 0) is paid on every step whose chosen action was masked, so an
+agent that ignores the mask sees its violations in the reward (``strict=True`` raises
+instead). The components are computed in ``env/kernels.py``. Medium and long come from the model's
 own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
 done honestly, since they depend on the action taken.
 """
@@ -61,6 +64,7 @@ class RewardConfig:
     medium_days: int = 14
     long_days: int = 30
     shaping_taper_days: int = 21  # rest days of the potential behind ``shaped_gain``
+    w_violation: float = 0.0  # paid per masked action chosen (it is carried out as REST)
 
     @cached_property
     def packed(self) -> np.ndarray:
@@ -75,3 +79,33 @@ class RewardConfig:
                              f"got {self.version!r}")
         if self.medium_days < 1 or self.long_days < 1:
             raise ValueError("medium_days and long_days must be at least 1")
+        if self.w_violation < 0:
+            raise ValueError("w_violation must be at least 0")
+
+
+# The reward the project trains with (``configs/sac.yaml``): shaped, soft penalties logged
+# but not paid.
+TRAINING_REWARD = RewardConfig(version="shaped", w_penalty=0.0)
+
+# The environment's default reward. ``Periodization-v0`` keeps the seed's v2 so that every
+# existing run and published number stays the same; ``Periodization-v1`` (with World v2)
+# makes it ``TRAINING_REWARD``: this constant is the one line to change.
+DEFAULT_REWARD = RewardConfig()
+
+# Names accepted wherever a reward is given as a string (``reward="shaped"``): a version
+# name gives that version with the weights the project uses for it.
+PRESETS = {
+    "v2": RewardConfig(version="v2"),
+    "v1": RewardConfig(version="v1"),
+    "outcome": RewardConfig(version="outcome"),
+    "shaped": TRAINING_REWARD,
+    "training": TRAINING_REWARD,
+    "default": DEFAULT_REWARD,
+}
+
+
+def reward_preset(name: str) -> RewardConfig:
+    """The reward of a preset name (``PRESETS``); ``ValueError`` naming them otherwise."""
+    if name not in PRESETS:
+        raise ValueError(f"reward must be one of {', '.join(PRESETS)}, got {name!r}")
+    return PRESETS[name]

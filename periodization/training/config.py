@@ -23,15 +23,14 @@ import yaml
 from periodization.agents.config import SACConfig
 from periodization.core.errors import UserError
 from periodization.env.constraints import SafetyConfig
-from periodization.env.reward import RewardConfig
+from periodization.env.reward import TRAINING_REWARD, RewardConfig
 
 ALGOS = ("sac", "ppo")
 
 
 @dataclass(frozen=True, kw_only=True)
 class EnvConfig:
-    reward: RewardConfig = field(
-        default_factory=lambda: RewardConfig(version="shaped", w_penalty=0.0))
+    reward: RewardConfig = field(default_factory=lambda: TRAINING_REWARD)
     """Reward version and weights (``env/reward.py``); the outcome is judged the same way
     whatever the reward. Training defaults to ``shaped`` (the environment's own default
     stays the seed's v2): see ``configs/sac.yaml`` for the measurements behind it."""
