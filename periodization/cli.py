@@ -146,7 +146,8 @@ def simulate(
 def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
-        "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
+        "oracle), a trained run directory, sb3:MODEL.zip (a Stable-Baselines3 model) or "
+        "module:attr (a Python policy). Repeat to compare several on the same episodes.")],
     split: SplitOpt = "test",
     episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
@@ -192,6 +193,9 @@ def compare(
     baselines: Annotated[str, typer.Option(
         help="all, none, or a comma list of random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle.")] = "all",
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", help="sb3:MODEL.zip (a Stable-Baselines3 model) or module:attr (a "
+        "Python policy), compared as an agent with one seed. Repeat for several.")] = None,
     ablation: Annotated[list[str] | None, typer.Option(
         "--ablation", help="NAME=RUN_DIR[,RUN_DIR]: runs of an ablation of the default "
         "agent (the first of --runs). Repeat for several.")] = None,
@@ -228,7 +232,8 @@ def compare(
     names = parse_baselines(baselines)
     with console.status_line(json_out, "{}") as announce:
         summary, index = compare_and_report(
-            out=out, runs=runs or [], ablations=ablation or [], baselines=names,
+            out=out, runs=runs or [], ablations=ablation or [], policies=policy or [],
+            baselines=names,
             episodes=episodes, seed=seed, split=split, cohort=cohort, reward=reward,
             force=force, command=shlex.join(["periodize", *sys.argv[1:]]), progress=announce)
     if json_out:
