@@ -25,10 +25,13 @@ app = typer.Typer(
     "policies, and recommend today's session from a wearable export.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
 )
 data_app = typer.Typer(help="Synthetic cohorts and data preparation.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -36,20 +39,65 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _from_interrupt(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a Ctrl-C (numba and numpy turn a
+    KeyboardInterrupt during compilation or import into errors of their own)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def user_errors(fn: F) -> F:
-    """Turn ``UserError`` into a one-line message and exit code 2."""
+    """Turn ``UserError`` into a one-line message and exit code 2, and Ctrl-C (however it
+    surfaces) into ``interrupted`` and exit code 130."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _ctrl_c_raises()
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
             fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(INTERRUPTED) from None
+        except Exception as exc:
+            if _from_interrupt(exc):
+                typer.echo("interrupted", err=True)
+                raise typer.Exit(INTERRUPTED) from None
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _ctrl_c_raises() -> None:
+    """From here on Ctrl-C raises ``KeyboardInterrupt`` (the ``periodize`` shim exits at once
+    until a command starts; a command cleans up first)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() \
+            and getattr(signal.getsignal(signal.SIGINT), "start_up", False):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from periodization import __version__
+
+        typer.echo(f"periodize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Adaptive training periodization: simulate athletes, train and evaluate coaching
+    policies, and recommend today's session from a wearable export."""
 
 
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
@@ -365,14 +413,20 @@ def demo(
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
-                             say=lambda msg: console.console.print(f"[bold]{msg}"),
+                             say=lambda msg: console.status.print(f"[bold]{msg}"),
                              show_cohort=console.print_cohort_summary)
     console.print_comparison(report, index)
 
 
-def main() -> None:  # pragma: no cover - entry point
-    app()
+def main() -> None:
+    """``periodize`` (through ``_periodize``, which covers start-up) and ``python -m
+    periodization``. Inside a command, Ctrl-C is ``user_errors``' one line and exit 130."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - only between parsing and the command
+        typer.echo("interrupted", err=True)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()
