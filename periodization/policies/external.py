@@ -9,7 +9,9 @@ choice by REST and counts a violation, as for any unmasked agent).
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,8 +71,11 @@ def is_reference(spec: str) -> bool:
 
 def import_policy(spec: str) -> BasePolicy:
     """``module:attr``: a policy object, a callable ``(obs, mask) -> actions``, or a class /
-    factory taking no arguments that returns one of those."""
+    factory taking no arguments that returns one of those. The current directory is
+    searched too (``periodize`` is a console script, whose path does not include it)."""
     module_name, _, attr = spec.partition(":")
+    if os.getcwd() not in sys.path:  # as uvicorn does: modules next to you are importable
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
