@@ -26,6 +26,7 @@ from periodization.cohort.behaviour import behaviour_action, sample_traits
 from periodization.core.errors import DataError, UserError
 from periodization.core.io import atomic_write_json, staged_directory
 from periodization.ingest import schema
+from periodization.ingest.parquet import HIDDEN, OBSERVATIONS, PARAMS, read_table, write_table
 from periodization.sim import dynamics
 from periodization.sim.noise import KeyedRandom
 from periodization.sim.params import ATHLETE_KEYS, AthleteParams
@@ -148,9 +149,9 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
 def save_cohort(cohort: Cohort, out: str | Path, *, force: bool = False) -> Path:
     expected = (schema.OBSERVATIONS_FILE, schema.HIDDEN_FILE, schema.PARAMS_FILE, schema.META_FILE)
     with staged_directory(out, force=force, expected=expected) as stage:
-        cohort.observations.to_parquet(stage / schema.OBSERVATIONS_FILE, index=False)
-        cohort.hidden.to_parquet(stage / schema.HIDDEN_FILE, index=False)
-        cohort.params.to_parquet(stage / schema.PARAMS_FILE, index=False)
+        write_table(cohort.observations, stage / schema.OBSERVATIONS_FILE, OBSERVATIONS)
+        write_table(cohort.hidden, stage / schema.HIDDEN_FILE, HIDDEN)
+        write_table(cohort.params, stage / schema.PARAMS_FILE, PARAMS)
         atomic_write_json(stage / schema.META_FILE, cohort.meta)
     return Path(out)
 
@@ -167,9 +168,9 @@ def load_cohort(path: str | Path) -> Cohort:
     try:
         meta = json.loads((path / schema.META_FILE).read_text())
         return Cohort(
-            observations=pd.read_parquet(path / schema.OBSERVATIONS_FILE),
-            hidden=pd.read_parquet(path / schema.HIDDEN_FILE),
-            params=pd.read_parquet(path / schema.PARAMS_FILE),
+            observations=read_table(path / schema.OBSERVATIONS_FILE, OBSERVATIONS),
+            hidden=read_table(path / schema.HIDDEN_FILE, HIDDEN),
+            params=read_table(path / schema.PARAMS_FILE, PARAMS),
             meta=meta,
         )
     except (OSError, ValueError) as exc:
