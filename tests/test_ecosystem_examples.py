@@ -54,7 +54,7 @@ def test_example_runs(name, tmp_path):
     python = Path(sys.executable) if venv == "main" else clients_python()
     if python is None:
         pytest.skip("no .venv-clients (make clients) for the RLlib and Tianshou examples")
-    script = tmp_path / f"{name}.py"
+    script = tmp_path / f"example_{name}.py"  # not tianshou.py: it would shadow the package
     script.write_text(tiny(code))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_DEDUP_LOGS": "0"}
     run = subprocess.run([str(python), str(script)], cwd=tmp_path, env=env,
