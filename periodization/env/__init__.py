@@ -1,4 +1,10 @@
-"""Gymnasium environments: ``Periodization-v0`` (single) and its batched vector form."""
+"""Gymnasium environments: ``Periodization-v0`` (single) and its batched vector form.
+
+Owns: the World (``world``), the two environments, the reward, the safety rules, episode
+starts, and the adapters for other libraries: ``sb3`` (an SB3 ``VecEnv``, needs the
+``[ppo]`` extra) and ``wrappers`` (the Dict-observation mask layouts of RLlib and Tianshou).
+May import: ``cohort``, ``calibration``, ``ingest``, ``features``, ``sim``, ``core``.
+"""
 
 from __future__ import annotations
 
