@@ -35,9 +35,8 @@ from periodization.ingest.detect import plan_all
 from periodization.ingest.exports import load_wearable, source_metadata
 from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
 from periodization.ingest.merge import merge_sources
-from periodization.ingest.sources import check_entry, open_bundle
-from periodization.ingest.parquet import read_observations
 from periodization.ingest.schema import OBSERVATIONS_FILE
+from periodization.ingest.sources import check_entry, open_bundle
 
 MAIN_FILES = frozenset({"physiological_cycles.csv", "sleepmodel.csv", "dailyreadiness.csv",
                         "export.xml"})
@@ -101,6 +100,8 @@ def _single(result) -> Inputs:
 
 def _parquet(path: Path) -> Inputs:
     """The project's own observations Parquet (``docs/data.md``): one athlete, or a batch."""
+    from periodization.ingest.parquet import read_observations  # pyarrow.parquet: ~25 ms
+
     rows, notes = read_observations(path)
     ids = list(rows["athlete_id"].unique())
     return Inputs(rows=rows, batch=len(ids) > 1, notes=notes,
