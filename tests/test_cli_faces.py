@@ -17,7 +17,6 @@ import periodization
 
 BIN = Path(sys.executable).parent
 PERIODIZE = BIN / "periodize"
-SAMPLE = Path(__file__).parent / "ingest" / "importers" / "good" / "whoop"
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -46,18 +45,22 @@ def test_shell_completion_is_offered():
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.15, 0.4, 1.0, 3.0])
 def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path, delay):
-    """A fresh numba cache: start-up imports, then many seconds of JIT compilation."""
+    """A fresh numba cache and a big cohort: start-up imports, then seconds of JIT
+    compilation, then simulation; wherever the Ctrl-C lands, nothing is half written."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    out_dir = tmp_path / "cohort"
     process = subprocess.Popen(
-        [str(PERIODIZE), "recommend", "--data", str(SAMPLE)], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=env,
+        [str(PERIODIZE), "data", "synth", "--athletes", "3000", "--days", "365", "--out",
+         str(out_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         # a shell's background job ignores SIGINT; a terminal's foreground job does not
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(delay)
+    assert process.poll() is None, "the command ended before the Ctrl-C"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert err == "interrupted\n" and out == ""
+    assert not out_dir.exists() or not any(out_dir.iterdir())
 
 
 def _table(*args: str) -> str:
