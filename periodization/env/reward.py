@@ -83,8 +83,8 @@ class RewardConfig:
             raise ValueError("w_violation must be at least 0")
 
 
-# The reward the project trains with (``configs/sac.yaml``): shaped, soft penalties logged
-# but not paid.
+# The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft
+# penalties logged but not paid.
 TRAINING_REWARD = RewardConfig(version="shaped", w_penalty=0.0)
 
 # The environment's default reward. ``Periodization-v0`` keeps the seed's v2 so that every

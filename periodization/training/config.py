@@ -33,7 +33,8 @@ class EnvConfig:
     reward: RewardConfig = field(default_factory=lambda: TRAINING_REWARD)
     """Reward version and weights (``env/reward.py``); the outcome is judged the same way
     whatever the reward. Training defaults to ``shaped`` (the environment's own default
-    stays the seed's v2): see ``configs/sac.yaml`` for the measurements behind it."""
+    stays the seed's v2): see ``periodization/configs/sac.yaml`` for the measurements
+    behind it."""
 
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     """Hard safety rules, each switchable (``env/constraints.py``)."""
