@@ -59,10 +59,13 @@ app = typer.Typer(
     "policies, and recommend today's session from a wearable export.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
 )
 data_app = typer.Typer(help="Synthetic cohorts and data preparation.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -70,23 +73,65 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _from_interrupt(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a Ctrl-C (numba and numpy turn a
+    KeyboardInterrupt during compilation or import into errors of their own)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def user_errors(fn: F) -> F:
     """Turn every failure a user can act on (``core/failures.py``) into a one-line message
-    and exit code 2."""
+    and exit code 2, and Ctrl-C (however it surfaces) into ``interrupted`` and exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _ctrl_c_raises()
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(INTERRUPTED) from None
         except Exception as exc:
+            if _from_interrupt(exc):
+                typer.echo("interrupted", err=True)
+                raise typer.Exit(INTERRUPTED) from None
             if not handled(exc) or isinstance(exc, BrokenPipeError):
                 raise
             fail(error_line(exc))
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _ctrl_c_raises() -> None:
+    """From here on Ctrl-C raises ``KeyboardInterrupt`` (the ``periodize`` shim exits at once
+    until a command starts; a command cleans up first)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() \
+            and getattr(signal.getsignal(signal.SIGINT), "start_up", False):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from periodization import __version__
+
+        typer.echo(f"periodize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Adaptive training periodization: simulate athletes, train and evaluate coaching
+    policies, and recommend today's session from a wearable export."""
 
 
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
@@ -198,7 +243,8 @@ def simulate(
 def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
-        "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
+        "oracle), a trained run directory, sb3:MODEL.zip (a Stable-Baselines3 model) or "
+        "module:attr (a Python policy). Repeat to compare several on the same episodes.")],
     split: SplitOpt = "test",
     episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
@@ -245,6 +291,9 @@ def compare(
     baselines: Annotated[str, typer.Option(
         help="all, none, or a comma list of random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle.")] = "all",
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", help="sb3:MODEL.zip (a Stable-Baselines3 model) or module:attr (a "
+        "Python policy), compared as an agent with one seed. Repeat for several.")] = None,
     ablation: Annotated[list[str] | None, typer.Option(
         "--ablation", help="NAME=RUN_DIR[,RUN_DIR]: runs of an ablation of the default "
         "agent (the first of --runs). Repeat for several.")] = None,
@@ -270,8 +319,11 @@ def compare(
     import shlex
 
     from periodization.core import console
+    from periodization.core.extras import require
     from periodization.core.io import json_text
     from periodization.evaluation.compare import parse_baselines
+
+    require("matplotlib", purpose="the comparison report")
     from periodization.report.build import compare_and_report
 
     _check_reward(reward)
@@ -280,7 +332,8 @@ def compare(
     names = parse_baselines(baselines)
     with console.status_line(json_out, "{}") as announce:
         summary, index = compare_and_report(
-            out=out, runs=runs or [], ablations=ablation or [], baselines=names,
+            out=out, runs=runs or [], ablations=ablation or [], policies=policy or [],
+            baselines=names,
             episodes=episodes, seed=seed, split=split, cohort=cohort, reward=reward,
             force=force, command=shlex.join(["periodize", *sys.argv[1:]]), progress=announce)
     if json_out:
@@ -294,8 +347,8 @@ def compare(
 def train(
     out: Annotated[Path, typer.Option(help="Run directory to write (or to resume).")],
     config: Annotated[Path | None, typer.Option(
-        help="Run config YAML, e.g. configs/sac.yaml (default: the built-in defaults, "
-        "which equal configs/sac.yaml).")] = None,
+        help="Run config: a YAML file or a packaged config's name (sac, ppo, "
+        "ablation-v2, ...; default: the built-in defaults, which equal sac).")] = None,
     episodes: Annotated[int | None, typer.Option(
         help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
     seed: Annotated[int | None, typer.Option(
@@ -400,23 +453,34 @@ def demo(
         "trying it out; the numbers are noisier.")] = False,
     seed: SeedOpt = 0,
     config: Annotated[Path | None, typer.Option(
-        help="Training config (default: the built-in defaults = configs/sac.yaml).")] = None,
+        help="Training config: a YAML file or a packaged name (default: the built-in "
+        "defaults = sac).")] = None,
 ) -> None:
     """The main job end to end: synthesise a cohort, train masked SAC, compare it with
     every baseline on held-out athletes and write the report (index.html)."""
     _check_seed(seed)
     from periodization.core import console
+    from periodization.core.extras import require
+
+    for module in ("torch", "tensorboard", "matplotlib"):
+        require(module, purpose="the demo")
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
-                             say=lambda msg: console.console.print(f"[bold]{console.esc(msg)}"),
+                             say=lambda msg: console.status.print(f"[bold]{console.esc(msg)}"),
                              show_cohort=console.print_cohort_summary)
     console.print_comparison(report, index)
 
 
-def main() -> None:  # pragma: no cover - entry point
-    app()
+def main() -> None:
+    """``periodize`` (through ``_periodize``, which covers start-up) and ``python -m
+    periodization``. Inside a command, Ctrl-C is ``user_errors``' one line and exit 130."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - only between parsing and the command
+        typer.echo("interrupted", err=True)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -10,7 +10,7 @@ failing deep inside an episode (or, worse, running on NaN).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -47,10 +47,11 @@ def check_meta(meta: object, *, path: Path) -> dict:
 
 
 def read_table(path: Path, *, numeric: tuple[str, ...], finite: bool,
-               keys: tuple[str, ...] = ("athlete_id", "date")) -> pd.DataFrame:
+               keys: tuple[str, ...] = ("athlete_id", "date"), schema: Any = None
+               ) -> pd.DataFrame:
     """A parquet table whose footer declares at most ``MAX_ROWS`` rows and fits in memory,
     holding the ``keys`` columns and the ``numeric`` columns as numbers (all finite if
-    ``finite``)."""
+    ``finite``); with an Arrow ``schema`` (``ingest.parquet``) read by it, dates as dates."""
     import pyarrow.parquet as pq
 
     from periodization.core.resources import require_memory
@@ -65,7 +66,12 @@ def read_table(path: Path, *, numeric: tuple[str, ...], finite: bool,
                         f"{MAX_ROWS}")
     require_memory(2 * declared, what=f"{path}")
     try:
-        table = pd.read_parquet(path)
+        if schema is not None:
+            from periodization.ingest.parquet import read_table as read_schema_table
+
+            table = read_schema_table(path, schema)
+        else:
+            table = pd.read_parquet(path)
     except (OSError, ValueError, TypeError) as exc:
         raise DataError(f"cannot read {path}: {type(exc).__name__}") from None
     absent = [c for c in (*keys, *numeric) if c not in table.columns]

@@ -25,6 +25,7 @@ from periodization.cohort.behaviour import behaviour_action, sample_traits
 from periodization.core.errors import DataError, UserError
 from periodization.core.io import atomic_write_json, fault_point, staged_directory
 from periodization.ingest import schema
+from periodization.ingest.parquet import HIDDEN, OBSERVATIONS, PARAMS, write_table
 from periodization.sim import dynamics
 from periodization.sim.noise import KeyedRandom
 from periodization.sim.params import ATHLETE_KEYS, AthleteParams
@@ -164,11 +165,11 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
 def save_cohort(cohort: Cohort, out: str | Path, *, force: bool = False) -> Path:
     expected = (schema.OBSERVATIONS_FILE, schema.HIDDEN_FILE, schema.PARAMS_FILE, schema.META_FILE)
     with staged_directory(out, force=force, expected=expected) as stage:
-        cohort.observations.to_parquet(stage / schema.OBSERVATIONS_FILE, index=False)
+        write_table(cohort.observations, stage / schema.OBSERVATIONS_FILE, OBSERVATIONS)
         fault_point("cohort: observations written")
-        cohort.hidden.to_parquet(stage / schema.HIDDEN_FILE, index=False)
+        write_table(cohort.hidden, stage / schema.HIDDEN_FILE, HIDDEN)
         fault_point("cohort: hidden state written")
-        cohort.params.to_parquet(stage / schema.PARAMS_FILE, index=False)
+        write_table(cohort.params, stage / schema.PARAMS_FILE, PARAMS)
         atomic_write_json(stage / schema.META_FILE, cohort.meta)
     return Path(out)
 
@@ -192,11 +193,12 @@ def load_cohort(path: str | Path) -> Cohort:
         raise DataError(str(exc)) from None
     meta = check_meta(meta, path=path / schema.META_FILE)
     return Cohort(
-        observations=read_table(path / schema.OBSERVATIONS_FILE, numeric=(), finite=False),
+        observations=read_table(path / schema.OBSERVATIONS_FILE, numeric=(), finite=False,
+                                schema=OBSERVATIONS),
         hidden=read_table(path / schema.HIDDEN_FILE, numeric=(*HIDDEN_FIELDS, "performance"),
-                          finite=True),
+                          finite=True, schema=HIDDEN),
         params=read_table(path / schema.PARAMS_FILE, numeric=ATHLETE_KEYS, finite=True,
-                          keys=("athlete_id",)),
+                          keys=("athlete_id",), schema=PARAMS),
         meta=meta,
     )
 

@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
 
-console = Console(emoji=False)  # ":name:" in an athlete id stays text
+console = Console(emoji=False)  # results: tables, summaries, recommendations (stdout);
+# emoji off: ":name:" in an athlete id stays text
+status = Console(stderr=True, emoji=False)  # what is under way: spinners, stages (stderr)
 
 
 def esc(value: object) -> str:
@@ -48,30 +50,41 @@ def print_cohort_summary(summary: dict, out: Path) -> None:
 @contextlib.contextmanager
 def status_line(quiet: bool, template: str = "evaluating [bold]{}[/bold]"
                 ) -> Iterator[Callable[[str], None]]:
-    """A spinner naming the step under way, by default the policy being evaluated (silent
-    when printing JSON)."""
+    """A spinner on stderr naming the step under way, by default the policy being evaluated
+    (silent when printing JSON)."""
     if quiet:
         yield lambda name: None
         return
-    with console.status("starting") as status:
-        yield lambda name: status.update(template.format(esc(name)))
+    with status.status("starting") as spinner:
+        yield lambda name: spinner.update(template.format(esc(name)))
+
+
+SHORT_ACTION = {"REST": "rest", "ACTIVE_RECOVERY": "recovery", "AEROBIC_BASE": "base",
+                "TEMPO": "tempo", "HIIT": "hiit", "STRENGTH": "strength"}
 
 
 def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
-    """Headline metrics per policy (everything else is in ``--json``)."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    columns = ("policy", "outcome %", "95 % CI", "return", "overreached d", "ill d",
-               "violations", "most chosen")
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("policy", "most chosen") else "right",
-                         no_wrap=True)
+    """Headline metrics per policy (everything else, the return included, is in ``--json``).
+
+    Short headers and one space between columns: the table fits 80 columns (a pipe or a CI
+    log has no wider terminal); a long policy name wraps rather than being cut.
+    """
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
+                  pad_edge=False, collapse_padding=True)
+    longest = max((len(name) for name in summary), default=6)
+    for col in ("policy", "outcome %", "95 % CI", "overr. d", "ill d", "viol.", "top action"):
+        left = col in ("policy", "top action")
+        table.add_column(col, justify="left" if left else "right",
+                         min_width=min(longest, 24) if col == "policy" else None,
+                         overflow="fold" if col == "policy" else "ellipsis",
+                         no_wrap=col != "policy")
     for name, s in summary.items():
         top, share = max(s["action_share"].items(), key=lambda kv: kv[1])
         table.add_row(
             esc(name), f"{s['outcome_pct']:+.2f}",
             f"{s['outcome_pct_ci95'][0]:+.2f} … {s['outcome_pct_ci95'][1]:+.2f}",
-            f"{s['return']:.0f}", f"{s['days_overreached']:.1f}", f"{s['days_ill']:.1f}",
-            f"{s['violations']}", f"{esc(top.lower())} {100 * share:.0f} %")
+            f"{s['days_overreached']:.1f}", f"{s['days_ill']:.1f}", f"{s['violations']}",
+            f"{esc(SHORT_ACTION.get(top, top.lower()))} {100 * share:.0f} %")
     console.print(table)
 
 

@@ -138,6 +138,12 @@ def rules_for_morning(context: MorningContext, *, ill: np.ndarray, config: Safet
         ill=ill, config=config)
 
 
+def reason_matrix(fired: np.ndarray) -> np.ndarray:
+    """Fixed-shape reasons: bool (..., 5 rules, 6 actions), True where rule r fired and
+    blocks action a (``RULE_NAMES`` × ``ACTION_NAMES``); ``fired`` is (..., 5)."""
+    return fired[..., :, None] & _BLOCKS
+
+
 def mask_reasons(fired_row: np.ndarray, config: SafetyConfig) -> dict[str, list[str]]:
     """For one athlete: masked action name → names of the rules that masked it."""
     out: dict[str, list[str]] = {}

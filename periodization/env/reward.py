@@ -23,14 +23,17 @@ Versions:
 * ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
 * ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
   outcome, the figure of merit every policy is judged by.
-* ``shaped``: shaped_gain − w_p·penalty: the outcome reshaped by a potential (Ng et al.
+* ``shaped``: shaped_gain − w_p·penalty (the reward the project trains with, w_p = 0:
+  ``TRAINING_REWARD``; ``reward="shaped"`` gives it): the outcome reshaped by a potential (Ng et al.
   1999). With the 7-day test, a hard session first *lowers* the reward (its fatigue
   outlasts a week) and pays back over the next weeks, a credit assignment masked SAC did
   not solve in 300 episodes; the 21-day potential pays the fitness when it is earned, and
   maladaptation, illness and unrecovered fatigue still cost. Training on it gave a far
   better block outcome (see the training notes).
 
-The components are computed in ``env/kernels.py``. Medium and long come from the model's
+``w_violation`` (default 0) is paid on every step whose chosen action was masked, so an
+agent that ignores the mask sees its violations in the reward (``strict=True`` raises
+instead). The components are computed in ``env/kernels.py``. Medium and long come from the model's
 own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
 done honestly, since they depend on the action taken.
 """
@@ -70,6 +73,7 @@ class RewardConfig:
     medium_days: Count(1, 365) = 14
     long_days: Count(1, 365) = 30
     shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
+    w_violation: Real(0.0, 1000.0) = 0.0  # paid per masked action chosen (done as REST)
 
     @cached_property
     def packed(self) -> np.ndarray:
@@ -77,3 +81,31 @@ class RewardConfig:
         return np.array([self.base, self.bonus_high, self.bonus_mid,
                          float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
                          self.w_long, self.w_penalty, float(self.recovery_bonus)])
+
+
+# The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft
+# penalties logged but not paid.
+TRAINING_REWARD = RewardConfig(version="shaped", w_penalty=0.0)
+
+# The environment's default reward. ``Periodization-v0`` keeps the seed's v2 so that every
+# existing run and published number stays the same; ``Periodization-v1`` (with World v2)
+# makes it ``TRAINING_REWARD``: this constant is the one line to change.
+DEFAULT_REWARD = RewardConfig()
+
+# Names accepted wherever a reward is given as a string (``reward="shaped"``): a version
+# name gives that version with the weights the project uses for it.
+PRESETS = {
+    "v2": RewardConfig(version="v2"),
+    "v1": RewardConfig(version="v1"),
+    "outcome": RewardConfig(version="outcome"),
+    "shaped": TRAINING_REWARD,
+    "training": TRAINING_REWARD,
+    "default": DEFAULT_REWARD,
+}
+
+
+def reward_preset(name: str) -> RewardConfig:
+    """The reward of a preset name (``PRESETS``); ``ValueError`` naming them otherwise."""
+    if name not in PRESETS:
+        raise ValueError(f"reward must be one of {', '.join(PRESETS)}, got {name!r}")
+    return PRESETS[name]

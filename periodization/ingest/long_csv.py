@@ -87,6 +87,14 @@ def read_long_csv(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
         out["action"] = np.where(np.isfinite(load) & (load <= REST_LOAD), 0, UNKNOWN)
     if "load" not in out.columns:
         out["load"] = np.nan
+    return plausible_rows(out, notes, where=where), notes
+
+
+def plausible_rows(out: pd.DataFrame, notes: dict[str, list[str]], *, where: str
+                   ) -> pd.DataFrame:
+    """Rows with an athlete id and a plausible date, one per athlete and day (the later
+    wins), sorted; what was dropped or merged is noted per athlete."""
+    ids = out["athlete_id"]
     latest = pd.Timestamp(dt.date.today()) + pd.Timedelta(days=FUTURE_SLACK_DAYS)
     keep = (ids != "") & out["date"].notna() & (out["date"] >= MIN_DATE) & (
         out["date"] <= latest)
@@ -101,7 +109,7 @@ def read_long_csv(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
         out = out.groupby(["athlete_id", "date"], sort=False, as_index=False).last()
     if out.empty:
         raise DataError(f"{where}: no row has an athlete id and a plausible date")
-    return out.sort_values(["athlete_id", "date"], kind="stable").reset_index(drop=True), notes
+    return out.sort_values(["athlete_id", "date"], kind="stable").reset_index(drop=True)
 
 
 def _read(path: Path, keys: list[str], delimiter: str, where: str) -> pd.DataFrame:

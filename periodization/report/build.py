@@ -113,7 +113,8 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
 
 
 def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
-                       ablations: Sequence[str] = (), baselines: list[str], episodes: int,
+                       ablations: Sequence[str] = (), policies: Sequence[str] = (),
+                       baselines: list[str], episodes: int,
                        seed: int, split: str = "test",
                        cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                        force: bool = False, command: str | None = None,
@@ -125,9 +126,9 @@ def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
     Inputs are checked before anything runs (run directories, a non-empty policy list,
     the output directory); ``UserError`` for any of them.
     """
-    agents, ablation_runs = collect_runs(list(runs), list(ablations))
+    agents, ablation_runs = collect_runs(list(runs), list(ablations), policies)
     if not baselines and not agents and not ablation_runs:
-        raise UserError("no policy to compare: give --runs or --baselines")
+        raise UserError("no policy to compare: give --runs, --policy or --baselines")
     if episodes < 1:
         raise UserError(f"--episodes must be at least 1, got {episodes}")
     with staged_directory(out, force=force) as stage:

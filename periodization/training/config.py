@@ -4,10 +4,11 @@ serialisation.
 ``RunConfig`` holds ``EnvConfig`` (the simulated world the agent trains in), ``SACConfig``
 (the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm) and
 ``TrainConfig`` (budget, schedule, evaluation, checkpoints). The defaults *are* the default
-run, ``configs/sac.yaml`` (a test keeps the two equal). Every dataclass is a pydantic
-schema (``core/validation.py``): constructing one checks types, finiteness and ranges, and
-reading YAML names the key at fault: ``configs/sac.yaml: sac.lr_actor must be a number, got
-'fast'``. The ranges bound every loop a run makes (rounds, days, updates per step).
+run, ``periodization/configs/sac.yaml`` (``--config sac``; a test keeps the two equal).
+Every dataclass is a pydantic schema (``core/validation.py``): constructing one checks types,
+finiteness and ranges, and reading YAML names the key at fault: ``sac.yaml: sac.lr_actor
+must be a number, got 'fast'``. The ranges bound every loop a run makes (rounds, days,
+updates per step).
 """
 
 from __future__ import annotations
@@ -35,18 +36,18 @@ from periodization.core.validation import (
 )
 from periodization.core.yaml_io import load_yaml
 from periodization.env.constraints import SafetyConfig
-from periodization.env.reward import RewardConfig
+from periodization.env.reward import TRAINING_REWARD, RewardConfig
 
 ALGOS = ("sac", "ppo")  # train.algo's Literal, spelled out for messages and checks
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class EnvConfig:
-    reward: RewardConfig = field(
-        default_factory=lambda: RewardConfig(version="shaped", w_penalty=0.0))
+    reward: RewardConfig = field(default_factory=lambda: TRAINING_REWARD)
     """Reward version and weights (``env/reward.py``); the outcome is judged the same way
     whatever the reward. Training defaults to ``shaped`` (the environment's own default
-    stays the seed's v2): see ``configs/sac.yaml`` for the measurements behind it."""
+    stays the seed's v2): see ``periodization/configs/sac.yaml`` for the measurements
+    behind it."""
 
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     """Hard safety rules, each switchable (``env/constraints.py``)."""
@@ -195,10 +196,31 @@ def from_dict(data: Any, *, source: str = "config") -> RunConfig:
     return validate(RunConfig, data, source=source)
 
 
+def packaged_configs() -> dict[str, Path]:
+    """Name → file of the configs shipped in ``periodization/configs/`` (``sac``, ``ppo``,
+    ``ablation-v2`` …)."""
+    root = Path(__file__).resolve().parent.parent / "configs"
+    return {p.stem: p for p in sorted(root.rglob("*.yaml"))}
+
+
+def resolve_config(spec: str | Path) -> Path:
+    """A config file, or the packaged config of that name (``sac`` →
+    ``periodization/configs/sac.yaml``); a file on disk wins over a name."""
+    path = Path(spec)
+    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    shipped = packaged_configs()
+    if str(spec) in shipped:
+        return shipped[str(spec)]
+    raise UserError(f"config not found: {spec} (neither a file nor a packaged config: "
+                    f"{', '.join(shipped)})")
+
+
 def load_config(path: str | Path) -> RunConfig:
     """Read a run config from YAML (missing sections and keys take their defaults; a key
-    given twice is an error)."""
-    path = Path(path)
+    given twice is an error); a bare name reads the packaged config of that name
+    (``resolve_config``)."""
+    path = resolve_config(path)
     return from_dict(load_yaml(path, what="config"), source=str(path))
 
 

@@ -118,9 +118,11 @@ def check_run_memory(config: RunConfig) -> None:
 def _learner_class(config: RunConfig) -> Any:
     """The trainer for ``train.algo`` (importing sb3-contrib only for ppo), with the run's
     torch thread count applied."""
-    if config.train.torch_threads is not None:
-        import torch
+    from periodization.core.extras import require
 
+    torch = require("torch", purpose="training")
+    require("tensorboard", purpose="training")
+    if config.train.torch_threads is not None:
         torch.set_num_threads(config.train.torch_threads)
     if config.train.algo == "ppo":
         from periodization.training.ppo import PPOTrainer

@@ -6,6 +6,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import periodization  # noqa: F401  (registers Periodization-v0)
+from periodization.env.constraints import RULE_NAMES
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.world import SafetyViolation
@@ -63,14 +64,19 @@ def _find_masked_day(env, seed=0, max_days=400):
 
 
 def test_masked_action_becomes_rest_and_counts_a_violation(env_cohort):
-    env = PeriodizationEnv(cohort=env_cohort)
+    env = PeriodizationEnv(cohort=env_cohort, mask_reason_names=True)
     mask = _find_masked_day(env)
-    reasons = env._info(None)["mask_reasons"]
+    info = env._info(None)
+    reasons, names = info["mask_reasons"], info["mask_reason_names"]
     bad = int(np.flatnonzero(~mask)[0])
-    assert Action(bad).name in reasons and reasons[Action(bad).name]
+    assert Action(bad).name in names and names[Action(bad).name]
+    # the fixed-shape form says the same: rule r blocks action a
+    assert reasons.shape == (5, 6) and reasons.dtype == bool
+    assert np.array_equal(~reasons.any(axis=0), mask)
+    assert [RULE_NAMES[r] for r in np.flatnonzero(reasons[:, bad])] == names[Action(bad).name]
     before = env.world.violations[0]
     _, _, _, _, info = env.step(bad)
-    assert info["violation"] and info["action_taken"] == "REST"
+    assert info["violation"] and info["action_taken"] == Action.REST
     assert env.world.violations[0] == before + 1
 
 

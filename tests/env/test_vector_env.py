@@ -24,7 +24,8 @@ def test_vector_env_equals_single_envs_with_the_same_seeds(env_cohort):
             assert r == rew[i]
             if tr:
                 assert np.array_equal(info["final_obs"][i], o)
-                assert info["final_info"]["outcome_pct"][i] == inf["performance_change_pct"]
+                assert info["final_info"]["performance_change_pct"][i] \
+                    == inf["performance_change_pct"]
                 o, inf = env.reset()
             assert np.array_equal(obs[i], o), (t, i)
             assert np.array_equal(info["action_mask"][i], inf["action_mask"])
@@ -40,5 +41,5 @@ def test_vector_env_reports_episode_summaries(env_cohort):
     *_, trunc, info = venv.step(np.full(3, 2))
     assert trunc.all() and info["_final_info"].all()
     summary = info["final_info"]
-    assert set(summary) >= {"episode_return", "outcome_pct", "violations", "days_overreached",
-                            "days_ill", "final_mask"}
+    assert set(summary) >= {"episode_return", "performance_change_pct", "violations",
+                            "days_overreached", "days_ill", "action_mask"}

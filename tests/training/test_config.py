@@ -14,7 +14,7 @@ from periodization.training.config import (
     load_config,
 )
 
-CONFIGS = Path(__file__).parents[2] / "configs"
+CONFIGS = Path(__file__).parents[2] / "periodization" / "configs"
 
 
 def test_yaml_round_trip_gives_an_equal_config(tmp_path):
@@ -84,3 +84,17 @@ def test_command_line_overrides_are_checked():
     assert RunConfig().with_overrides(episodes=20, seed=3).train.seed == 3
     with pytest.raises(UserError, match=r"multiple of env\.num_envs"):
         RunConfig().with_overrides(episodes=7)
+
+
+def test_packaged_configs_are_addressable_by_name(tmp_path, monkeypatch):
+    from periodization.training.config import packaged_configs
+
+    monkeypatch.chdir(tmp_path)  # no configs/ folder here: the names come from the package
+    assert {"sac", "ppo", "ablation-v2"} <= set(packaged_configs())
+    assert load_config("sac") == RunConfig()
+    assert load_config("ppo").train.algo == "ppo"
+    assert load_config("ablation-v2").env.reward.version == "v2"
+    with pytest.raises(UserError, match="packaged config"):
+        load_config("no-such-config")
+    (tmp_path / "sac").write_text("train:\n  seed: 7\n")  # a file on disk wins
+    assert load_config("sac").train.seed == 7
