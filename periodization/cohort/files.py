@@ -72,6 +72,8 @@ def read_table(path: Path, *, numeric: tuple[str, ...], finite: bool,
             table = read_schema_table(path, schema)
         else:
             table = pd.read_parquet(path)
+    except DataError:
+        raise
     except (OSError, ValueError, TypeError) as exc:
         raise DataError(f"cannot read {path}: {type(exc).__name__}") from None
     absent = [c for c in (*keys, *numeric) if c not in table.columns]

@@ -45,6 +45,8 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     run = RunDir(Path(out))
     if config is None and config_path is not None:
         config = load_config(config_path)
+    # A missing extra is refused before the run directory (or its lock) is touched.
+    _learner_class(config or RunConfig().with_overrides(algo=algo))
     run.check(resume=resume, force=force)
     with run.lock():
         return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
