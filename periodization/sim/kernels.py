@@ -19,6 +19,8 @@ import numpy as np
 
 from periodization.core.jit import njit
 
+from periodization.sim.splitmix import GOLDEN, U53, mix
+
 # --- per-athlete parameter columns (pack_params) -------------------------------------------
 (K1, K3, E1, E2, E3, EM, KM, THETA, HSTAR, CM, LOG_HAZ0, ILL_MEAN, DUR_PROT, LN_HRV0, HRV_SD,
  HRV_ACUTE, HRV_FAT, RHR0, RHR_SD, SLEEP0, SLEEP_SD, EFF0, EFF_SD, LIFE) = range(24)
@@ -34,19 +36,12 @@ N_PARAM_COLUMNS = LOAD0 + 6
 FIT_W, FAT_W, HRV_DROP, RHR_RISE = range(4)
 STRENGTH, AEROBIC = 5, 2
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-
 
 @njit(inline="always")
 def uniform(key: np.uint64, counter: np.uint64) -> float:
-    """The counter-th uniform [0, 1) of stream ``key`` (SplitMix64 finaliser)."""
-    z = (counter * _GOLDEN + key) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = ((z ^ (z >> np.uint64(30))) * _M1) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = ((z ^ (z >> np.uint64(27))) * _M2) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    """The counter-th uniform [0, 1) of stream ``key`` (``splitmix.mix``, as ``noise.py``)."""
+    z = mix((counter * GOLDEN + key) & np.uint64(0xFFFFFFFFFFFFFFFF))
+    return float(z >> np.uint64(11)) * U53
 
 
 PAIR_COUNTERS = 18  # counters reserved per pair of normals
