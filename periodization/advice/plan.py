@@ -48,7 +48,7 @@ def simulate_plan(coach: Coach, *, params: AthleteParams, state: AthleteState,
     for d in range(1, days):
         load = params.session_loads[rows, action[d - 1]]
         state = dynamics.transition(state, action[d - 1], params, world, load=load)
-        features = F.record_day(features, load, action[d - 1])
+        features = F.record_day(features, load, action[d - 1], pop=params.pop)
         readings = dynamics.observe(state, params, world).readings
         features, raw, ctx = F.morning(features, readings)
         _, mask = C.rules_for_morning(ctx, ill=state.ill_days, config=safety)

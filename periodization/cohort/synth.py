@@ -28,7 +28,7 @@ from periodization.ingest import schema
 from periodization.ingest.parquet import HIDDEN, OBSERVATIONS, PARAMS, write_table
 from periodization.sim import dynamics
 from periodization.sim.noise import KeyedRandom
-from periodization.sim.params import ATHLETE_KEYS, AthleteParams
+from periodization.sim.params import ATHLETE_KEYS, AthleteParams, Population
 from periodization.sim.prior import Prior, load_prior
 from periodization.sim.state import HIDDEN_FIELDS
 
@@ -45,16 +45,20 @@ class Cohort:
     params: pd.DataFrame
     meta: dict
 
+    def population(self, prior: Prior | None = None) -> Population:
+        """The constants the cohort was simulated with: ``prior``'s, else those of the prior
+        file recorded in the cohort's meta (the packaged prior when none is)."""
+        return (prior or load_prior(self.meta.get("prior_path"))).population
+
     def athlete_params(self, athlete_ids: list[str] | None = None,
                        prior: Prior | None = None) -> AthleteParams:
         """True parameters of the given athletes (all by default) as ``AthleteParams``."""
         table = self.params.set_index("athlete_id")
         if athlete_ids is not None:
             table = table.loc[athlete_ids]
-        population = (prior or load_prior(self.meta.get("prior_path"))).population
         return AthleteParams(
-            **{k: table[k].to_numpy(dtype=np.float64) for k in ATHLETE_KEYS}, pop=population
-        )
+            **{k: table[k].to_numpy(dtype=np.float64) for k in ATHLETE_KEYS},
+            pop=self.population(prior))
 
 
 def _gap_mask(n: int, days: int, rng: np.random.Generator) -> np.ndarray:

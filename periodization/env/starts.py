@@ -143,6 +143,6 @@ def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, day
         a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
                              ill=state.ill, rng=rng)
         state = dynamics.transition(state, a, params, rng)
-        fstate = F.record_day(fstate, state.last_load, a)
+        fstate = F.record_day(fstate, state.last_load, a, pop=params.pop)
         loads[d], actions[d] = state.last_load, a
     return BurnIn(state=state, features=fstate, loads=loads, actions=actions)

@@ -156,7 +156,7 @@ class World:
 
         state = dynamics.transition(before, a, params, self.rng)
         obs = dynamics.observe(state, params, self.rng)
-        fstate = F.record_day(self.fstate, state.last_load, a)
+        fstate = F.record_day(self.fstate, state.last_load, a, pop=params.pop)
         fstate, raw, nxt = F.morning(fstate, obs.readings)
         fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
         perf_next, capacity_next = dynamics.test_performance(

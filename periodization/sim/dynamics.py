@@ -29,8 +29,10 @@ Illness/injury: a daily hazard λ = λ0·exp(β_M·M + β_s·max(0, ATL/(CTL+10)
 + β_ρ·max(0, ρ − 1) − β_D·min(D/D_ref, 1.5)); onset with probability 1 − e^{−λ}; an
 episode lasts ≥ 2 days (mean ``illness_mean_days``). Strength sessions build durability D.
 
-PMC (GoldenCheetah's exponential form): ATL_{n+1} = ATL_n·λ7 + w_n·(1 − λ7),
-λ7 = e^{−1/7}; CTL likewise with 42 days; TSB_n = CTL_n − ATL_n (both after yesterday).
+PMC (GoldenCheetah's exponential form): ATL_{n+1} = ATL_n·λ + w_n·(1 − λ),
+λ = e^{−1/atl_days} (7 days in the packaged prior); CTL likewise with ``ctl_days`` (42);
+TSB_n = CTL_n − ATL_n (both after yesterday). The features use the same population
+constants (``features.daily.record_day``), so the two never drift apart.
 
 Observables, each against a personal baseline with a shared daily life-stress shock ζ::
 

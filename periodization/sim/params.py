@@ -99,7 +99,9 @@ class Population:
 
     @cached_property
     def atl_decay(self) -> float:
-        """GoldenCheetah form: ATL_d = ATL_{d−1}·λ + load_d·(1 − λ), λ = exp(−1/7)."""
+        """GoldenCheetah form: ATL_d = ATL_{d−1}·λ + load_d·(1 − λ), λ = exp(−1/atl_days).
+
+        The one home of the PMC decays: the model's ATL/CTL and the features' read these."""
         return float(np.exp(-1.0 / self.atl_days))
 
     @cached_property

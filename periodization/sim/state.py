@@ -31,8 +31,8 @@ class AthleteState:
     acute_hrv: np.ndarray  # short-lived ln RMSSD shift from recent sessions (≤ 0)
     acute_rhr: np.ndarray  # short-lived resting-HR rise from recent sessions, bpm (≥ 0)
     ill_days: np.ndarray  # int64, days of illness/injury left including today (0 = healthy)
-    atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = 7 d)
-    ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = 42 d)
+    atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = pop.atl_days)
+    ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = pop.ctl_days)
     last_load: np.ndarray  # realised load of yesterday, TSS
     last_action: np.ndarray  # int64, yesterday's action id, −1 before any
 

@@ -22,7 +22,7 @@ def test_plan_under_illness_and_rules(model_dir):
     obs = synthesize(athletes=3, days=90, seed=31).observations
     cal = calibrate(obs)
     table = impute_table(obs)
-    feats = features_for_table(table, keep_last_state=True)
+    feats = features_for_table(table, pop=cal.params.pop, keep_last_state=True)
     last = np.cumsum(cal.history.length) - 1
     readings = table[list(F.INPUT_COLUMNS)].to_numpy()[last]
     fstate, raw, ctx = F.morning(feats.last_state, readings)
