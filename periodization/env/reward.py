@@ -48,6 +48,8 @@ from pydantic.dataclasses import dataclass
 
 from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 
+from periodization.sim.records import config_record
+
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
               "shaped_gain")
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
@@ -75,12 +77,16 @@ class RewardConfig:
     shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
     w_violation: Real(0.0, 1000.0) = 0.0  # paid per masked action chosen (done as REST)
 
+    @property
+    def version_code(self) -> int:
+        """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
+        return VERSIONS.index(self.version)
+
     @cached_property
     def packed(self) -> np.ndarray:
-        """The vector ``env/kernels.py`` reads (layout: its BASE … BONUS_ON constants)."""
-        return np.array([self.base, self.bonus_high, self.bonus_mid,
-                         float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
-                         self.w_long, self.w_penalty, float(self.recovery_bonus)])
+        """The named record ``env/kernels.py`` reads (weights and switches by name)."""
+        return config_record(self, ("version_code", "base", "w_short", "w_medium", "w_long",
+                                    "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid"))
 
 
 # The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft

@@ -19,7 +19,7 @@ from periodization.env.starts import EpisodeStart
 from periodization.features import daily as F
 from periodization.features.scaler import FeatureScaler
 from periodization.sim import dynamics
-from periodization.sim.actions import HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.sim.actions import N_ACTIONS, Action
 from periodization.sim.batch import build, scatter
 from periodization.sim.noise import KeyedRandom
 from periodization.sim.projection import project_constant
@@ -161,11 +161,13 @@ class World:
         fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
         perf_next, capacity_next = dynamics.test_performance(
             state, params, taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
+        outlook = EK.Outlook(
+            perf_before=self.performance, perf_after=perf_next,
+            perf_start=self.start_performance, perf_long=perf_long, perf_now=perf_now,
+            ctl_before=before.ctl, ctl_medium=ctl_medium, capacity_before=self.capacity,
+            capacity_after=capacity_next)
         rows, reward = EK.reward_components(
-            a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
-            nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
-            self.start_performance, perf_long, perf_now, before.ctl,
-            ctl_medium, self.capacity, capacity_next, self.safety.packed,
+            a, ctx.record, nxt.record, outlook, self.safety.packed,
             self.reward.packed)
 
         if self.reward.w_violation:  # an unmasked agent sees its violations in the reward

@@ -42,12 +42,13 @@ reported in ``MorningContext.imputed``; preprocessing normally fills them first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from periodization.features import kernels as K
 from periodization.sim.actions import HIGH_INTENSITY
-from periodization.sim.batch import build
+from periodization.sim.batch import build, for_kernels, from_record, record_dtype, to_record
 from periodization.sim.params import Population
 from periodization.sim.state import READING_COLUMNS
 
@@ -93,6 +94,16 @@ class MorningContext:
     days_since_rest: np.ndarray
     imputed: np.ndarray  # bool, some current reading was missing and filled
 
+    @cached_property
+    def record(self) -> np.ndarray:
+        """The context as one (N,) structured array (``MORNING_DTYPE``), the named record
+        the compiled rules and reward read; ``morning`` makes its contexts with it."""
+        return to_record(self, MORNING_DTYPE)
+
+
+MORNING_DTYPE = record_dtype(MorningContext, ints=("consecutive_hard", "days_since_rest"),
+                             bools=("imputed",))
+
 
 def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | float = 0.0,
                   weekday: np.ndarray | int = 0) -> FeatureState:
@@ -117,21 +128,18 @@ def morning(state: FeatureState, readings: np.ndarray
     ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
     """
     current = np.ascontiguousarray(readings, dtype=np.float64)
-    recent, ln, rec, since, raw, ctx, imputed = K.morning(
+    ctx = for_kernels(np.empty(current.shape[0], dtype=MORNING_DTYPE))
+    recent, ln, rec, since, raw = K.morning(
         current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
-        state.consecutive_hard, state.weekday, state.atl, state.ctl)
+        state.consecutive_hard, state.days_since_rest, state.weekday, state.atl, state.ctl,
+        ctx)
     new_state = build(
         FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
         days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         weekday=state.weekday,
     )
-    context = build(
-        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2],
-        hrv_baseline_sd=ctx[3],
-        consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
-        imputed=imputed,
-    )
+    context = from_record(MorningContext, ctx)
     return new_state, raw, context
 
 

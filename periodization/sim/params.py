@@ -22,7 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
-from periodization.sim import kernels
+from periodization.sim import records
 
 DEFAULT_PRIOR = "prior.yaml"
 
@@ -88,9 +88,9 @@ class Population:
     maladaptation_saturation: float
 
     @cached_property
-    def packed(self) -> tuple[np.ndarray, np.ndarray]:
-        """(constants vector, per-action table) for the compiled kernels."""
-        return kernels.pack_population(self)
+    def packed(self) -> np.ndarray:
+        """The named record the compiled kernels read (``records.population_record``)."""
+        return records.population_record(self)
 
     def effective_maladaptation(self, m: np.ndarray) -> np.ndarray:
         """Saturating effect size of maladaptation: S·tanh(M/S) (≈ M for small M)."""
@@ -202,11 +202,15 @@ class AthleteParams:
     def ln_hrv_baseline(self) -> np.ndarray:
         return np.log(self.hrv_baseline_ms)
 
+    @cached_property
+    def log_illness_base_rate(self) -> np.ndarray:
+        return np.log(self.illness_base_rate)
+
     @property
     def n(self) -> int:
         return int(self.tau_fitness_days.shape[0])
 
     @cached_property
     def packed(self) -> np.ndarray:
-        """(N, K) matrix of the columns the compiled kernels read."""
-        return kernels.pack_params(self)
+        """(N,) named records the compiled kernels read (``records.param_record``)."""
+        return records.param_record(self)

@@ -9,7 +9,8 @@ whichever side makes it.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from periodization.core.jit import njit
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: the counter stride
 M1 = np.uint64(0xBF58476D1CE4E5B9)
