@@ -47,7 +47,6 @@ import numpy as np
 from pydantic.dataclasses import dataclass
 
 from periodization.core.validation import SCHEMA, Count, Real, StrictBool
-
 from periodization.sim.records import config_record
 
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
