@@ -111,11 +111,11 @@ def _rollout(x, weekday: int, hard: int, since_rest: int, remaining: int, a0: in
             if not EK.allowed(fired, a, safety):
                 a = REST
         was_ill = x.ill_days > 0
-        w = p.session_loads[a]
+        w = p["session_loads"][a]
         x, hazard = K.transition_row(x, a, w, 1.0, 0.5, p, q)
         if not was_ill:
-            expected_ill += hazard * p.illness_mean_days
-        hard, since_rest = FK.day_counters(hard, since_rest, a, w, safety.high_intensity)
+            expected_ill += hazard * p["illness_mean_days"]
+        hard, since_rest = FK.day_counters(hard, since_rest, a, w, safety["high_intensity"])
     return (K.test_performance_row(x.fitness, x.gain, x.fatigue, x.maladaptation,
                                    search.test_days, p, q)
             - search.illness_cost * expected_ill)
@@ -134,7 +134,7 @@ def plan_scores(S, ctx, mask, P, pop_1, search, safety_1):
     out = np.full((n, 6), -np.inf)
     seconds = np.arange(6) if search.second_day else np.array([-1])
     for i in range(n):
-        x, p, weekday = load_row(S, i), P[i], S[i].day % 7
+        x, p, weekday = load_row(S, i), P[i], S[i]["day"] % 7
         for a0 in range(6):
             if not mask[i, a0]:
                 continue

@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-from numba import config as numba_config
 
 T = TypeVar("T")
 
@@ -95,19 +94,12 @@ def record_dtype(cls: type, *, ints: Collection[str] = (), bools: Collection[str
     return np.dtype([(f.name, kind(f.name)) for f in dataclasses.fields(cls)], align=True)
 
 
-def for_kernels(records: np.ndarray) -> np.ndarray:
-    """Structured arrays as the kernels get them: plain (numba dispatches them in ~0.5 µs)
-    with the JIT; ``recarray`` views with it disabled (``NUMBA_DISABLE_JIT=1``, mutation
-    testing), where the kernels run as Python and attribute access needs ``np.record``."""
-    return records.view(np.recarray) if numba_config.DISABLE_JIT else records
-
-
 def to_record(obj: Any, dtype: np.dtype) -> np.ndarray:
     """The (N,) fields of ``obj`` copied into one structured array of ``dtype``."""
     out = np.empty(batch_size(obj), dtype=dtype)
     for name in dtype.names:
         out[name] = getattr(obj, name)
-    return for_kernels(out)
+    return out
 
 
 def from_record(cls: type[T], record: np.ndarray) -> T:

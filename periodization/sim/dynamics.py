@@ -54,7 +54,7 @@ from __future__ import annotations
 import numpy as np
 
 from periodization.sim import kernels
-from periodization.sim.batch import build, for_kernels, from_record
+from periodization.sim.batch import build, from_record
 from periodization.sim.noise import KeyedRandom, NoNoise
 from periodization.sim.params import AthleteParams
 from periodization.sim.state import STATE_DTYPE, AthleteState, Observation
@@ -113,7 +113,7 @@ def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, r
     use_load = load is not None
     load_arr = (np.ascontiguousarray(load, dtype=np.float64).reshape(n) if use_load
                 else np.zeros(n))
-    out = for_kernels(np.empty(n, dtype=STATE_DTYPE))
+    out = np.empty(n, dtype=STATE_DTYPE)
     kernels.transition(state.record, a, load_arr, use_load, params.packed, params.pop.packed,
                        keys, counters, noisy, out)
     if noisy:

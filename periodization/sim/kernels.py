@@ -2,10 +2,12 @@
 
 The equations are documented in ``dynamics.py``; this module implements them once, as
 scalar code over one athlete, looped over the batch. Every kernel reads named records
-(``records.py``): a parameter row ``p = P[i]`` (``p.k1``, ``p.session_loads[a]``), the
-population constants ``q`` (``q.acute_decay``, ``q.fatigue_weight[a]``) and the state
-record ``S`` (``AthleteState.record``: ``S[i].fitness``; the fields the dynamics evolve,
-as one athlete's scalars, are an ``AthleteRow``).
+(``records.py``): a parameter row ``p = P[i]`` (``p["k1"]``, ``p["session_loads"][a]``),
+the population constants ``q`` (``q["acute_decay"]``, ``q["fatigue_weight"][a]``) and the
+state record ``S`` (``AthleteState.record``, ``S[i]["day"]``); the fields the dynamics
+evolve, as one athlete's scalars, are an ``AthleteRow`` named tuple (``x.fitness``).
+Records are read by field name in brackets, which compiled and plain-Python runs alike
+accept (the JIT disabled for mutation testing, or kernels run interpreted).
 Batch kernels take the population as its (1,) array ``pop_1`` (``q = pop_1[0]``): numba
 dispatches an array in ~0.5 µs, a record scalar in ~7 µs.
 
@@ -102,10 +104,10 @@ def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi:
               p) -> tuple[float, float, float, float]:
     """One day of fitness g, gain s, fatigue h and maladaptation m of the athlete ``p``
     at load ``w`` with fitness and fatigue weights ``phi``, ``psi``."""
-    s, h = fatigue_day(s, h, w, psi, p.gain_decay, p.fatigue_decay, p.k3)
-    g = g * p.fitness_decay + phi * w
-    m = m * p.maladaptation_decay + p.maladaptation_rate * max(
-        0.0, h / p.fatigue_at_optimum - p.overload_threshold)
+    s, h = fatigue_day(s, h, w, psi, p["gain_decay"], p["fatigue_decay"], p["k3"])
+    g = g * p["fitness_decay"] + phi * w
+    m = m * p["maladaptation_decay"] + p["maladaptation_rate"] * max(
+        0.0, h / p["fatigue_at_optimum"] - p["overload_threshold"])
     return g, s, h, m
 
 
@@ -113,19 +115,20 @@ def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi:
 def acute_day(ahrv: float, arhr: float, a: int, sensitivity: float, q
               ) -> tuple[float, float]:
     """Next morning's acute ln RMSSD shift and RHR rise after action ``a`` (they fade with
-    ``q.acute_decay``); ``sensitivity`` scales the HRV drop (1 = the population's)."""
-    return (ahrv * q.acute_decay - q.hrv_acute_drop[a] * sensitivity,
-            arhr * q.acute_decay + q.rhr_acute_rise[a])
+    ``q["acute_decay"]``); ``sensitivity`` scales the HRV drop (1 = the population's)."""
+    return (ahrv * q["acute_decay"] - q["hrv_acute_drop"][a] * sensitivity,
+            arhr * q["acute_decay"] + q["rhr_acute_rise"][a])
 
 
 @njit(inline="always")
 def daily_hazard(m: float, atl: float, ctl: float, h: float, dur: float, p, q) -> float:
     """Probability of falling ill or injured on a day ending in this state."""
-    log_hazard = (p.log_illness_base_rate
-                  + q.hazard_per_maladaptation * effective_m(m, q.maladaptation_saturation)
-                  + q.hazard_per_spike * max(0.0, atl / (ctl + 10.0) - q.spike_ratio)
-                  + q.hazard_per_fatigue * max(0.0, h / p.fatigue_at_optimum - 1.0)
-                  - p.durability_protection * min(dur / q.durability_reference, 1.5))
+    log_hazard = (p["log_illness_base_rate"]
+                  + q["hazard_per_maladaptation"]
+                  * effective_m(m, q["maladaptation_saturation"])
+                  + q["hazard_per_spike"] * max(0.0, atl / (ctl + 10.0) - q["spike_ratio"])
+                  + q["hazard_per_fatigue"] * max(0.0, h / p["fatigue_at_optimum"] - 1.0)
+                  - p["durability_protection"] * min(dur / q["durability_reference"], 1.5))
     return -math.expm1(-math.exp(log_hazard))
 
 
@@ -137,42 +140,43 @@ def transition_row(x, a: int, w: float, u_onset: float, u_length: float, p, q) -
     Returns (the next morning's ``AthleteRow``, the day's illness hazard).
     """
     g, s, h, m = busso_day(x.fitness, x.gain, x.fatigue, x.maladaptation, w,
-                           q.fitness_weight[a], q.fatigue_weight[a], p)
+                           q["fitness_weight"][a], q["fatigue_weight"][a], p)
     ill_now = x.ill_days > 0
     trained_ill = ill_now and a >= AEROBIC
     if trained_ill:
-        m += q.maladaptation_if_trained_ill
-    atl = x.atl * q.atl_decay + w * (1.0 - q.atl_decay)
-    ctl = x.ctl * q.ctl_decay + w * (1.0 - q.ctl_decay)
-    dur = x.durability * q.durability_decay + (1.0 if a == STRENGTH else 0.0)
+        m += q["maladaptation_if_trained_ill"]
+    atl = x.atl * q["atl_decay"] + w * (1.0 - q["atl_decay"])
+    ctl = x.ctl * q["ctl_decay"] + w * (1.0 - q["ctl_decay"])
+    dur = x.durability * q["durability_decay"] + (1.0 if a == STRENGTH else 0.0)
     hazard = daily_hazard(m, atl, ctl, h, dur, p, q)
     if ill_now:
         ill = x.ill_days - 1 + (1 if trained_ill else 0)
     elif u_onset < hazard:
-        ill = 1 + math.ceil(-math.log1p(-u_length) * (p.illness_mean_days - 1.5))
+        ill = 1 + math.ceil(-math.log1p(-u_length) * (p["illness_mean_days"] - 1.5))
     else:
         ill = 0
-    ahrv, arhr = acute_day(x.acute_hrv, x.acute_rhr, a, p.hrv_acute_sensitivity, q)
+    ahrv, arhr = acute_day(x.acute_hrv, x.acute_rhr, a, p["hrv_acute_sensitivity"], q)
     return AthleteRow(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl), hazard
 
 
 @njit(inline="always")
 def performance_row(g: float, h: float, m: float, ill: int, p, q) -> float:
-    sick = q.performance_cost_when_ill if ill > 0 else 0.0
-    return (q.baseline_performance * (1.0 - p.maladaptation_cost
-                                      * effective_m(m, q.maladaptation_saturation) - sick)
-            + p.k1 * g - h)
+    sick = q["performance_cost_when_ill"] if ill > 0 else 0.0
+    me = effective_m(m, q["maladaptation_saturation"])
+    return q["baseline_performance"] * (1.0 - p["maladaptation_cost"] * me - sick) \
+        + p["k1"] * g - h
 
 
 @njit(inline="always")
 def test_performance_row(g: float, s: float, h: float, m: float, days: int, p, q) -> float:
     """Performance after ``days`` of complete rest from this state, illness aside: what a
     test after a standard taper would show (see ``dynamics.test_performance``)."""
-    if h <= p.overload_threshold * p.fatigue_at_optimum:
+    if h <= p["overload_threshold"] * p["fatigue_at_optimum"]:
         # With no load, fatigue only falls, so it never crosses the overload threshold and
         # every state variable just decays: the days of rest have a closed form.
-        return performance_row(g * p.fitness_decay ** days, h * p.fatigue_decay ** days,
-                               m * p.maladaptation_decay ** days, 0, p, q)
+        return performance_row(g * p["fitness_decay"] ** days,
+                               h * p["fatigue_decay"] ** days,
+                               m * p["maladaptation_decay"] ** days, 0, p, q)
     for _ in range(days):
         g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p)
     return performance_row(g, h, m, 0, p, q)
@@ -185,8 +189,8 @@ def test_performance(S, days, P, pop_1):
     n = S.shape[0]
     out = np.empty((days.shape[0], n))
     for i in range(n):
+        x = load_row(S, i)
         for j in range(days.shape[0]):
-            x = S[i]
             out[j, i] = test_performance_row(x.fitness, x.gain, x.fatigue, x.maladaptation,
                                              days[j], P[i], q)
     return out
@@ -202,11 +206,12 @@ def transition(S, action, load, use_load, P, pop_1, keys, counters, noisy, out):
         u_onset = uniform(key, c + np.uint64(PAIR_COUNTERS)) if noisy else 1.0
         u_length = min(uniform(key, c + np.uint64(PAIR_COUNTERS + 1)), 0.999999) \
             if noisy else 0.999999
-        w = load[i] if use_load else p.session_loads[a] * math.exp(q.compliance_noise * z)
+        w = load[i] if use_load else (p["session_loads"][a]
+                                      * math.exp(q["compliance_noise"] * z))
         x, _ = transition_row(load_row(S, i), a, w, u_onset, u_length, p, q)
         store_row(out, i, x)
         o = out[i]
-        o.day, o.last_load, o.last_action = S[i].day + 1, w, a
+        o["day"], o["last_load"], o["last_action"] = S[i]["day"] + 1, w, a
 
 
 @njit(cache=True)
@@ -216,7 +221,7 @@ def performance(S, P, pop_1):
     n = S.shape[0]
     out = np.empty(n)
     for i in range(n):
-        x = S[i]
+        x = load_row(S, i)
         out[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, x.ill_days, P[i], q)
     return out
 
@@ -224,28 +229,28 @@ def performance(S, P, pop_1):
 @njit(inline="always")
 def latent_row(x, p, q) -> tuple[float, float, float, float]:
     """Noise-free ln RMSSD, RHR, sleep h and efficiency % of ``AthleteRow`` x."""
-    ratio = x.fatigue / p.fatigue_at_optimum
-    me = effective_m(x.maladaptation, q.maladaptation_saturation)
+    ratio = x.fatigue / p["fatigue_at_optimum"]
+    me = effective_m(x.maladaptation, q["maladaptation_saturation"])
     sick = 1.0 if x.ill_days > 0 else 0.0
-    ln_hrv = (p.ln_hrv_baseline + x.acute_hrv + p.hrv_fatigue_sensitivity * ratio
-              + q.hrv_per_maladaptation * me + q.hrv_when_ill * sick)
-    rhr = (p.rhr_baseline_bpm + x.acute_rhr + q.rhr_per_fatigue * ratio
-           + q.rhr_per_maladaptation * me + q.rhr_when_ill * sick)
-    sleep = p.sleep_baseline_hours + q.sleep_hours_per_maladaptation * me \
-        + q.sleep_hours_when_ill * sick
-    eff = p.sleep_efficiency_baseline + q.sleep_eff_per_maladaptation * me \
-        + q.sleep_eff_when_ill * sick
+    ln_hrv = (p["ln_hrv_baseline"] + x.acute_hrv + p["hrv_fatigue_sensitivity"] * ratio
+              + q["hrv_per_maladaptation"] * me + q["hrv_when_ill"] * sick)
+    rhr = (p["rhr_baseline_bpm"] + x.acute_rhr + q["rhr_per_fatigue"] * ratio
+           + q["rhr_per_maladaptation"] * me + q["rhr_when_ill"] * sick)
+    sleep = p["sleep_baseline_hours"] + q["sleep_hours_per_maladaptation"] * me \
+        + q["sleep_hours_when_ill"] * sick
+    eff = p["sleep_efficiency_baseline"] + q["sleep_eff_per_maladaptation"] * me \
+        + q["sleep_eff_when_ill"] * sick
     return ln_hrv, rhr, sleep, eff
 
 
 @njit(inline="always")
 def recovery_row(ln_hrv: float, rhr: float, sleep: float, p, q) -> float:
     """Recovery score 0–100 from HRV, RHR and sleep against the personal baselines."""
-    logit = (q.recovery_bias
-             + q.recovery_weight_hrv * (ln_hrv - p.ln_hrv_baseline) / p.hrv_noise_log
-             - q.recovery_weight_rhr * (rhr - p.rhr_baseline_bpm) / p.rhr_noise_bpm
-             + q.recovery_weight_sleep * (sleep - p.sleep_baseline_hours)
-             / p.sleep_noise_hours)
+    logit = (q["recovery_bias"]
+             + q["recovery_weight_hrv"] * (ln_hrv - p["ln_hrv_baseline"]) / p["hrv_noise_log"]
+             - q["recovery_weight_rhr"] * (rhr - p["rhr_baseline_bpm"]) / p["rhr_noise_bpm"]
+             + q["recovery_weight_sleep"] * (sleep - p["sleep_baseline_hours"])
+             / p["sleep_noise_hours"])
     return 100.0 / (1.0 + math.exp(-logit))
 
 
@@ -276,7 +281,7 @@ def observe(S, P, pop_1, keys, counters, noisy):
     q = pop_1[0]
     n = S.shape[0]
     out = np.empty((n, 6))
-    share = q.life_stress_share
+    share = q["life_stress_share"]
     own = math.sqrt(1.0 - share * share)
     e = np.zeros(6)
     for i in range(n):
@@ -286,17 +291,18 @@ def observe(S, P, pop_1, keys, counters, noisy):
                 e[2 * j], e[2 * j + 1] = normal_pair(key, c + np.uint64(PAIR_COUNTERS * j))
         base_hrv, base_rhr, base_sleep, base_eff = latent_row(load_row(S, i), p, q)
         stress = e[0]  # shared shock: a bad day lowers HRV and sleep and raises RHR together
-        ln_hrv = base_hrv + p.hrv_noise_log * (own * e[1] - share * stress)
-        rhr = base_rhr + p.rhr_noise_bpm * (own * e[2] + share * stress)
-        sleep = min(max(base_sleep + p.sleep_noise_hours * (own * e[3] - share * stress),
+        ln_hrv = base_hrv + p["hrv_noise_log"] * (own * e[1] - share * stress)
+        rhr = base_rhr + p["rhr_noise_bpm"] * (own * e[2] + share * stress)
+        sleep = min(max(base_sleep + p["sleep_noise_hours"] * (own * e[3] - share * stress),
                         2.0), 13.0)
-        eff = min(max(base_eff + p.sleep_efficiency_noise * e[4], 50.0), 99.0)
-        strain = q.strain_scale * math.log1p((S[i].last_load + p.life_load) / q.strain_offset)
+        eff = min(max(base_eff + p["sleep_efficiency_noise"] * e[4], 50.0), 99.0)
+        strain = q["strain_scale"] * math.log1p((S[i]["last_load"] + p["life_load"])
+                                                / q["strain_offset"])
         out[i, 0] = math.exp(ln_hrv)
         out[i, 1] = rhr
         out[i, 2] = recovery_row(ln_hrv, rhr, sleep, p, q)
         out[i, 3], out[i, 4] = sleep, eff
-        out[i, 5] = min(max(strain + q.strain_noise * e[5], 0.0), 21.0)
+        out[i, 5] = min(max(strain + q["strain_noise"] * e[5], 0.0), 21.0)
     return out
 
 
@@ -310,14 +316,14 @@ def project(S, action, load, days_perf, days_ctl, P, pop_1):
     now = np.empty(n)
     perf = np.empty(n)
     ctl_out = np.empty(n)
-    lam = q.ctl_decay ** days_ctl
+    lam = q["ctl_decay"] ** days_ctl
     nominal = load.shape[0] == 0
     for i in range(n):
         p, a = P[i], action[i]
-        w = p.session_loads[a] if nominal else load[i]
-        x = S[i]
+        w = p["session_loads"][a] if nominal else load[i]
+        x = load_row(S, i)
         now[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, 0, p, q)
-        phi, psi = q.fitness_weight[a], q.fatigue_weight[a]
+        phi, psi = q["fitness_weight"][a], q["fatigue_weight"][a]
         gi, si, hi, mi = x.fitness, x.gain, x.fatigue, x.maladaptation
         for _ in range(days_perf):
             gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, p)

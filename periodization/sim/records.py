@@ -4,11 +4,11 @@ Kernels take named values, never column indices:
 
 * per-athlete parameters, ``param_record(params)``: a structured array (N,) whose fields
   are the ``AthleteParams`` attributes named in ``PARAM_FIELDS`` (stored fields or derived
-  properties); per-action values are nested (6,) arrays. A kernel reads ``P[i].k1``,
-  ``P[i].session_loads[a]``;
+  properties); per-action values are nested (6,) arrays. A kernel reads ``P[i]["k1"]``,
+  ``P[i]["session_loads"][a]``;
 * population constants, ``population_record(pop)``: one record of the ``Population``
-  attributes in ``POPULATION_FIELDS``, the per-action tables nested: ``q.acute_decay``,
-  ``q.fatigue_weight[a]``;
+  attributes in ``POPULATION_FIELDS``, the per-action tables nested: ``q["acute_decay"]``,
+  ``q["fatigue_weight"][a]``;
 * a configuration dataclass (safety rules, reward), ``config_record(obj, names)``: one
   record, each field typed by the dataclass annotation.
 
@@ -22,8 +22,9 @@ dispatches an array in ~0.5 µs, a record scalar in ~7 µs.
 
 Adding a parameter is one edit in the dataclass and one name in ``PARAM_FIELDS`` (or
 ``POPULATION_FIELDS``); a new hidden state field is one edit in ``state.py`` plus its line
-in ``load_row``/``store_row``. With the JIT disabled (``NUMBA_DISABLE_JIT=1``, mutation
-testing) the records are ``recarray`` views (``state.for_kernels``).
+in ``load_row``/``store_row``. Kernels read records by field name in brackets
+(``p["k1"]``): numba compiles it to a load at a fixed offset, and plain Python (the JIT
+disabled for mutation testing, ``NUMBA_DISABLE_JIT=1``) reads the same ``np.void``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from periodization.core.jit import njit
-from periodization.sim.batch import for_kernels
 from periodization.sim.state import HIDDEN_FIELDS
 
 N_ACTIONS = 6  # nested per-action arrays (sim.actions.N_ACTIONS; not imported: no cycle)
@@ -82,7 +82,7 @@ def param_record(params: Any) -> np.ndarray:
     out = np.empty(params.n, dtype=PARAM_DTYPE)
     for name in PARAM_FIELDS:
         out[name] = getattr(params, name)
-    return for_kernels(out)
+    return out
 
 
 def population_record(pop: Any) -> np.ndarray:
@@ -91,7 +91,7 @@ def population_record(pop: Any) -> np.ndarray:
     out = np.empty(1, dtype=POPULATION_DTYPE)
     for name in POPULATION_FIELDS:
         out[name] = getattr(pop, name)
-    return for_kernels(out)
+    return out
 
 
 _CONFIG_TYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64}
@@ -117,7 +117,7 @@ def config_record(obj: Any, names: tuple[str, ...], **extra: np.ndarray) -> np.n
         out[name] = getattr(obj, name)
     for name, value in extra.items():
         out[name] = value
-    return for_kernels(out)
+    return out
 
 
 AthleteRow = namedtuple("AthleteRow", HIDDEN_FIELDS)  # one athlete's evolving state, scalars
@@ -127,15 +127,16 @@ AthleteRow = namedtuple("AthleteRow", HIDDEN_FIELDS)  # one athlete's evolving s
 def load_row(S, i):
     """Athlete ``i``'s ``AthleteRow`` from the state record S (``AthleteState.record``)."""
     s = S[i]
-    return AthleteRow(s.fitness, s.gain, s.fatigue, s.maladaptation, s.durability,
-                      s.acute_hrv, s.acute_rhr, s.ill_days, s.atl, s.ctl)
+    return AthleteRow(s["fitness"], s["gain"], s["fatigue"], s["maladaptation"],
+                      s["durability"], s["acute_hrv"], s["acute_rhr"], s["ill_days"], s["atl"],
+                      s["ctl"])
 
 
 @njit(inline="always")
 def store_row(S, i, x):
     """Write ``AthleteRow`` x into row ``i`` of the state record S."""
     s = S[i]
-    s.fitness, s.gain, s.fatigue, s.maladaptation = x.fitness, x.gain, x.fatigue, \
-        x.maladaptation
-    s.durability, s.acute_hrv, s.acute_rhr = x.durability, x.acute_hrv, x.acute_rhr
-    s.ill_days, s.atl, s.ctl = x.ill_days, x.atl, x.ctl
+    s["fitness"], s["gain"], s["fatigue"], s["maladaptation"] = (
+        x.fitness, x.gain, x.fatigue, x.maladaptation)
+    s["durability"], s["acute_hrv"], s["acute_rhr"] = x.durability, x.acute_hrv, x.acute_rhr
+    s["ill_days"], s["atl"], s["ctl"] = x.ill_days, x.atl, x.ctl
