@@ -105,3 +105,36 @@ def test_each_loss_reaches_only_its_own_parameters():
             assert reached == (loss_name == group_name), (loss_name, group_name)
     target = list(agent.critic_target.parameters())
     assert not any(p.requires_grad for p in target)
+
+
+@pytest.mark.parametrize("tau", [0.005, 0.3])
+def test_targets_trail_the_critics_by_polyak_averaging(tau):
+    """Q̄ ← (1 − τ) Q̄ + τ Q after the critics' step: neither left behind nor copied."""
+    agent, rng = make_agent(tau=tau), np.random.default_rng(7)
+    agent.update(batch(32, rng))  # targets and critics differ from here on
+    before = [p.detach().clone() for p in agent.critic_target.parameters()]
+    agent.update(batch(32, rng))
+    for old, new, online in zip(before, agent.critic_target.parameters(),
+                                agent.critic.parameters(), strict=True):
+        expected = (1.0 - tau) * old + tau * online.detach()
+        torch.testing.assert_close(new.detach(), expected, rtol=1e-5, atol=1e-7)
+        assert not torch.equal(new, online) and not torch.equal(new, old)
+
+
+def test_one_update_changes_every_online_network_and_the_losses_drive_it():
+    """A step moves the critics, the actor and log α (auto α) from the same batch; the
+    reported statistics are the losses of that batch before the step."""
+    agent, rng = make_agent(), np.random.default_rng(8)
+    b = batch(64, rng)
+    expected = agent.losses(b)
+    nets = {"critic": agent.critic, "actor": agent.actor}
+    before = {k: [p.detach().clone() for p in m.parameters()] for k, m in nets.items()}
+    alpha = agent.alpha
+    stats = agent.update(b)
+    for name, net in nets.items():
+        assert any(not torch.equal(o, p) for o, p in zip(before[name], net.parameters(),
+                                                       strict=True)), name
+    assert agent.alpha != alpha
+    assert stats.critic_loss == pytest.approx(float(expected.critic), rel=1e-5)
+    assert stats.actor_loss == pytest.approx(float(expected.actor), rel=1e-5, abs=1e-6)
+    assert stats.alpha == pytest.approx(alpha, rel=1e-6)
