@@ -37,7 +37,7 @@ constants (``features.daily.record_day``), so the two never drift apart.
 Observables, each against a personal baseline with a shared daily life-stress shock ζ::
 
     ln RMSSD = ln b_hrv + acute + σ_ρ·ρ + c·M − 0.2·[ill] + σ_h·(ε)
-    RHR      = b_rhr + acute + 1.0·ρ + 3·M + 6·[ill] + σ_r·ε
+    RHR      = b_rhr + acute + 1.5·ρ + 3·M + 6·[ill] + σ_r·ε
     sleep    = b_sleep − 0.5·M − 0.6·[ill] + σ_s·ε          (h)
     effic.   = b_eff − 2·M − 4·[ill] + σ_e·ε                (%)
     recovery = 100·sigmoid(b + w_h·z_hrv − w_r·z_rhr + w_s·z_sleep)
