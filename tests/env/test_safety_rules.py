@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
+from periodization.env import kernels as K
 from periodization.env.constraints import RULE_NAMES, SafetyConfig, mask_reasons, rules_and_mask
 from periodization.sim.actions import Action
 
@@ -144,3 +145,35 @@ def test_rules_are_per_athlete_in_a_batch():
         [], ["low_recovery"], ["consecutive_hard"], ["no_recent_rest"], ["ill"]]
     assert mask[0].all() and mask[:, R].all()
     assert set(np.flatnonzero(mask[2])) == ALLOWED["consecutive_hard"]
+
+
+def test_safety_config_is_keyword_only():
+    with pytest.raises(TypeError):
+        SafetyConfig(False)  # a positional switch would silently turn the wrong rule off
+
+
+# --- the soft penalty (reward, not mask): recovery < 40, hard days > 3, a crash tomorrow ---
+
+def penalty(a, recovery=80.0, hard_before=0, crash=False, config=DEFAULT):
+    return K.soft_penalty(a, recovery, hard_before, crash, config.packed[0])
+
+
+@pytest.mark.parametrize("recovery, expected", [(40.0 - 1e-6, 1.0), (40.0, 0.0),
+                                                (40.0 + 1e-6, 0.0)])
+def test_soft_penalty_for_training_below_recovery_40(recovery, expected):
+    assert penalty(AE, recovery=recovery) == expected
+    assert penalty(R, recovery=recovery) == 0.0  # resting is never penalised
+
+
+@pytest.mark.parametrize("hard_before, expected", [(1, 0.0), (2, 0.0), (3, 0.5), (5, 1.5)])
+def test_soft_penalty_per_hard_day_beyond_3(hard_before, expected):
+    """n hard days including today cost 0.5·(n − 3); an easy day resets the count."""
+    assert penalty(HI, hard_before=hard_before) == expected
+    assert penalty(AE, hard_before=hard_before) == 0.0
+
+
+def test_soft_penalty_for_a_crash_next_morning_adds_up():
+    assert penalty(AE, crash=True) == 1.0
+    assert penalty(HI, recovery=10.0, hard_before=4, crash=True) == 1.0 + 1.0 + 1.0
+    lenient = SafetyConfig(penalty_recovery_threshold=20.0, max_consecutive_hard=5)
+    assert penalty(HI, recovery=30.0, hard_before=4, config=lenient) == 0.0
