@@ -10,10 +10,12 @@ blocks and ``safety["high_intensity"][a]``), the reward config ``reward``
 and tomorrow's morning (``MorningContext.record``) and the step's outlook (``Outlook``). A config
 record comes as a (1,) array (``safety_1``), read as ``safety = safety_1[0]``.
 
-``fired_rules`` is the one implementation of the five rules for one athlete: ``rules``
-calls it for the environment's mask, and the oracle's rollout (``policies/planner.py``)
-calls it for the days it plans, where no reading exists yet (NaN: the reading rules cannot
-fire there; today's real mask applies them).
+``reading_rules`` and ``plan_rules`` are the one implementation of the five rules for one
+athlete (``fired_rules`` joins them): ``rules`` calls them for the environment's mask, and
+the oracle's rollout (``policies/planner.py``) calls ``plan_rules`` (``plan_allows``) for
+the days it plans: hard days, days without rest and illness follow from the plan, while a
+planned morning has no reading for the recovery and HRV-crash rules (today's real mask
+applies those).
 """
 
 from __future__ import annotations
@@ -39,16 +41,32 @@ Outlook = namedtuple("Outlook", (
 
 
 @njit(inline="always")
+def reading_rules(recovery: float, ln_hrv: float, base_mean: float, base_sd: float, safety
+                  ) -> tuple[bool, bool]:
+    """The rules on the morning's readings (low recovery, HRV crash) for one athlete; a rule
+    switched off never fires."""
+    return (safety["low_recovery"] and recovery < safety["low_recovery_threshold"],
+            safety["hrv_crash"] and ln_hrv < base_mean - safety["hrv_crash_sd"] * base_sd)
+
+
+@njit(inline="always")
+def plan_rules(consecutive_hard: int, days_since_rest: int, ill: int, safety
+               ) -> tuple[bool, bool, bool]:
+    """The rules on the training log and illness (consecutive hard days, days without
+    rest, ill) for one athlete: what a plan alone decides."""
+    return (safety["consecutive_hard"] and consecutive_hard > safety["max_consecutive_hard"],
+            safety["no_recent_rest"] and days_since_rest >= safety["max_days_without_rest"],
+            safety["ill"] and ill > 0)
+
+
+@njit(inline="always")
 def fired_rules(recovery: float, ln_hrv: float, base_mean: float, base_sd: float,
                 consecutive_hard: int, days_since_rest: int, ill: int, safety
                 ) -> tuple[bool, bool, bool, bool, bool]:
-    """Which of the five rules fire for one athlete this morning (``RULE_NAMES`` order);
-    a rule switched off never fires. NaN readings fire no reading rule."""
-    return (safety["low_recovery"] and recovery < safety["low_recovery_threshold"],
-            safety["hrv_crash"] and ln_hrv < base_mean - safety["hrv_crash_sd"] * base_sd,
-            safety["consecutive_hard"] and consecutive_hard > safety["max_consecutive_hard"],
-            safety["no_recent_rest"] and days_since_rest >= safety["max_days_without_rest"],
-            safety["ill"] and ill > 0)
+    """Which of the five rules fire for one athlete this morning (``RULE_NAMES`` order)."""
+    low, crash = reading_rules(recovery, ln_hrv, base_mean, base_sd, safety)
+    hard, no_rest, sick = plan_rules(consecutive_hard, days_since_rest, ill, safety)
+    return low, crash, hard, no_rest, sick
 
 
 @njit(inline="always")
@@ -58,6 +76,14 @@ def allowed(fired: tuple[bool, bool, bool, bool, bool], a: int, safety) -> bool:
         if fired[r] and safety["blocks"][r, a]:
             return False
     return True
+
+
+@njit(inline="always")
+def plan_allows(fired: tuple[bool, bool, bool], a: int, safety) -> bool:
+    """Whether action ``a`` survives the ``plan_rules`` that fired (rules 2–4)."""
+    blocks = safety["blocks"]
+    return not ((fired[0] and blocks[2, a]) or (fired[1] and blocks[3, a])
+                or (fired[2] and blocks[4, a]))
 
 
 @njit(cache=True)

@@ -9,11 +9,11 @@ the block's figure of merit, the test performance on its last morning
 (``dynamics.test_performance``), minus the expected cost of illness
 (Σ daily hazard × mean illness length × ``illness_cost`` points per ill day). During the
 rollout the planner obeys the safety rules as the environment would, through the
-environment's own rules kernel (``env.kernels.fired_rules``) with the config's switches:
-illness, consecutive hard days and days without rest depend only on the plan and fire
-there. The recovery and HRV-crash rules depend on tomorrow's noisy readings, which a plan
-does not have (they enter as NaN and cannot fire): planning as if the expected reading
-decided them blocked plans that are usually allowed (validation outcome 7.52 % with the
+environment's own rules kernel (``env.kernels.plan_rules``) with the config's switches:
+illness, consecutive hard days and days without rest depend only on the plan. The
+recovery and HRV-crash rules (``reading_rules``) depend on tomorrow's noisy readings,
+which a plan does not have: planning as if the expected reading decided them blocked plans
+that are usually allowed (validation outcome 7.52 % with the
 recovery rule emulated, 8.13 % without), so only today's real mask applies them.
 Replanning daily makes it a closed-loop controller: noise, illness and the real mask are
 met as they come.
@@ -103,13 +103,11 @@ def _rollout(x, weekday: int, hard: int, since_rest: int, remaining: int, a0: in
     expected_ill = 0.0
     for d in range(remaining):
         a = _planned_session(d, a0, a1, k, t, weekday, remaining, search)
-        if d > 0:
-            # The environment's rules on a planned morning; it has no reading yet (NaN), so
-            # only the rules of the plan itself (illness, hard days, days without rest) fire.
-            fired = EK.fired_rules(np.nan, np.nan, np.nan, np.nan, hard, since_rest,
-                                   x.ill_days, safety)
-            if not EK.allowed(fired, a, safety):
-                a = REST
+        # The environment's rules on a planned morning (today's real mask is applied by the
+        # caller): those the plan alone decides; there is no reading for the others.
+        if d > 0 and not EK.plan_allows(EK.plan_rules(hard, since_rest, x.ill_days, safety),
+                                        a, safety):
+            a = REST
         was_ill = x.ill_days > 0
         w = p["session_loads"][a]
         x, hazard = K.transition_row(x, a, w, 1.0, 0.5, p, q)

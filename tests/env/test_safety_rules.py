@@ -7,6 +7,7 @@ athlete model is.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -147,9 +148,12 @@ def test_rules_are_per_athlete_in_a_batch():
     assert set(np.flatnonzero(mask[2])) == ALLOWED["consecutive_hard"]
 
 
-def test_safety_config_is_keyword_only():
+def test_safety_config_is_keyword_only_and_frozen():
     with pytest.raises(TypeError):
         SafetyConfig(False)  # a positional switch would silently turn the wrong rule off
+    config = SafetyConfig()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.ill = False  # the packed record the kernels read would go stale
 
 
 # --- the soft penalty (reward, not mask): recovery < 40, hard days > 3, a crash tomorrow ---

@@ -32,8 +32,10 @@ BIN = Path(sys.executable).parent
 
 # name → (file, functions (None: the whole file), tests)
 TARGETS = {
-    "rules": ("periodization/env/kernels.py", ["fired_rules", "allowed", "rules"],
-              ["tests/env/test_safety_rules.py", "tests/env/test_env.py"]),
+    "rules": ("periodization/env/kernels.py", ["reading_rules", "plan_rules", "fired_rules",
+                                               "allowed", "plan_allows", "rules"],
+              ["tests/env/test_safety_rules.py", "tests/env/test_env.py",
+               "tests/policies/test_planner.py"]),
     "constraints": ("periodization/env/constraints.py", None,
                     ["tests/env/test_safety_rules.py", "tests/env/test_env.py"]),
     "reward": ("periodization/env/kernels.py", ["soft_penalty", "reward_components"],
