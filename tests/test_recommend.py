@@ -156,7 +156,7 @@ def test_features_today_match_the_table_path(year_export, model_dir, result):
     from periodization.ingest.inputs import read_inputs
 
     personal = prepare_personal(read_inputs(year_export).rows, source="t")
-    raw = features_for_table(personal.table).raw[-1]
+    raw = features_for_table(personal.table, pop=personal.calibration.params.pop).raw[-1]
     assert pd.Series(raw).notna().all()
     assert result["plan"][0]["expected_tsb"] == pytest.approx(raw[7], abs=0.06)
 

@@ -19,8 +19,9 @@ import numpy as np
 from periodization.advice.agreement import back_off, overreaching
 from periodization.advice.coach import Coach
 from periodization.env import constraints as C
+from periodization.env import mornings
 from periodization.features import daily as F
-from periodization.sim import dynamics
+from periodization.sim import day
 from periodization.sim.noise import NoNoise
 from periodization.sim.params import AthleteParams
 from periodization.sim.state import AthleteState
@@ -45,14 +46,14 @@ def simulate_plan(coach: Coach, *, params: AthleteParams, state: AthleteState,
     recovery, tsb = np.zeros((days, n)), np.zeros((days, n))
     action[0], recovery[0], tsb[0] = action_today, raw_today[:, RECOVERY], raw_today[:, TSB]
     world, rows = NoNoise(), np.arange(n)
-    for d in range(1, days):
+    for d in range(1, days):  # yesterday's session, then this morning (``sim.day``)
         load = params.session_loads[rows, action[d - 1]]
-        state = dynamics.transition(state, action[d - 1], params, world, load=load)
-        features = F.record_day(features, load, action[d - 1])
-        readings = dynamics.observe(state, params, world).readings
-        features, raw, ctx = F.morning(features, readings)
-        _, mask = C.rules_for_morning(ctx, ill=state.ill_days, config=safety)
-        mask = back_off(mask, overreaching(state.maladaptation))
+        morning = day.live(state, action[d - 1], params, world, load=load)
+        state = morning.state
+        seen = mornings.see(mornings.record(features, state, pop=params.pop), morning,
+                            safety=safety)
+        features, raw = seen.features, seen.raw
+        mask = back_off(seen.mask, overreaching(state.maladaptation))
         _, action[d] = coach.decide(raw, mask, use_model)
         recovery[d], tsb[d] = raw[:, RECOVERY], raw[:, TSB]
     return Plan(action=action, recovery=recovery, tsb=tsb)

@@ -118,7 +118,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
     cal, table = personal.calibration, personal.table
     n = len(cal.athlete_ids)
     last = np.cumsum(cal.history.length) - 1  # each athlete's last row of ``table``
-    feats = features_for_table(table, keep_last_state=True)
+    feats = features_for_table(table, pop=cal.params.pop, keep_last_state=True)
     readings = table[list(F.INPUT_COLUMNS)].to_numpy(dtype=np.float64)[last]
     fstate, raw, ctx = F.morning(feats.last_state, readings)
     ill_now = np.full(n, ill)

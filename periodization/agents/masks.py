@@ -24,3 +24,15 @@ def check_mask(mask_BA: np.ndarray, *, n_actions: int, name: str = "mask") -> np
     if not mask_BA.any(axis=1).all():
         raise ValueError(f"{name} has a row with no allowed action")
     return mask_BA
+
+
+def check_inputs(obs_BO: np.ndarray, mask_BA: np.ndarray, *, obs_dim: int, n_actions: int,
+                 dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """(obs_BO as ``dtype``, mask_BA) after checking the mask and that the observations have
+    one row of ``obs_dim`` features per mask row: what every actor checks before acting."""
+    mask_BA = check_mask(mask_BA, n_actions=n_actions)
+    obs_BO = np.asarray(obs_BO, dtype=dtype)
+    if obs_BO.shape != (len(mask_BA), obs_dim):
+        raise ValueError(f"obs must have shape ({len(mask_BA)}, {obs_dim}), "
+                         f"got {obs_BO.shape}")
+    return obs_BO, mask_BA

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from periodization.agents.masks import MASKED_LOGIT, check_mask
+from periodization.agents.masks import MASKED_LOGIT, check_inputs
 
 
 class NumpyActor:
@@ -49,11 +49,8 @@ class NumpyActor:
         return self._layers[-1][0].shape[1]
 
     def _masked_logits(self, obs_BO: np.ndarray, mask_BA: np.ndarray) -> np.ndarray:
-        mask_BA = check_mask(mask_BA, n_actions=self.n_actions)
-        h = np.asarray(obs_BO, dtype=np.float64)
-        if h.shape != (len(mask_BA), self.obs_dim):
-            raise ValueError(f"obs must have shape ({len(mask_BA)}, {self.obs_dim}), "
-                             f"got {h.shape}")
+        h, mask_BA = check_inputs(obs_BO, mask_BA, obs_dim=self.obs_dim,
+                                  n_actions=self.n_actions, dtype=np.float64)
         for i, (w, b) in enumerate(self._layers):
             h = h @ w + b
             if i < len(self._layers) - 1:

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from periodization.agents.config import SACConfig
-from periodization.agents.masks import MASKED_LOGIT, check_mask
+from periodization.agents.masks import MASKED_LOGIT, check_inputs
 from periodization.agents.networks import Actor, TwinCritic
 from periodization.agents.replay import ReplayBatch
 
@@ -103,11 +103,8 @@ class SACAgent:
     def _masked_logits(self, obs_BO: np.ndarray,
                        mask_BA: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         """(masked logits_BA, mask_BA as a tensor) after checking shapes and masks."""
-        mask_BA = check_mask(mask_BA, n_actions=self.n_actions)
-        obs_BO = np.asarray(obs_BO, dtype=np.float32)
-        if obs_BO.shape != (len(mask_BA), self.obs_dim):
-            raise ValueError(f"obs must have shape ({len(mask_BA)}, {self.obs_dim}), "
-                             f"got {obs_BO.shape}")
+        obs_BO, mask_BA = check_inputs(obs_BO, mask_BA, obs_dim=self.obs_dim,
+                                       n_actions=self.n_actions, dtype=np.float32)
         mask_t_BA = torch.from_numpy(mask_BA)
         logits_BA = self.actor(torch.from_numpy(obs_BO))
         return torch.where(mask_t_BA, logits_BA, MASKED_LOGIT), mask_t_BA

@@ -95,9 +95,9 @@ def calibrate(table: pd.DataFrame, *, prior: Prior | None = None) -> Calibration
     pop = prior.population
     typical = prior.typical(1)
     hist = build_history(table, pop.session_load)
-    _, table6 = pop.packed
+    q = pop.packed
     spec = grid_spec(prior)
-    acute = CK.acute_series(hist.start, hist.length, hist.action, table6, pop.acute_decay)
+    acute = CK.acute_series(hist.start, hist.length, hist.action, q)
     late = hist.day_index >= SKIP_DAYS
     has_h, has_r = np.isfinite(hist.ln_hrv), np.isfinite(hist.rhr)
     calibrated = hist.per_athlete(np.where(has_h & has_r, 1.0, np.nan), "count") >= MIN_DAYS
@@ -109,7 +109,7 @@ def calibrate(table: pd.DataFrame, *, prior: Prior | None = None) -> Calibration
         w0=np.maximum(hist.first_days_mean_load(HABIT_DAYS), 1.0), sig_h=sig_h, sig_r=sig_r)
 
     use_h, use_r = inputs.use_h, inputs.use_r
-    fit = _fit(hist, inputs, spec, table6, prior, calibrated)
+    fit = _fit(hist, inputs, spec, q, prior, calibrated)
     for _ in range(PASSES - 1):
         resid_h = hist.ln_hrv - fit.params_replay.latent[:, 0]
         resid_r = hist.rhr - fit.params_replay.latent[:, 1]
@@ -123,7 +123,7 @@ def calibrate(table: pd.DataFrame, *, prior: Prior | None = None) -> Calibration
             inputs, y_h=np.nan_to_num(hist.ln_hrv - pop.hrv_per_maladaptation * me),
             y_r=np.nan_to_num(hist.rhr - acute[:, 1] - pop.rhr_per_maladaptation * me),
             use_h=use_h & normal, use_r=use_r & normal, sig_h=sig_h, sig_r=sig_r)
-        fit = _fit(hist, inputs, spec, table6, prior, calibrated)
+        fit = _fit(hist, inputs, spec, q, prior, calibrated)
     return _finish(hist, fit, inputs, prior, calibrated)
 
 
@@ -137,10 +137,10 @@ class _Fit:
     params: AthleteParams
 
 
-def _fit(hist: History, inputs: FitInputs, spec, table6: np.ndarray, prior: Prior,
+def _fit(hist: History, inputs: FitInputs, spec, q: np.ndarray, prior: Prior,
          calibrated: np.ndarray) -> _Fit:
-    post = grid_posterior(hist, inputs, spec, table6)
-    lin = linear_fit(hist, inputs, spec, table6, post.estimate)
+    post = grid_posterior(hist, inputs, spec, q)
+    lin = linear_fit(hist, inputs, spec, q, post.estimate)
     values = {k: post.estimate[:, i] for i, k in enumerate(GRID_KEYS)}
     se = {k: post.estimate[:, i] * post.sd_log[:, i] for i, k in enumerate(GRID_KEYS)}
     interval = {k: (post.low[:, i], post.high[:, i]) for i, k in enumerate(GRID_KEYS)}

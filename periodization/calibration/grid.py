@@ -87,16 +87,16 @@ class GridPosterior:
 
 
 def _stats(history: History, inputs: FitInputs, rows: slice, e2: np.ndarray, e3: np.ndarray,
-           table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+           q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return CK.response_stats(
         history.start[rows], history.length[rows], history.load, history.action, inputs.y_h,
-        inputs.y_r, inputs.use_h, inputs.use_r, inputs.acute, inputs.w0[rows], e2, e3, table)
+        inputs.y_r, inputs.use_h, inputs.use_r, inputs.acute, inputs.w0[rows], e2, e3, q)
 
 
 def grid_posterior(history: History, inputs: FitInputs, spec: GridSpec,
-                   table: np.ndarray) -> GridPosterior:
-    """Posterior summaries of (τ2, τ3, w*) for every athlete (``table``: the per-action
-    table of ``Population.packed``)."""
+                   q: np.ndarray) -> GridPosterior:
+    """Posterior summaries of (τ2, τ3, w*) for every athlete (``q``: the population's
+    record, ``Population.packed``)."""
     tau2, tau3, wstar = spec.values
     logs = [np.log(v) for v in spec.values]
     u = 1.0 / wstar**2
@@ -106,7 +106,7 @@ def grid_posterior(history: History, inputs: FitInputs, spec: GridSpec,
         k = rows.stop - rows.start
         e2 = np.broadcast_to(np.exp(-1.0 / tau2), (k, len(tau2))).copy()
         e3 = np.broadcast_to(np.exp(-1.0 / tau3), (k, len(tau3))).copy()
-        Sh, Sr = _stats(history, inputs, rows, e2, e3, table)
+        Sh, Sr = _stats(history, inputs, rows, e2, e3, q)
         lp = CK.grid_log_posterior(Sh, Sr, u, spec.log_prior, inputs.sig_h[rows],
                                    inputs.sig_r[rows], spec.linear_mean,
                                    spec.linear_precision, spec.kappa)
@@ -150,12 +150,12 @@ class LinearFit:
     used: np.ndarray  # (N, 2) mornings in the HRV and RHR fits
 
 
-def linear_fit(history: History, inputs: FitInputs, spec: GridSpec, table: np.ndarray,
+def linear_fit(history: History, inputs: FitInputs, spec: GridSpec, q: np.ndarray,
                point: np.ndarray) -> LinearFit:
     """The HRV and RHR lines at one (τ2, τ3, w*) per athlete (``point`` (N, 3))."""
     e2 = np.exp(-1.0 / point[:, 0:1])
     e3 = np.exp(-1.0 / point[:, 1:2])
-    Sh, Sr = _stats(history, inputs, slice(0, history.n), e2, e3, table)
+    Sh, Sr = _stats(history, inputs, slice(0, history.n), e2, e3, q)
     beta, sd, b_rhr, used = CK.linear_fits(
         Sh[:, 0, 0], Sr[:, 0, 0], 1.0 / point[:, 2] ** 2, inputs.sig_h, spec.linear_mean,
         spec.linear_precision, spec.kappa)

@@ -7,7 +7,8 @@ The observation model the fit uses (``athlete/dynamics.py``, per morning t)::
 
 with A_t the acute ln RMSSD shift of unit sensitivity, κ = ``rhr_per_fatigue`` and the
 fatigue ratio ρ_t = h_t/h* = X_t·u, where X_t = H_t/(a2·a3) comes from the recorded loads
-through the model's own recursion (``athlete.kernels.busso_day`` with k3 = 1) and depends
+through the model's own recursion (``sim.kernels.fatigue_day`` with k3 = 1, from its
+``steady_state``) and depends
 only on τ2 and τ3, and u = 1/w*². G cancels from ρ, so it is not identifiable here.
 
 ``response_stats`` replays every athlete's loads once per (τ2, τ3) candidate and keeps the
@@ -29,32 +30,34 @@ N_LINEAR = 3  # HRV coefficients: intercept c, s_acute, σ_ρ
 
 
 @njit(cache=True)
-def acute_series(start, length, action, A, decay):
+def acute_series(start, length, action, pop_1):
     """(rows, 2): acute ln RMSSD shift of unit sensitivity and acute RHR rise on each
-    morning, from the sessions before it (the model's recursion, starting at 0)."""
+    morning, from the sessions before it (the model's own ``acute_day``, starting at 0;
+    ``pop_1``: the population record)."""
+    q = pop_1[0]
     out = np.zeros((action.shape[0], 2))
     for j in range(start.shape[0]):
         ah = ar = 0.0
         for d in range(length[j]):
             k = start[j] + d
             out[k, 0], out[k, 1] = ah, ar
-            a = action[k]
-            ah = ah * decay - A[K.HRV_DROP, a]
-            ar = ar * decay + A[K.RHR_RISE, a]
+            ah, ar = K.acute_day(ah, ar, action[k], 1.0, q)
     return out
 
 
 @njit(cache=True)
 def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w0, e2_grid,
-                   e3_grid, A):
+                   e3_grid, pop_1):
     """Sufficient statistics per athlete j and candidate (i2, i3).
 
     ``y_h`` is ln RMSSD minus known offsets, ``y_r`` RHR minus the acute rise and known
     offsets; ``use_*`` select the mornings that enter the fit; ``e2_grid``/``e3_grid``
-    (N, n2)/(N, n3) hold e^{−1/τ}. Returns Sh (N, n2, n3, 4, 4) = Σ v·vᵀ with
-    v = (1, A, X, y_h) and Sr (N, n2, n3, 3, 3) = Σ r·rᵀ with r = (1, X, y_r). The sums
-    without X are the same for every candidate and are taken once per athlete.
+    (N, n2)/(N, n3) hold e^{−1/τ}; ``pop_1`` is the population record (fatigue weights).
+    Returns Sh (N, n2, n3, 4, 4) = Σ v·vᵀ with v = (1, A, X, y_h) and Sr (N, n2, n3, 3, 3)
+    = Σ r·rᵀ with r = (1, X, y_r). The sums without X are the same for every candidate and
+    are taken once per athlete.
     """
+    q = pop_1[0]
     n, n2, n3 = start.shape[0], e2_grid.shape[1], e3_grid.shape[1]
     Sh = np.zeros((n, n2, n3, 4, 4))
     Sr = np.zeros((n, n2, n3, 3, 3))
@@ -81,9 +84,9 @@ def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w
             e2 = e2_grid[j, i2]
             for i3 in range(n3):
                 e3 = e3_grid[j, i3]
-                a2, a3 = 1.0 / (1.0 - e2), 1.0 / (1.0 - e3)
-                norm = 1.0 / (a2 * a3)
-                s, h = a3 * w0[j], a2 * a3 * w0[j] * w0[j]  # steady state of ``initial``
+                # X = h / (a2·a3) with k3 = 1, from the steady state ``initial`` starts in
+                norm = 1.0 / (K.geometric_sum(e2) * K.geometric_sum(e3))
+                _, s, h = K.steady_state(w0[j], 0.0, e2, e3, 1.0)
                 hx = hxa = hxy = hxx = rx = rxx = rxy = 0.0
                 for d in range(length[j]):
                     k = start[j] + d
@@ -97,21 +100,20 @@ def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w
                         rx += x
                         rxx += x * x
                         rxy += x * y_r[k]
-                    a = action[k]
-                    _, s, h, _ = K.busso_day(0.0, s, h, 0.0, load[k], 0.0, A[K.FAT_W, a],
-                                             1.0, e2, e3, 1.0, 1.0, 0.0, 1.0, 1.0)
+                    s, h = K.fatigue_day(s, h, load[k], q["fatigue_weight"][action[k]], e3, e2,
+                                         1.0)
                 H = Sh[j, i2, i3]
                 H[:, :] = fixed_h
                 H[0, 2], H[1, 2], H[2, 2], H[2, 3] = hx, hxa, hxx, hxy
                 R = Sr[j, i2, i3]
                 R[:, :] = fixed_r
                 R[0, 1], R[1, 1], R[1, 2] = rx, rxx, rxy
-                for p in range(4):
-                    for q in range(p):
-                        H[p, q] = H[q, p]
-                for p in range(3):
-                    for q in range(p):
-                        R[p, q] = R[q, p]
+                for r in range(4):  # symmetric: fill the lower triangle
+                    for c in range(r):
+                        H[r, c] = H[c, r]
+                for r in range(3):
+                    for c in range(r):
+                        R[r, c] = R[c, r]
     return Sh, Sr
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from periodization.calibration.history import History
-from periodization.sim import dynamics
+from periodization.sim import day, dynamics
 from periodization.sim.batch import where
 from periodization.sim.noise import NoNoise
 from periodization.sim.params import AthleteParams
@@ -48,7 +48,7 @@ def replay(params: AthleteParams, history: History) -> Replay:
         m[d], ratio[d] = state.maladaptation, dynamics.fatigue_ratio(state, params)
         if d == days - 1:
             break
-        nxt = dynamics.transition(state, action[d], params, world, load=load[d])
+        nxt = day.live(state, action[d], params, world, load=load[d], observe=False).state
         # athletes whose history has ended keep the morning of their last day
         state = nxt if d < last.min() else where(d < last, nxt, state)
     return Replay(state=state, latent=latent[rows], maladaptation=m[rows],

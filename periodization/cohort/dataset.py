@@ -42,7 +42,7 @@ def prepare_cohort(cohort: Cohort, *, split_seed: int | None = None) -> Prepared
     pre = preprocess(cohort.observations, source="cohort observations")
     seed = int(cohort.meta.get("seed", 0)) if split_seed is None else split_seed
     splits = split_athletes(pre.table["athlete_id"].unique(), seed)
-    feats = features_for_table(pre.table, keep_states=True)
+    feats = features_for_table(pre.table, pop=cohort.population(), keep_states=True)
     train = pre.table["athlete_id"].isin(splits["train"]).to_numpy()
     if train.sum() < 2:
         raise DataError("too few training athletes to fit the feature scaler")

@@ -26,9 +26,9 @@ from periodization.core.errors import DataError, UserError
 from periodization.core.io import atomic_write_json, fault_point, staged_directory
 from periodization.ingest import schema
 from periodization.ingest.parquet import HIDDEN, OBSERVATIONS, PARAMS, write_table
-from periodization.sim import dynamics
+from periodization.sim import day, dynamics
 from periodization.sim.noise import KeyedRandom
-from periodization.sim.params import ATHLETE_KEYS, AthleteParams
+from periodization.sim.params import ATHLETE_KEYS, AthleteParams, Population
 from periodization.sim.prior import Prior, load_prior
 from periodization.sim.state import HIDDEN_FIELDS
 
@@ -45,16 +45,20 @@ class Cohort:
     params: pd.DataFrame
     meta: dict
 
+    def population(self, prior: Prior | None = None) -> Population:
+        """The constants the cohort was simulated with: ``prior``'s, else those of the prior
+        file recorded in the cohort's meta (the packaged prior when none is)."""
+        return (prior or load_prior(self.meta.get("prior_path"))).population
+
     def athlete_params(self, athlete_ids: list[str] | None = None,
                        prior: Prior | None = None) -> AthleteParams:
         """True parameters of the given athletes (all by default) as ``AthleteParams``."""
         table = self.params.set_index("athlete_id")
         if athlete_ids is not None:
             table = table.loc[athlete_ids]
-        population = (prior or load_prior(self.meta.get("prior_path"))).population
         return AthleteParams(
-            **{k: table[k].to_numpy(dtype=np.float64) for k in ATHLETE_KEYS}, pop=population
-        )
+            **{k: table[k].to_numpy(dtype=np.float64) for k in ATHLETE_KEYS},
+            pop=self.population(prior))
 
 
 def _gap_mask(n: int, days: int, rng: np.random.Generator) -> np.ndarray:
@@ -107,23 +111,24 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
     rng_world = KeyedRandom.for_athletes(athletes, seed)
     params = prior.sample(athletes, rng_params)
     traits = sample_traits(params.optimal_load, days, rng_traits)
-    state = dynamics.initial(params, day=0)
-    # Burn-in: lived, unrecorded days (behaviour as usual, no camps or breaks).
+    # Burn-in: lived, unrecorded days (behaviour as usual, no camps or breaks), numbered
+    # −burn_in_days … −1 so that the behaviour's calendar runs on into the record.
     quiet = dataclasses.replace(traits, camp_start=np.full(athletes, -1),
                                 break_start=np.full(athletes, -1))
+    morning = day.wake(dynamics.initial(params, day=0), params, rng_world)
     for d in range(burn_in_days):
-        obs = dynamics.observe(state, params, rng_world)
-        a = behaviour_action(quiet, day=d - burn_in_days, weekday=state.weekday,
-                             recovery=obs.recovery, ill=state.ill, rng=rng_act)
-        state = dynamics.transition(state, a, params, rng_world)
-    first_day = int(state.day[0])
+        s = morning.state
+        a = behaviour_action(quiet, day=d - burn_in_days, weekday=s.weekday,
+                             recovery=morning.obs.recovery, ill=s.ill, rng=rng_act)
+        morning = day.live(s, a, params, rng_world)
+    first_day = int(morning.state.day[0])
 
     cols = {c: np.empty((days, athletes)) for c in (*schema.WEARABLE_COLUMNS, "strain", "load",
                                                    "atl", "ctl")}
     action = np.empty((days, athletes), dtype=np.int64)
     hidden = {f: np.empty((days, athletes)) for f in (*HIDDEN_FIELDS, "performance")}
-    obs = dynamics.observe(state, params, rng_world)
-    for d in range(days):
+    for d in range(days):  # row d: the morning of d and d's session (``sim.day``)
+        state, obs = morning.state, morning.obs
         for f in HIDDEN_FIELDS:
             hidden[f][d] = getattr(state, f)
         hidden["performance"][d] = dynamics.performance(state, params)
@@ -131,10 +136,10 @@ def synthesize(*, athletes: int, days: int, seed: int, prior: Prior | None = Non
             cols[c][d] = getattr(obs, c)
         action[d] = behaviour_action(traits, day=d, weekday=state.weekday,
                                      recovery=obs.recovery, ill=state.ill, rng=rng_act)
-        state = dynamics.transition(state, action[d], params, rng_world)
-        obs = dynamics.observe(state, params, rng_world)
-        cols["strain"][d], cols["load"][d] = obs.strain, obs.load  # yesterday's = day d's
-        cols["atl"][d], cols["ctl"][d] = state.atl, state.ctl
+        morning = day.live(state, action[d], params, rng_world)
+        # the next morning reports day d's strain and load; ATL/CTL are after day d
+        cols["strain"][d], cols["load"][d] = morning.obs.strain, morning.obs.load
+        cols["atl"][d], cols["ctl"][d] = morning.state.atl, morning.state.ctl
 
     missing = _gap_mask(athletes, days, rng_gaps).T  # (days, athletes)
     for c in _GAP_COLUMNS:

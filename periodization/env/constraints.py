@@ -14,7 +14,8 @@ Soft penalties (the seed's): training (any non-REST action) with recovery < 40 �
 n > 3 consecutive hard days including today → 0.5·(n − 3); an HRV crash the next morning
 (ln RMSSD below baseline − 2 SD) → 1.0.
 
-The rules and the penalty are computed in ``env/kernels.py``. The rules read only what a
+The rules and the penalty are computed in ``env/kernels.py`` (``fired_rules``, the one
+implementation, which the oracle's rollout calls too). The rules read only what a
 wearable and a training log show (``MorningContext``) plus the
 athlete's own report of illness, so they apply unchanged to real data.
 """
@@ -30,6 +31,7 @@ from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 from periodization.env import kernels as K
 from periodization.features.daily import MorningContext
 from periodization.sim.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.sim.records import config_record
 
 RULE_NAMES = ("low_recovery", "hrv_crash", "consecutive_hard", "no_recent_rest", "ill")
 RULE_TEXT = {
@@ -48,6 +50,9 @@ _ALLOWED[2, HIGH_INTENSITY] = False
 _ALLOWED[3] = np.isin(np.arange(N_ACTIONS), [Action.REST, Action.ACTIVE_RECOVERY])
 _ALLOWED[4] = _ALLOWED[3]
 _BLOCKS = ~_ALLOWED  # (5, 6): rule r blocks action a
+_RECORD_FIELDS = (*RULE_NAMES, "low_recovery_threshold", "hrv_crash_sd",
+                  "max_consecutive_hard", "max_days_without_rest",
+                  "penalty_recovery_threshold")
 
 
 RULE_LIMITS = {
@@ -104,10 +109,10 @@ class SafetyConfig:
 
     @cached_property
     def packed(self) -> np.ndarray:
-        """The vector ``env/kernels.py`` reads (layout: its ON_LOW … PEN_REC constants)."""
-        return np.array([*map(float, self.enabled), self.low_recovery_threshold,
-                         self.hrv_crash_sd, self.max_consecutive_hard,
-                         self.max_days_without_rest, self.penalty_recovery_threshold])
+        """The named record ``env/kernels.py`` reads: every switch and threshold by name,
+        the table of what each rule blocks and which sessions count as hard."""
+        return config_record(self, _RECORD_FIELDS, blocks=_BLOCKS,
+                             high_intensity=HIGH_INTENSITY)
 
     @classmethod
     def all_off(cls) -> SafetyConfig:
@@ -122,20 +127,18 @@ def rules_and_mask(*, recovery: np.ndarray, ln_hrv: np.ndarray, hrv_baseline_mea
                    days_since_rest: np.ndarray, ill: np.ndarray, config: SafetyConfig
                    ) -> tuple[np.ndarray, np.ndarray]:
     """(fired (N, 5) bool, mask (N, 6) bool, True = allowed) for this morning."""
-    return K.rules(recovery, ln_hrv, hrv_baseline_mean, hrv_baseline_sd,
-                   np.asarray(consecutive_hard, dtype=np.int64),
-                   np.asarray(days_since_rest, dtype=np.int64),
-                   np.asarray(ill, dtype=np.int64), _BLOCKS, config.packed)
+    shape = np.shape(recovery)
+    today = MorningContext(
+        recovery=recovery, ln_hrv=ln_hrv, hrv_baseline_mean=hrv_baseline_mean,
+        hrv_baseline_sd=hrv_baseline_sd, consecutive_hard=consecutive_hard,
+        days_since_rest=days_since_rest, imputed=np.zeros(shape, dtype=bool))
+    return rules_for_morning(today, ill=ill, config=config)
 
 
 def rules_for_morning(context: MorningContext, *, ill: np.ndarray, config: SafetyConfig
                       ) -> tuple[np.ndarray, np.ndarray]:
     """``rules_and_mask`` on what ``features.morning`` reported (and the illness flag)."""
-    return rules_and_mask(
-        recovery=context.recovery, ln_hrv=context.ln_hrv,
-        hrv_baseline_mean=context.hrv_baseline_mean, hrv_baseline_sd=context.hrv_baseline_sd,
-        consecutive_hard=context.consecutive_hard, days_since_rest=context.days_since_rest,
-        ill=ill, config=config)
+    return K.rules(context.record, np.asarray(ill, dtype=np.int64), config.packed)
 
 
 def reason_matrix(fired: np.ndarray) -> np.ndarray:

@@ -13,8 +13,8 @@ Components of a step on day t (action a, realised next morning t+1):
 * ``gain``: today's change in test performance (``dynamics.test_performance``: after a
   standard 7-day rest), % of the block's starting test performance; its sum over a block
   is the block outcome;
-* ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a potential under
-  which a session's fitness counts when it is done rather than when its fatigue has gone.
+* ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a session's
+  fitness counts when it is done rather than when its fatigue has gone.
 
 Versions:
 
@@ -24,17 +24,39 @@ Versions:
 * ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
   outcome, the figure of merit every policy is judged by.
 * ``shaped``: shaped_gain − w_p·penalty (the reward the project trains with, w_p = 0:
-  ``TRAINING_REWARD``; ``reward="shaped"`` gives it): the outcome reshaped by a potential (Ng et al.
-  1999). With the 7-day test, a hard session first *lowers* the reward (its fatigue
-  outlasts a week) and pays back over the next weeks, a credit assignment masked SAC did
-  not solve in 300 episodes; the 21-day potential pays the fitness when it is earned, and
-  maladaptation, illness and unrecovered fatigue still cost. Training on it gave a far
-  better block outcome (see the training notes).
+  ``TRAINING_REWARD``; ``reward="shaped"`` gives it). With the 7-day test, a hard session first
+  *lowers* the reward (its fatigue outlasts a week) and pays back over the next weeks, a
+  credit assignment masked SAC did not solve in 300 episodes; the 21-day test pays the
+  fitness when it is earned, and maladaptation, illness and unrecovered fatigue still cost.
+  Training on it gave a far better block outcome (docs/training.md).
+
+  What the shaping preserves and what it does not. Write Ω(s) and Φ(s) for the 7- and
+  21-day test performance in % of the block's starting 7-day test, and Ψ = Φ − Ω. Then
+  gain = Ω(s') − Ω(s) and shaped_gain = Φ(s') − Φ(s) = gain + Ψ(s') − Ψ(s): the outcome
+  plus an *undiscounted* potential difference, which over a block telescopes to
+  Φ(s_T) − Φ(s_0), the change in 21-day test performance. It is not the policy-invariant
+  shaping of Ng et al. (1999), F = γΨ(s') − Ψ(s):
+
+  - with γ = 0.99, Ψ(s') − Ψ(s) = [γΨ(s') − Ψ(s)] + (1 − γ)Ψ(s'); the second term is a
+    reward for the state itself. Ψ is negative (three more weeks of rest lose more
+    fitness than they clear fatigue) and most negative for a fit, fresh athlete, so the
+    term charges fitness;
+  - the block is truncated at 90 days with Ψ(s_T) ≠ 0, so even undiscounted a block's
+    shaped return is its outcome + Ψ(s_T) − Ψ(s_0): ranking policies by it ranks them by
+    the 21-day test, which favours ending a block less fit;
+  - SAC bootstraps through the truncation and sees no day counter, so it optimises the
+    discounted return of the shaped reward, bias included. Magnitudes (40 test blocks
+    each of rest, rule, hrv and the oracle, default cohort): Ψ averages −2.1 … −3.4 %
+    per day, Ψ(s_T) −0.6 … −4.6 %; the (1 − γ)Ψ term sums, discounted, to −1.4 … −2.0
+    points a block against discounted shaped returns of −9.3 … +3.9.
+
+  The outcome every policy is judged by stays the 7-day test; ``shaped`` is the training
+  default because it learns, not because its optimum is guaranteed to be the outcome's.
 
 ``w_violation`` (default 0) is paid on every step whose chosen action was masked, so an
 agent that ignores the mask sees its violations in the reward (``strict=True`` raises
 instead). The components are computed in ``env/kernels.py``. Medium and long come from the model's
-own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
+own projection of the action (``sim/projection.py``): "pre-computed future metrics"
 done honestly, since they depend on the action taken.
 """
 
@@ -47,6 +69,7 @@ import numpy as np
 from pydantic.dataclasses import dataclass
 
 from periodization.core.validation import SCHEMA, Count, Real, StrictBool
+from periodization.sim.records import config_record
 
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
               "shaped_gain")
@@ -75,12 +98,16 @@ class RewardConfig:
     shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
     w_violation: Real(0.0, 1000.0) = 0.0  # paid per masked action chosen (done as REST)
 
+    @property
+    def version_code(self) -> int:
+        """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
+        return VERSIONS.index(self.version)
+
     @cached_property
     def packed(self) -> np.ndarray:
-        """The vector ``env/kernels.py`` reads (layout: its BASE … BONUS_ON constants)."""
-        return np.array([self.base, self.bonus_high, self.bonus_mid,
-                         float(VERSIONS.index(self.version)), self.w_short, self.w_medium,
-                         self.w_long, self.w_penalty, float(self.recovery_bonus)])
+        """The named record ``env/kernels.py`` reads (weights and switches by name)."""
+        return config_record(self, ("version_code", "base", "w_short", "w_medium", "w_long",
+                                    "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid"))
 
 
 # The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft

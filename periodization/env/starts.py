@@ -17,8 +17,9 @@ from periodization.calibration.history import EPOCH_MONDAY
 from periodization.cohort.behaviour import behaviour_action, sample_traits
 from periodization.cohort.dataset import PreparedCohort, hidden_for
 from periodization.core.errors import DataError
+from periodization.env import mornings
 from periodization.features import daily as F
-from periodization.sim import dynamics
+from periodization.sim import day, dynamics
 from periodization.sim.batch import take
 from periodization.sim.noise import KeyedRandom, derive_keys
 from periodization.sim.params import AthleteParams
@@ -137,12 +138,15 @@ def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, day
     fstate = F.initial_state(k, atl=state.atl, ctl=state.ctl, weekday=state.weekday)
     loads = np.empty((days, k))
     actions = np.empty((days, k), dtype=np.int64)
-    for d in range(days):
-        obs = dynamics.observe(state, params, rng)
-        fstate, _, _ = F.morning(fstate, obs.readings)
-        a = behaviour_action(traits, day=d, weekday=state.weekday, recovery=obs.recovery,
-                             ill=state.ill, rng=rng)
-        state = dynamics.transition(state, a, params, rng)
-        fstate = F.record_day(fstate, state.last_load, a)
-        loads[d], actions[d] = state.last_load, a
-    return BurnIn(state=state, features=fstate, loads=loads, actions=actions)
+    morning = day.wake(state, params, rng)
+    for d in range(days):  # the order of ``sim.day``; no rules: the behaviour has no mask
+        fstate = mornings.see(fstate, morning, safety=None).features
+        s = morning.state
+        a = behaviour_action(traits, day=d, weekday=s.weekday, recovery=morning.obs.recovery,
+                             ill=s.ill, rng=rng)
+        morning = day.live(s, a, params, rng)
+        fstate = mornings.record(fstate, morning.state, pop=params.pop)
+        loads[d], actions[d] = morning.state.last_load, a
+    # the next episode starts on this morning; its features are computed from the history
+    # *before* it (the stream's last reading, taken by ``live``, is not used)
+    return BurnIn(state=morning.state, features=fstate, loads=loads, actions=actions)

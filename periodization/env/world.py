@@ -14,12 +14,12 @@ import numpy as np
 
 from periodization.env import constraints as C
 from periodization.env import kernels as EK
+from periodization.env import mornings
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.starts import EpisodeStart
-from periodization.features import daily as F
 from periodization.features.scaler import FeatureScaler
-from periodization.sim import dynamics
-from periodization.sim.actions import HIGH_INTENSITY, N_ACTIONS, Action
+from periodization.sim import day, dynamics
+from periodization.sim.actions import N_ACTIONS, Action
 from periodization.sim.batch import build, scatter
 from periodization.sim.noise import KeyedRandom
 from periodization.sim.projection import project_constant
@@ -81,9 +81,10 @@ class World:
     def start(self, start: EpisodeStart, rows: np.ndarray | None = None) -> None:
         """Begin new episodes: all rows (``rows=None``, sizes the world) or the given rows."""
         rng = KeyedRandom(start.noise_key)
-        obs = dynamics.observe(start.state, start.params, rng)
-        fstate, raw, ctx = F.morning(start.features, obs.readings)
-        fired, mask = C.rules_for_morning(ctx, ill=start.state.ill_days, config=self.safety)
+        seen = mornings.see(start.features, day.wake(start.state, start.params, rng),
+                            safety=self.safety)
+        fstate, raw, ctx, fired, mask = (seen.features, seen.raw, seen.context, seen.fired,
+                                         seen.mask)
         perf, capacity = dynamics.test_performance(
             start.state, start.params,
             taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
@@ -154,18 +155,22 @@ class World:
             before, a, params, performance_days=self.reward.long_days,
             ctl_days=self.reward.medium_days)
 
-        state = dynamics.transition(before, a, params, self.rng)
-        obs = dynamics.observe(state, params, self.rng)
-        fstate = F.record_day(self.fstate, state.last_load, a)
-        fstate, raw, nxt = F.morning(fstate, obs.readings)
-        fired, mask = C.rules_for_morning(nxt, ill=state.ill_days, config=self.safety)
+        # the session, the next morning and what it shows (the order of ``sim.day``)
+        morning = day.live(before, a, params, self.rng)
+        state = morning.state
+        seen = mornings.see(mornings.record(self.fstate, state, pop=params.pop), morning,
+                            safety=self.safety)
+        fstate, raw, nxt, fired, mask = (seen.features, seen.raw, seen.context, seen.fired,
+                                         seen.mask)
         perf_next, capacity_next = dynamics.test_performance(
             state, params, taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
+        outlook = EK.Outlook(
+            perf_before=self.performance, perf_after=perf_next,
+            perf_start=self.start_performance, perf_long=perf_long, perf_now=perf_now,
+            ctl_before=before.ctl, ctl_medium=ctl_medium, capacity_before=self.capacity,
+            capacity_after=capacity_next)
         rows, reward = EK.reward_components(
-            a, HIGH_INTENSITY, ctx.recovery, ctx.consecutive_hard, nxt.recovery, nxt.ln_hrv,
-            nxt.hrv_baseline_mean, nxt.hrv_baseline_sd, self.performance, perf_next,
-            self.start_performance, perf_long, perf_now, before.ctl,
-            ctl_medium, self.capacity, capacity_next, self.safety.packed,
+            a, ctx.record, nxt.record, outlook, self.safety.packed,
             self.reward.packed)
 
         if self.reward.w_violation:  # an unmasked agent sees its violations in the reward

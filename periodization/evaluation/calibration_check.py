@@ -95,7 +95,7 @@ def _episode_start(cohort, obs: pd.DataFrame, day: int, prior: Prior, seed: int
         last_load=before["load"].to_numpy(dtype=np.float64),
         last_action=before["action"].to_numpy(dtype=np.int64))
     pre = preprocess(obs, max_missing_share=1.0)
-    feats = features_for_table(pre.table, keep_states=True)
+    feats = features_for_table(pre.table, pop=prior.population, keep_states=True)
     return EpisodeStart(params=cohort.athlete_params(list(ids), prior), state=state,
                         features=feats.states[day], athlete_id=ids.astype(object),
                         noise_key=derive_keys(np.arange(n), stream=seed + 17))

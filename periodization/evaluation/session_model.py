@@ -82,10 +82,9 @@ def step(state: AthleteState, action: np.ndarray, params: AthleteParams,
     n = a.shape[0]
     keys = rng.keys if noisy else np.zeros(n, dtype=np.uint64)
     counters = rng.counters if noisy else np.zeros(n, dtype=np.uint64)
-    q, _ = params.pop.packed
-    nominal = np.ascontiguousarray(params.packed[:, kernels.LOAD0:kernels.LOAD0 + 6])
+    nominal = np.ascontiguousarray(params.session_loads)
     load = _realised_load(nominal, a, np.ascontiguousarray(ratio), keys, counters,
-                          float(q[kernels.COMPLIANCE]), noisy)
+                          float(params.pop.compliance_noise), noisy)
     return dynamics.transition(state, a, params, rng, load=load)
 
 

@@ -183,7 +183,7 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
         before_ill, before_injured = SM.ill_days(state), SM.injured_days(state)
         state = SM.step(state, a, params, dyn_rng, minutes=m, load_scale=ls)
         if decide is not None:
-            fstate = F.record_day(fstate, state.last_load, a)
+            fstate = F.record_day(fstate, state.last_load, a, pop=params.pop)
         ill_now, injured_now = SM.ill_days(state), SM.injured_days(state)
         tallies["overreached_days"] += state.maladaptation > threshold
         tallies["ill_days"] += ill_now > 0

@@ -17,8 +17,8 @@ A whole table is computed by the same two calls with all athletes as the batch
 | 3  | recovery                 | today's recovery score (0–100)                                  |
 | 4  | sleep_hours              | last night's sleep (h)                                          |
 | 5  | sleep_efficiency         | last night's sleep efficiency (%)                               |
-| 6  | atl                      | acute training load after yesterday (TSS/day, τ = 7 d)          |
-| 7  | ctl                      | chronic training load after yesterday (TSS/day, τ = 42 d)       |
+| 6  | atl                      | acute training load after yesterday (TSS/day, τ = atl_days)     |
+| 7  | ctl                      | chronic training load after yesterday (TSS/day, τ = ctl_days)   |
 | 8  | tsb                      | training stress balance = CTL − ATL, both after yesterday       |
 | 9  | hrv_z7                   | (7-day mean ln RMSSD − 28-day baseline mean) / baseline SD      |
 | 10 | hrv_trend                | OLS slope of ln RMSSD over the last 7 days (% per day)          |
@@ -31,7 +31,8 @@ A whole table is computed by the same two calls with all athletes as the batch
 | 17 | tsb_x_recovery           | TSB · recovery/100                                             |
 
 ATL/CTL use GoldenCheetah's exponential form, ``X_d = X_{d−1}·e^{−1/τ} + load_d·(1 − e^{−1/τ})``,
-and TSB is yesterday's CTL − ATL (the TrainingPeaks/WKO convention). The 28-day HRV baseline
+with τ the population's ``atl_days``/``ctl_days`` (7 and 42 in the packaged prior), and TSB
+is yesterday's CTL − ATL (the TrainingPeaks/WKO convention). The 28-day HRV baseline
 excludes today. Missing history (NaN, or before the first day) is left out of every window
 statistic; a window with too few values falls back to neutral values, so no feature is ever
 NaN. Missing *current* readings are replaced by the 7-day mean (or the baseline) and
@@ -41,12 +42,14 @@ reported in ``MorningContext.imputed``; preprocessing normally fills them first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from periodization.features import kernels as K
 from periodization.sim.actions import HIGH_INTENSITY
-from periodization.sim.batch import build
+from periodization.sim.batch import build, from_record, record_dtype, to_record
+from periodization.sim.params import Population
 from periodization.sim.state import READING_COLUMNS
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -91,6 +94,16 @@ class MorningContext:
     days_since_rest: np.ndarray
     imputed: np.ndarray  # bool, some current reading was missing and filled
 
+    @cached_property
+    def record(self) -> np.ndarray:
+        """The context as one (N,) structured array (``MORNING_DTYPE``), the named record
+        the compiled rules and reward read; ``morning`` makes its contexts with it."""
+        return to_record(self, MORNING_DTYPE)
+
+
+MORNING_DTYPE = record_dtype(MorningContext, ints=("consecutive_hard", "days_since_rest"),
+                             bools=("imputed",))
+
 
 def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | float = 0.0,
                   weekday: np.ndarray | int = 0) -> FeatureState:
@@ -115,35 +128,35 @@ def morning(state: FeatureState, readings: np.ndarray
     ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
     """
     current = np.ascontiguousarray(readings, dtype=np.float64)
-    recent, ln, rec, since, raw, ctx, imputed = K.morning(
+    ctx = np.empty(current.shape[0], dtype=MORNING_DTYPE)
+    recent, ln, rec, since, raw = K.morning(
         current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
-        state.consecutive_hard, state.weekday, state.atl, state.ctl)
+        state.consecutive_hard, state.days_since_rest, state.weekday, state.atl, state.ctl,
+        ctx)
     new_state = build(
         FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
         days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         weekday=state.weekday,
     )
-    context = build(
-        MorningContext, recovery=ctx[0], ln_hrv=ctx[1], hrv_baseline_mean=ctx[2],
-        hrv_baseline_sd=ctx[3],
-        consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
-        imputed=imputed,
-    )
+    context = from_record(MorningContext, ctx)
     return new_state, raw, context
 
 
 def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
-               *, atl_decay: float = float(np.exp(-1 / 7)),
-               ctl_decay: float = float(np.exp(-1 / 42))) -> FeatureState:
+               *, pop: Population) -> FeatureState:
     """Fold in today's load (TSS, NaN counts as 0) and action ids (−1 = unknown), then advance.
 
+    ATL and CTL decay with the population's own time constants (``pop.atl_decay``,
+    ``pop.ctl_decay``, from ``atl_days``/``ctl_days`` of the prior), the same the athlete
+    model's ATL and CTL use: there is no second copy of 7 and 42 days to drift apart.
     An unknown action counts as REST when the load is 0 and as not high-intensity otherwise.
     """
     f, i = K.record_day(
         np.ascontiguousarray(load, dtype=np.float64), np.ascontiguousarray(action, dtype=np.int64),
         HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
-        state.consecutive_hard, state.days_since_rest, state.weekday, atl_decay, ctl_decay)
+        state.consecutive_hard, state.days_since_rest, state.weekday, pop.atl_decay,
+        pop.ctl_decay)
     return build(
         FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery,
         recent=state.recent,

@@ -41,29 +41,28 @@ def _slope(y: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def morning(current, recent, ln_hist, rec_hist, since_high, consecutive_hard, weekday, atl,
-            ctl):
+def morning(current, recent, ln_hist, rec_hist, since_high, consecutive_hard,
+            days_since_rest, weekday, atl, ctl, ctx):
     """See ``features.morning``. History windows hold NaN where nothing was observed.
 
-    Returns (recent, ln window, recovery window, days since high recovery, raw (N, 17),
-    context (4, N): recovery, ln RMSSD, baseline mean, baseline SD; imputed (N,)).
+    Fills ``ctx`` (the ``MorningContext`` record, (N,)) and returns (recent, ln window,
+    recovery window, days since high recovery, raw (N, 17)).
     """
     n = current.shape[0]
     new_recent = np.empty((n, 5))
     new_ln, new_rec = np.empty_like(ln_hist), np.empty_like(rec_hist)
     new_since = np.empty(n, dtype=np.int64)
     raw = np.empty((n, 17))
-    ctx = np.empty((4, n))
-    imputed = np.zeros(n, dtype=np.bool_)
     short = np.empty(SHORT_DAYS)
     cur = np.empty(5)
     first = BASELINE_DAYS - SHORT_DAYS
     for i in range(n):
         observed_hrv = observed_rec = True
+        imputed = False
         for c in range(5):
             x = current[i, c]
             if not math.isfinite(x):
-                imputed[i] = True
+                imputed = True
                 observed_hrv = observed_hrv and c != 0
                 observed_rec = observed_rec and c != 2
                 x = recent[i, c] if math.isfinite(recent[i, c]) else FALLBACK[c]
@@ -118,8 +117,24 @@ def morning(current, recent, ln_hist, rec_hist, since_high, consecutive_hard, we
         raw[i, 11], raw[i, 12] = DOW_SIN[weekday[i]], DOW_COS[weekday[i]]
         raw[i, 13], raw[i, 14] = float(since), float(consecutive_hard[i])
         raw[i, 15], raw[i, 16] = rec / 100.0 * atl[i], tsb * rec / 100.0
-        ctx[0, i], ctx[1, i], ctx[2, i], ctx[3, i] = rec, ln_hrv, base_mean, base_sd
-    return new_recent, new_ln, new_rec, new_since, raw, ctx, imputed
+        c = ctx[i]
+        c["recovery"], c["ln_hrv"] = rec, ln_hrv
+        c["hrv_baseline_mean"], c["hrv_baseline_sd"] = base_mean, base_sd
+        c["consecutive_hard"], c["days_since_rest"] = consecutive_hard[i], days_since_rest[i]
+        c["imputed"] = imputed
+    return new_recent, new_ln, new_rec, new_since, raw
+
+
+@njit(inline="always")
+def day_counters(consecutive_hard: int, days_since_rest: int, a: int, w: float,
+                 high_intensity: np.ndarray) -> tuple[int, int]:
+    """(consecutive hard days, days without REST) after a day of action ``a`` (−1 unknown:
+    REST if the load ``w`` is 0, not hard otherwise): the counters the safety rules read.
+    The one implementation; the oracle's rollout counts its planned days with it too."""
+    known = a >= 0
+    hard = known and high_intensity[a]
+    rest = (a == 0) if known else (w <= 0.0)
+    return (consecutive_hard + 1 if hard else 0), (0 if rest else days_since_rest + 1)
 
 
 @njit(cache=True)
@@ -131,15 +146,11 @@ def record_day(load, action, high_intensity, atl, ctl, since_high, consecutive_h
     out_i = np.empty((4, n), dtype=np.int64)
     for i in range(n):
         w = load[i] if math.isfinite(load[i]) else 0.0
-        a = action[i]
-        known = a >= 0
-        hard = known and high_intensity[a]
-        rest = (a == 0) if known else (w <= 0.0)
         out_f[0, i] = atl[i] * atl_decay + w * (1.0 - atl_decay)
         out_f[1, i] = ctl[i] * ctl_decay + w * (1.0 - ctl_decay)
         out_i[0, i] = since_high[i] + 1
-        out_i[1, i] = consecutive_hard[i] + 1 if hard else 0
-        out_i[2, i] = 0 if rest else days_since_rest[i] + 1
+        out_i[1, i], out_i[2, i] = day_counters(consecutive_hard[i], days_since_rest[i],
+                                                action[i], w, high_intensity)
         out_i[3, i] = (weekday[i] + 1) % 7
     return out_f, out_i
 

@@ -14,9 +14,7 @@ import pandas as pd
 from periodization.features import daily as F
 from periodization.features.daily import FeatureState
 from periodization.sim.batch import where
-
-_ATL_DECAY = float(np.exp(-1 / 7))
-_CTL_DECAY = float(np.exp(-1 / 42))
+from periodization.sim.params import Population
 
 
 @dataclass(frozen=True)
@@ -33,12 +31,13 @@ class TableFeatures:
     last_state: FeatureState | None = None  # per athlete: the state before its last morning
 
 
-def load_seeds(first_rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """ATL/CTL before the first day, backed out of the platform values after it (or 0)."""
+def load_seeds(first_rows: pd.DataFrame, *, pop: Population) -> tuple[np.ndarray, np.ndarray]:
+    """ATL/CTL before the first day, backed out of the platform values after it (or 0),
+    with the population's decays (``features.daily.record_day``)."""
     n = len(first_rows)
     load = first_rows["load"].fillna(0.0).to_numpy(dtype=np.float64)
     seeds = []
-    for col, decay in (("atl", _ATL_DECAY), ("ctl", _CTL_DECAY)):
+    for col, decay in (("atl", pop.atl_decay), ("ctl", pop.ctl_decay)):
         if col in first_rows.columns:
             after = first_rows[col].to_numpy(dtype=np.float64)
             before = (after - load * (1.0 - decay)) / decay
@@ -48,10 +47,12 @@ def load_seeds(first_rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return seeds[0], seeds[1]
 
 
-def features_for_table(table: pd.DataFrame, *, keep_states: bool = False,
+def features_for_table(table: pd.DataFrame, *, pop: Population, keep_states: bool = False,
                        keep_last_state: bool = False) -> TableFeatures:
     """Features for every row of a table sorted by (athlete_id, date) on complete calendars.
 
+    ``pop`` is the population whose ATL/CTL time constants the features use (the prior the
+    table's athletes are modelled with).
     ``keep_states`` keeps the state before every morning (days × athletes: memory grows
     with both); ``keep_last_state`` only each athlete's state before its last morning,
     from which ``features.morning`` continues into days not yet lived (a plan).
@@ -71,7 +72,7 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False,
     readings = np.stack([grid(c, np.nan) for c in F.INPUT_COLUMNS], axis=2)  # (days, n, 5)
     load, action = grid("load", 0.0), grid("action", -1).astype(np.int64)
     first_rows = table.iloc[first]
-    atl0, ctl0 = load_seeds(first_rows)
+    atl0, ctl0 = load_seeds(first_rows, pop=pop)
     weekday0 = pd.to_datetime(first_rows["date"]).dt.day_of_week.to_numpy()
     state = F.initial_state(n, atl=atl0, ctl=ctl0, weekday=weekday0)
 
@@ -90,7 +91,7 @@ def features_for_table(table: pd.DataFrame, *, keep_states: bool = False,
         state, raw[d], context = F.morning(state, readings[d])
         for k in ctx_names:
             ctx[k][d] = getattr(context, k)
-        state = F.record_day(state, load[d], action[d])
+        state = F.record_day(state, load[d], action[d], pop=pop)
     pick = (day_idx, ath_idx)
     return TableFeatures(
         raw=raw[pick], **{k: v[pick] for k, v in ctx.items()}, states=states,

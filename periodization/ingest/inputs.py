@@ -2,7 +2,7 @@
 
 * A file that is one export (any format ``load_wearable`` reads) → one athlete.
 * A CSV with an ``athlete_id`` column holding several athletes → every athlete, read in
-  one pass (``long_csv``).
+  one pass (``formats.generic.read_team``).
 * The project's own Parquet (``observations.parquet``, or a cohort directory holding it;
   ``docs/data.md``) → its athlete, or every athlete.
 * A folder is read as the user meant (``folder_kind``):
@@ -33,7 +33,7 @@ import pandas as pd
 from periodization.core.errors import DataError
 from periodization.ingest.detect import plan_all
 from periodization.ingest.exports import load_wearable, source_metadata
-from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
+from periodization.ingest.formats.generic import athletes_in_csv, read_team
 from periodization.ingest.merge import merge_sources
 from periodization.ingest.schema import OBSERVATIONS_FILE
 from periodization.ingest.sources import check_entry, open_bundle
@@ -78,7 +78,7 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
             return _single(dataclasses.replace(
                 result, table=result.table.assign(athlete_id=p.name)))
     elif p.is_file() and athletes_in_csv(p) > 1:
-        rows, notes = read_long_csv(p)
+        rows, notes = read_team(p)
         ids = rows["athlete_id"].unique()
         return Inputs(rows=rows, batch=True, notes=notes,
                       source_format=dict.fromkeys(ids, "generic"),

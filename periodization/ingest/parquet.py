@@ -118,7 +118,7 @@ def read_observations(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[st
     """Canonical rows of every athlete of an observations Parquet file (what
     ``periodize data synth`` writes, or any file with its columns and types), for
     ``recommend``: the same date checks as the generic CSV."""
-    from periodization.ingest.long_csv import plausible_rows
+    from periodization.ingest.formats.generic import plausible_rows
 
     frame = read_table(path, OBSERVATIONS)
     frame["athlete_id"] = frame["athlete_id"].astype(str).str.strip()

@@ -43,14 +43,18 @@ class RestPolicy(BasePolicy):
         return np.zeros(len(mask), dtype=np.int64)
 
 
-class RulePolicy(BasePolicy):
+class FeaturePolicy(BasePolicy):
+    """A heuristic that reasons in feature units: ``self.read(obs)`` de-normalises."""
+
+    def __init__(self, scaler: FeatureScaler) -> None:
+        self.read = FeatureReader(scaler)
+
+
+class RulePolicy(FeaturePolicy):
     """Recovery thresholds: ≥ 80 HIIT, ≥ 65 tempo, ≥ 50 aerobic, ≥ 35 active recovery, else
     rest."""
 
     name = "rule"
-
-    def __init__(self, scaler: FeatureScaler) -> None:
-        self.read = FeatureReader(scaler)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         rec = self.read(obs)["recovery"]
@@ -58,14 +62,11 @@ class RulePolicy(BasePolicy):
         return allowed_or_easier(preferred, mask)
 
 
-class WhoopPolicy(BasePolicy):
+class WhoopPolicy(FeaturePolicy):
     """WHOOP colours: green (≥ 67) → hard (HIIT, or tempo after a hard day), yellow →
     aerobic, red (≤ 33) → active recovery (rest below 20)."""
 
     name = "whoop"
-
-    def __init__(self, scaler: FeatureScaler) -> None:
-        self.read = FeatureReader(scaler)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         f = self.read(obs)
@@ -75,16 +76,13 @@ class WhoopPolicy(BasePolicy):
         return allowed_or_easier(preferred, mask)
 
 
-class HrvGuidedPolicy(BasePolicy):
+class HrvGuidedPolicy(FeaturePolicy):
     """HRV-guided training (Kiviniemi 2007; Vesterinen 2016): a hard session when the 7-day
     ln RMSSD is within the smallest worthwhile change of the 28-day baseline (z ≥ −0.5 SD)
     and HRV has not fallen two days running; low intensity otherwise; active recovery when
     well below (z < −1.5). Hard days alternate with aerobic days."""
 
     name = "hrv"
-
-    def __init__(self, scaler: FeatureScaler) -> None:
-        self.read = FeatureReader(scaler)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         f = self.read(obs)
@@ -95,7 +93,7 @@ class HrvGuidedPolicy(BasePolicy):
         return allowed_or_easier(preferred, mask)
 
 
-class FixedPeriodizationPolicy(BasePolicy):
+class FixedPeriodizationPolicy(FeaturePolicy):
     """A fixed plan: three build weeks of rising load, then a deload week, on the calendar
     (Monday rest)."""
 
@@ -108,7 +106,7 @@ class FixedPeriodizationPolicy(BasePolicy):
     ])  # fmt: skip
 
     def __init__(self, scaler: FeatureScaler) -> None:
-        self.read = FeatureReader(scaler)
+        super().__init__(scaler)
         self.days = np.zeros(0, dtype=np.int64)
 
     def reset(self, n: int) -> None:

@@ -16,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from periodization.policies.planner import OraclePolicy
-from periodization.sim import dynamics
+from periodization.sim import day
 from periodization.sim.noise import NoNoise
 from periodization.sim.params import AthleteParams
 from periodization.sim.state import AthleteState
@@ -51,8 +51,8 @@ class CalibratedPlanner(OraclePolicy):
             if (world.day_in_block != self.day + 1).any():
                 raise RuntimeError("CalibratedPlanner must act every day of a world without "
                                    "autoreset")
-            self.belief = dynamics.transition(self.belief, world.state.last_action, self.params,
-                                              NoNoise(), load=world.state.last_load)
+            self.belief = day.live(self.belief, world.state.last_action, self.params,
+                                   NoNoise(), load=world.state.last_load, observe=False).state
             self.day = world.day_in_block.copy()
         self.belief = dataclasses.replace(self.belief, ill_days=world.state.ill_days.copy())
         return self.params, self.belief

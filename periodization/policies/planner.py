@@ -2,18 +2,21 @@
 
 Every morning, for each athlete, it scores candidate plans for the rest of the block by
 running the model forward (the same per-day recursion as the simulator,
-``athlete.kernels.transition_row``, without noise) and carries out the first session of
+``sim.kernels.transition_row``, without noise) and carries out the first session of
 the best plan. A candidate is today's session (any allowed action) followed by a weekly
 template from a library, optionally ending in a taper of a few days. The plan's score is
 the block's figure of merit, the test performance on its last morning
 (``dynamics.test_performance``), minus the expected cost of illness
 (Σ daily hazard × mean illness length × ``illness_cost`` points per ill day). During the
-rollout the planner obeys the deterministic safety rules (illness, consecutive hard days,
-days without rest), as the environment would. The recovery rule depends on tomorrow's
-noisy reading; planning as if the expected reading decided it blocked plans that are
-usually allowed (validation outcome 7.52 % with it, 8.13 % without), so only today's real
-mask applies it. Replanning daily makes it a closed-loop controller: noise, illness and the
-real mask are met as they come.
+rollout the planner obeys the safety rules as the environment would, through the
+environment's own rules kernel (``env.kernels.plan_rules``) with the config's switches:
+illness, consecutive hard days and days without rest depend only on the plan. The
+recovery and HRV-crash rules (``reading_rules``) depend on tomorrow's noisy readings,
+which a plan does not have: planning as if the expected reading decided them blocked plans
+that are usually allowed (validation outcome 7.52 % with the
+recovery rule emulated, 8.13 % without), so only today's real mask applies them.
+Replanning daily makes it a closed-loop controller: noise, illness and the real mask are
+met as they come.
 
 It is the reference every learned agent is measured against: "what full knowledge of
 this athlete allows". It is not a learner and reads the world it is bound to.
@@ -21,18 +24,23 @@ this athlete allows". It is not a learner and reads the world it is bound to.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from periodization.core.jit import njit
+from periodization.env import kernels as EK
 from periodization.env.constraints import SafetyConfig
+from periodization.features import kernels as FK
 from periodization.policies.base import AE, AR, HI, ST, TE, BasePolicy, R
 from periodization.sim import kernels as K
-from periodization.sim.actions import HIGH_INTENSITY
 from periodization.sim.dynamics import TEST_TAPER_DAYS
 from periodization.sim.params import AthleteParams
+from periodization.sim.records import load_row
 from periodization.sim.state import AthleteState
+
+REST = R
 
 # Weekly templates (Monday first), from light to heavy; strength versions included.
 TEMPLATES = np.array([
@@ -65,63 +73,75 @@ TAPER_DAYS = np.array([0, 3, 5, 7, 10, 14], dtype=np.int64)
 TAPER = np.array([R, R, AR, AE, TE, AR], dtype=np.int64)
 
 
+# The plans searched (``PlanSearch``): weekly templates, taper lengths, the one-notch-lighter
+# map, whether every second-day action is tried, the points an expected ill day costs and
+# the taper of the final test.
+PlanSearch = namedtuple("PlanSearch", (
+    "templates", "taper_days", "taper", "second_day", "illness_cost", "test_days"))
+# Each athlete's calendar this morning, (N,) each: the rules' counters and days left.
+PlanContext = namedtuple("PlanContext", ("consecutive_hard", "days_since_rest", "remaining"))
+
+
 @njit(inline="always")
-def _rollout(i, a0, a1, k, t, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0,
-             since_rest0, remaining, P, Q, A, templates, taper_days, taper, high_intensity,
-             rules, illness_cost, test_days):
-    """Score of one plan for athlete i: a0 today, then a1 (−1: the template) tomorrow, then
-    template k, with the last ``taper_days[t]`` days one notch lighter."""
-    p = P[i]
-    gi, si, hi, mi, di = g[i], s[i], h[i], m[i], dur[i]
-    vi, ri, li, ai, ci = ahrv[i], arhr[i], ill[i], atl[i], ctl[i]
-    hard, since_rest, expected_ill = hard0[i], since_rest0[i], 0.0
-    for d in range(remaining[i]):
-        a = a0
-        if d > 0:
-            a = a1 if d == 1 and a1 >= 0 else templates[k, (weekday[i] + d) % 7]
-            if d >= remaining[i] - taper_days[t]:
-                a = taper[a]
-            # The deterministic rules the environment would enforce.
-            if li > 0 and a >= 2:
-                a = 0
-            if rules[0] >= 0 and high_intensity[a] and hard > rules[0]:
-                a = 0
-            if rules[1] >= 0 and since_rest >= rules[1] and a >= 2:
-                a = 0
-        was_ill = li > 0
-        gi, si, hi, mi, di, vi, ri, li, ai, ci, hazard = K.transition_row(
-            gi, si, hi, mi, di, vi, ri, li, ai, ci, a, p[K.LOAD0 + a], 1.0, 0.5, p, Q, A)
+def _planned_session(d: int, a0: int, a1: int, k: int, t: int, weekday: int,
+                     remaining: int, search) -> int:
+    """Day ``d``'s session of the plan (a0 today, a1 tomorrow unless −1, then template k,
+    the last ``taper_days[t]`` days one notch lighter)."""
+    if d == 0:
+        return a0
+    a = a1 if d == 1 and a1 >= 0 else search.templates[k, (weekday + d) % 7]
+    if d >= remaining - search.taper_days[t]:
+        a = search.taper[a]
+    return a
+
+
+@njit(inline="always")
+def _rollout(x, weekday: int, hard: int, since_rest: int, remaining: int, a0: int, a1: int,
+             k: int, t: int, p, q, search, safety) -> float:
+    """Score of one plan for the athlete in ``AthleteRow`` x with parameters ``p``: the
+    test performance after the block minus the expected cost of illness."""
+    expected_ill = 0.0
+    for d in range(remaining):
+        a = _planned_session(d, a0, a1, k, t, weekday, remaining, search)
+        # The environment's rules on a planned morning (today's real mask is applied by the
+        # caller): those the plan alone decides; there is no reading for the others.
+        if d > 0 and not EK.plan_allows(EK.plan_rules(hard, since_rest, x.ill_days, safety),
+                                        a, safety):
+            a = REST
+        was_ill = x.ill_days > 0
+        w = p["session_loads"][a]
+        x, hazard = K.transition_row(x, a, w, 1.0, 0.5, p, q)
         if not was_ill:
-            expected_ill += hazard * p[K.ILL_MEAN]
-        hard = hard + 1 if high_intensity[a] else 0
-        since_rest = 0 if a == 0 else since_rest + 1
-    return K.test_performance_row(gi, si, hi, mi, test_days, p, Q) - illness_cost * expected_ill
+            expected_ill += hazard * p["illness_mean_days"]
+        hard, since_rest = FK.day_counters(hard, since_rest, a, w, safety["high_intensity"])
+    return (K.test_performance_row(x.fitness, x.gain, x.fatigue, x.maladaptation,
+                                   search.test_days, p, q)
+            - search.illness_cost * expected_ill)
 
 
 @njit(cache=True)
-def plan_scores(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, weekday, hard0, since_rest0,
-                remaining, mask, P, Q, A, templates, taper_days, taper, high_intensity,
-                rules, illness_cost, test_days, second_day):
+def plan_scores(S, ctx, mask, P, pop_1, search, safety_1):
     """Best plan score per (athlete, first action), shape (N, 6); −inf if masked.
 
-    Plans: every template × taper length, and with ``second_day`` every second-day action
-    too (6× the search). ``rules`` = (max consecutive hard days, days without rest that
-    force rest; negative = rule off).
+    ``S``: the planning state's record (``AthleteState.record``), ``ctx``: ``PlanContext``,
+    ``mask``: today's real mask (N, 6). Plans: every template × taper length, and with
+    ``search.second_day`` every second-day action too (6× the search).
     """
-    n = g.shape[0]
+    q, safety = pop_1[0], safety_1[0]
+    n = S.shape[0]
     out = np.full((n, 6), -np.inf)
-    seconds = np.arange(6) if second_day else np.array([-1])
+    seconds = np.arange(6) if search.second_day else np.array([-1])
     for i in range(n):
+        x, p, weekday = load_row(S, i), P[i], S[i]["day"] % 7
         for a0 in range(6):
             if not mask[i, a0]:
                 continue
             for a1 in seconds:
-                for k in range(templates.shape[0]):
-                    for t in range(taper_days.shape[0]):
-                        score = _rollout(i, a0, a1, k, t, g, s, h, m, dur, ahrv, arhr, ill,
-                                         atl, ctl, weekday, hard0, since_rest0, remaining, P,
-                                         Q, A, templates, taper_days, taper, high_intensity,
-                                         rules, illness_cost, test_days)
+                for k in range(search.templates.shape[0]):
+                    for t in range(search.taper_days.shape[0]):
+                        score = _rollout(x, weekday, ctx.consecutive_hard[i],
+                                         ctx.days_since_rest[i], ctx.remaining[i], a0, a1, k,
+                                         t, p, q, search, safety)
                         out[i, a0] = max(out[i, a0], score)
     return out
 
@@ -135,22 +155,17 @@ def plan_scores_for(params: AthleteParams, state: AthleteState, *, mask: np.ndar
     supplies them: the true world (the oracle) or a calibration (``CalibratedPlanner``).
 
     ``remaining`` (N,) is the number of days left in the block including today; the
-    rules the rollout obeys come from ``safety``.
+    rules the rollout obeys, and their switches, come from ``safety``.
     """
-    q, table = params.pop.packed
-    rules = np.array([
-        safety.max_consecutive_hard if safety.consecutive_hard else -1,
-        safety.max_days_without_rest if safety.no_recent_rest else -1,
-    ], dtype=np.float64)
-    return plan_scores(
-        state.fitness, state.gain, state.fatigue, state.maladaptation, state.durability,
-        state.acute_hrv, state.acute_rhr, state.ill_days, state.atl, state.ctl, state.day % 7,
-        np.asarray(consecutive_hard, dtype=np.int64), np.asarray(days_since_rest, dtype=np.int64),
-        np.maximum(np.asarray(remaining, dtype=np.int64), 1),
-        np.ascontiguousarray(mask, dtype=np.bool_), params.packed, q, table,
-        np.ascontiguousarray(templates, dtype=np.int64),
-        np.ascontiguousarray(taper_days, dtype=np.int64), TAPER, HIGH_INTENSITY, rules,
-        illness_cost, TEST_TAPER_DAYS, second_day)
+    ctx = PlanContext(consecutive_hard=np.asarray(consecutive_hard, dtype=np.int64),
+                      days_since_rest=np.asarray(days_since_rest, dtype=np.int64),
+                      remaining=np.maximum(np.asarray(remaining, dtype=np.int64), 1))
+    search = PlanSearch(templates=np.ascontiguousarray(templates, dtype=np.int64),
+                        taper_days=np.ascontiguousarray(taper_days, dtype=np.int64),
+                        taper=TAPER, second_day=bool(second_day),
+                        illness_cost=float(illness_cost), test_days=TEST_TAPER_DAYS)
+    return plan_scores(state.record, ctx, np.ascontiguousarray(mask, dtype=np.bool_),
+                       params.packed, params.pop.packed, search, safety.packed)
 
 
 def best_first_actions(scores: np.ndarray) -> np.ndarray:

@@ -1,13 +1,15 @@
 """Helpers for frozen dataclasses whose fields are numpy arrays over athletes (axis 0).
 
 Every struct-of-arrays type of the project (parameters, state, observations, feature state)
-is one of these, so batching, slicing and autoreset are written once here.
+is one of these, so batching, slicing and autoreset are written once here; and so is the
+way such a value becomes the one structured array a compiled kernel reads by field name
+(``record_dtype``, ``to_record``, ``from_record``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -80,4 +82,29 @@ def build(cls: type[T], **fields: Any) -> T:
     """
     obj = object.__new__(cls)
     obj.__dict__.update(fields)
+    return obj
+
+
+def record_dtype(cls: type, *, ints: Collection[str] = (), bools: Collection[str] = ()
+                 ) -> np.dtype:
+    """The structured dtype of dataclass ``cls``'s (N,) fields: float64 unless named in
+    ``ints`` (int64) or ``bools``; generated from the fields, so it grows with them."""
+    def kind(name: str) -> type:
+        return np.int64 if name in ints else np.bool_ if name in bools else np.float64
+    return np.dtype([(f.name, kind(f.name)) for f in dataclasses.fields(cls)], align=True)
+
+
+def to_record(obj: Any, dtype: np.dtype) -> np.ndarray:
+    """The (N,) fields of ``obj`` copied into one structured array of ``dtype``."""
+    out = np.empty(batch_size(obj), dtype=dtype)
+    for name in dtype.names:
+        out[name] = getattr(obj, name)
+    return out
+
+
+def from_record(cls: type[T], record: np.ndarray) -> T:
+    """A ``cls`` whose fields are views of ``record`` (a kernel's output), with the record
+    kept as its ``record`` attribute, so the next kernel reads it without a copy."""
+    obj = object.__new__(cls)
+    obj.__dict__.update({name: record[name] for name in record.dtype.names}, record=record)
     return obj

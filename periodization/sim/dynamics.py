@@ -29,13 +29,15 @@ Illness/injury: a daily hazard λ = λ0·exp(β_M·M + β_s·max(0, ATL/(CTL+10)
 + β_ρ·max(0, ρ − 1) − β_D·min(D/D_ref, 1.5)); onset with probability 1 − e^{−λ}; an
 episode lasts ≥ 2 days (mean ``illness_mean_days``). Strength sessions build durability D.
 
-PMC (GoldenCheetah's exponential form): ATL_{n+1} = ATL_n·λ7 + w_n·(1 − λ7),
-λ7 = e^{−1/7}; CTL likewise with 42 days; TSB_n = CTL_n − ATL_n (both after yesterday).
+PMC (GoldenCheetah's exponential form): ATL_{n+1} = ATL_n·λ + w_n·(1 − λ),
+λ = e^{−1/atl_days} (7 days in the packaged prior); CTL likewise with ``ctl_days`` (42);
+TSB_n = CTL_n − ATL_n (both after yesterday). The features use the same population
+constants (``features.daily.record_day``), so the two never drift apart.
 
 Observables, each against a personal baseline with a shared daily life-stress shock ζ::
 
     ln RMSSD = ln b_hrv + acute + σ_ρ·ρ + c·M − 0.2·[ill] + σ_h·(ε)
-    RHR      = b_rhr + acute + 1.0·ρ + 3·M + 6·[ill] + σ_r·ε
+    RHR      = b_rhr + acute + 1.5·ρ + 3·M + 6·[ill] + σ_r·ε
     sleep    = b_sleep − 0.5·M − 0.6·[ill] + σ_s·ε          (h)
     effic.   = b_eff − 2·M − 4·[ill] + σ_e·ε                (%)
     recovery = 100·sigmoid(b + w_h·z_hrv − w_r·z_rhr + w_s·z_sleep)
@@ -52,10 +54,10 @@ from __future__ import annotations
 import numpy as np
 
 from periodization.sim import kernels
-from periodization.sim.batch import build
+from periodization.sim.batch import build, from_record
 from periodization.sim.noise import KeyedRandom, NoNoise
 from periodization.sim.params import AthleteParams
-from periodization.sim.state import AthleteState, Observation
+from periodization.sim.state import STATE_DTYPE, AthleteState, Observation
 
 
 def initial(params: AthleteParams, *, day: np.ndarray | int = 0) -> AthleteState:
@@ -65,15 +67,14 @@ def initial(params: AthleteParams, *, day: np.ndarray | int = 0) -> AthleteState
     """
     n = params.n
     w = params.habitual_load_ratio * params.optimal_load
-    a1 = 1.0 / (1.0 - params.fitness_decay)
-    a2 = 1.0 / (1.0 - params.fatigue_decay)
-    a3 = 1.0 / (1.0 - params.gain_decay)
+    fitness, gain, fatigue = kernels.steady_state(
+        w, params.fitness_decay, params.fatigue_decay, params.gain_decay, params.k3)
     pop = params.pop
     return AthleteState(
         day=np.broadcast_to(np.asarray(day, dtype=np.int64), (n,)).copy(),
-        fitness=a1 * w,
-        gain=a3 * w,
-        fatigue=params.k3 * a2 * a3 * w * w,
+        fitness=fitness,
+        gain=gain,
+        fatigue=fatigue,
         maladaptation=np.zeros(n),
         # about one strength session a week in the pre-history
         durability=np.full(n, 0.5 * pop.durability_reference),
@@ -112,25 +113,17 @@ def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, r
     use_load = load is not None
     load_arr = (np.ascontiguousarray(load, dtype=np.float64).reshape(n) if use_load
                 else np.zeros(n))
-    q, table = params.pop.packed
-    f, ill_days = kernels.transition(
-        state.day, state.fitness, state.gain, state.fatigue, state.maladaptation,
-        state.durability, state.acute_hrv, state.acute_rhr, state.ill_days, state.atl,
-        state.ctl, a, load_arr, use_load, params.packed, q, table, keys, counters, noisy)
+    out = np.empty(n, dtype=STATE_DTYPE)
+    kernels.transition(state.record, a, load_arr, use_load, params.packed, params.pop.packed,
+                       keys, counters, noisy, out)
     if noisy:
         rng.counters = counters + np.uint64(kernels.TRANSITION_COUNTERS)
-    return build(
-        AthleteState, day=state.day + 1, fitness=f[0], gain=f[1], fatigue=f[2], maladaptation=f[3],
-        durability=f[4], acute_hrv=f[5], acute_rhr=f[6], ill_days=ill_days, atl=f[7],
-        ctl=f[8], last_load=f[9], last_action=a,
-    )
+    return from_record(AthleteState, out)
 
 
 def performance(state: AthleteState, params: AthleteParams) -> np.ndarray:
     """Modelled performance (index points, untrained baseline p0 = 100), shape (N,)."""
-    q, _ = params.pop.packed
-    return kernels.performance(state.fitness, state.fatigue, state.maladaptation,
-                               state.ill_days, params.packed, q)
+    return kernels.performance(state.record, params.packed, params.pop.packed)
 
 
 TEST_TAPER_DAYS = 7
@@ -147,10 +140,9 @@ def test_performance(state: AthleteState, params: AthleteParams, *,
     of the fatigue a week of rest cannot clear. Every policy is judged by the same rule.
     A tuple of taper lengths gives one row per length, shape (len, N), in one pass.
     """
-    q, _ = params.pop.packed
     days = np.atleast_1d(np.asarray(taper_days, dtype=np.int64))
-    out = kernels.test_performance(state.fitness, state.gain, state.fatigue,
-                                   state.maladaptation, days, params.packed, q)
+    out = kernels.test_performance(state.record, days, params.packed,
+                                   params.pop.packed)
     return out[0] if np.ndim(taper_days) == 0 else out
 
 
@@ -162,9 +154,7 @@ def fatigue_ratio(state: AthleteState, params: AthleteParams) -> np.ndarray:
 def latent_physiology(state: AthleteState, params: AthleteParams
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Noise-free (ln RMSSD, RHR bpm, sleep h, sleep efficiency %) on the state's morning."""
-    q, _ = params.pop.packed
-    out = kernels.latent(state.fitness, state.fatigue, state.maladaptation, state.acute_hrv,
-                         state.acute_rhr, state.ill_days, params.packed, q)
+    out = kernels.latent(state.record, params.packed, params.pop.packed)
     return out[0], out[1], out[2], out[3]
 
 
@@ -172,20 +162,18 @@ def recovery_score(ln_hrv: np.ndarray, rhr: np.ndarray, sleep: np.ndarray,
                    params: AthleteParams, athlete: np.ndarray) -> np.ndarray:
     """The model's recovery score (0–100) of readings (k,) of athletes ``athlete`` (k,):
     ln RMSSD, RHR (bpm) and sleep (h) against each one's personal baselines and SDs."""
-    q, _ = params.pop.packed
     return kernels.recovery(np.ascontiguousarray(ln_hrv, dtype=np.float64),
                             np.ascontiguousarray(rhr, dtype=np.float64),
                             np.ascontiguousarray(sleep, dtype=np.float64),
-                            np.ascontiguousarray(athlete, dtype=np.int64), params.packed, q)
+                            np.ascontiguousarray(athlete, dtype=np.int64), params.packed,
+                            params.pop.packed)
 
 
 def observe(state: AthleteState, params: AthleteParams, rng: Random) -> Observation:
     """The morning's wearable readings with measurement and day-to-day noise."""
     n = state.day.shape[0]
     keys, counters, noisy = _streams(rng, n)
-    q, _ = params.pop.packed
-    out = kernels.observe(state.fitness, state.fatigue, state.maladaptation, state.acute_hrv,
-                          state.acute_rhr, state.ill_days, state.last_load, params.packed, q,
+    out = kernels.observe(state.record, params.packed, params.pop.packed,
                           keys, counters, noisy)
     if noisy:
         rng.counters = counters + np.uint64(kernels.OBSERVE_COUNTERS)

@@ -1,9 +1,15 @@
 """Compiled per-athlete loops of the athlete model (numba), behind ``dynamics.py``.
 
 The equations are documented in ``dynamics.py``; this module implements them once, as
-scalar code over one athlete, looped over the batch. Parameters are packed into an (N, K)
-matrix (``pack_params``) and shared constants into a vector and a per-action table
-(``pack_population``), addressed by the named column constants below.
+scalar code over one athlete, looped over the batch. Every kernel reads named records
+(``records.py``): a parameter row ``p = P[i]`` (``p["k1"]``, ``p["session_loads"][a]``),
+the population constants ``q`` (``q["acute_decay"]``, ``q["fatigue_weight"][a]``) and the
+state record ``S`` (``AthleteState.record``, ``S[i]["day"]``); the fields the dynamics
+evolve, as one athlete's scalars, are an ``AthleteRow`` named tuple (``x.fitness``).
+Records are read by field name in brackets, which compiled and plain-Python runs alike
+accept (the JIT disabled for mutation testing, or kernels run interpreted).
+Batch kernels take the population as its (1,) array ``pop_1`` (``q = pop_1[0]``): numba
+dispatches an array in ~0.5 µs, a record scalar in ~7 µs.
 
 Randomness is counter-based (``noise.py``): athlete i's draws depend only on its key and
 counter, so results do not depend on the batch. ``transition`` uses ``TRANSITION_COUNTERS``
@@ -18,35 +24,18 @@ import math
 import numpy as np
 
 from periodization.core.jit import njit
+from periodization.sim.actions import Action
+from periodization.sim.records import AthleteRow, load_row, store_row
+from periodization.sim.splitmix import GOLDEN, U53, mix
 
-# --- per-athlete parameter columns (pack_params) -------------------------------------------
-(K1, K3, E1, E2, E3, EM, KM, THETA, HSTAR, CM, LOG_HAZ0, ILL_MEAN, DUR_PROT, LN_HRV0, HRV_SD,
- HRV_ACUTE, HRV_FAT, RHR0, RHR_SD, SLEEP0, SLEEP_SD, EFF0, EFF_SD, LIFE) = range(24)
-LOAD0 = 24  # six columns: nominal session load of each action
-N_PARAM_COLUMNS = LOAD0 + 6
-
-# --- population constants (pack_population) ------------------------------------------------
-(P0, COMPLIANCE, ACUTE_DECAY, DUR_DECAY, DUR_REF, RHR_PER_FAT, HRV_PER_M, RHR_PER_M,
- SLEEP_PER_M, EFF_PER_M, STRESS_SHARE, HRV_ILL, RHR_ILL, SLEEP_ILL, EFF_ILL, PERF_ILL, HZ_M,
- HZ_SPIKE, SPIKE_RATIO, HZ_FAT, M_TRAINED_ILL, ATL_DECAY, CTL_DECAY, REC_BIAS, REC_W_HRV,
- REC_W_RHR, REC_W_SLEEP, STRAIN_SCALE, STRAIN_OFFSET, STRAIN_SD, M_SAT) = range(31)
-# per-action table rows
-FIT_W, FAT_W, HRV_DROP, RHR_RISE = range(4)
-STRENGTH, AEROBIC = 5, 2
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+STRENGTH, AEROBIC = int(Action.STRENGTH), int(Action.AEROBIC_BASE)
 
 
 @njit(inline="always")
 def uniform(key: np.uint64, counter: np.uint64) -> float:
-    """The counter-th uniform [0, 1) of stream ``key`` (SplitMix64 finaliser)."""
-    z = (counter * _GOLDEN + key) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = ((z ^ (z >> np.uint64(30))) * _M1) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = ((z ^ (z >> np.uint64(27))) * _M2) & np.uint64(0xFFFFFFFFFFFFFFFF)
-    z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    """The counter-th uniform [0, 1) of stream ``key`` (``splitmix.mix``, as ``noise.py``)."""
+    z = mix((counter * GOLDEN + key) & np.uint64(0xFFFFFFFFFFFFFFFF))
+    return float(z >> np.uint64(11)) * U53
 
 
 PAIR_COUNTERS = 18  # counters reserved per pair of normals
@@ -76,180 +65,223 @@ def normal_pair(key: np.uint64, counter: np.uint64) -> tuple[float, float]:
 
 @njit(inline="always")
 def effective_m(m: float, sat: float) -> float:
+    """Saturating effect size of maladaptation, sat·tanh(m/sat)."""
     if m == 0.0:  # the common case (never overreached): skip the tanh
         return 0.0
     return sat * math.tanh(m / sat)
 
 
+@njit(inline="always", cache=True)
+def geometric_sum(decay):
+    """1 / (1 − decay): the steady level of a daily recursion x ← x·decay + 1."""
+    return 1.0 / (1.0 - decay)
+
+
+@njit(inline="always", cache=True)
+def steady_state(w, fitness_decay, fatigue_decay, gain_decay, k3):
+    """(fitness g, gain s, fatigue h) after training at load ``w`` every day forever.
+
+    Scalars inside kernels, arrays from Python (``dynamics.initial``): the one derivation
+    of the steady state, which calibration's replay of candidate time constants also uses.
+    """
+    a1, a2, a3 = geometric_sum(fitness_decay), geometric_sum(fatigue_decay), \
+        geometric_sum(gain_decay)
+    return a1 * w, a3 * w, k3 * a2 * a3 * w * w
+
+
+@njit(inline="always")
+def fatigue_day(s: float, h: float, w: float, psi: float, gain_decay: float,
+                fatigue_decay: float, k3: float) -> tuple[float, float]:
+    """Gain s and fatigue h after a day at load ``w`` with fatigue weight ``psi``: the
+    fatigue gain k2 = k3·s grows with recent load (Busso 2003)."""
+    s = s * gain_decay + w
+    h = h * fatigue_decay + k3 * s * psi * w
+    return s, h
+
+
 @njit(inline="always")
 def busso_day(g: float, s: float, h: float, m: float, w: float, phi: float, psi: float,
-              e1: float, e2: float, e3: float, em: float, k3: float, km: float,
-              theta: float, hstar: float) -> tuple[float, float, float, float]:
-    """One day of fitness g, gain s, fatigue h and maladaptation m for one athlete."""
-    s = s * e3 + w
-    g = g * e1 + phi * w
-    h = h * e2 + k3 * s * psi * w
-    m = m * em + km * max(0.0, h / hstar - theta)
+              p) -> tuple[float, float, float, float]:
+    """One day of fitness g, gain s, fatigue h and maladaptation m of the athlete ``p``
+    at load ``w`` with fitness and fatigue weights ``phi``, ``psi``."""
+    s, h = fatigue_day(s, h, w, psi, p["gain_decay"], p["fatigue_decay"], p["k3"])
+    g = g * p["fitness_decay"] + phi * w
+    m = m * p["maladaptation_decay"] + p["maladaptation_rate"] * max(
+        0.0, h / p["fatigue_at_optimum"] - p["overload_threshold"])
     return g, s, h, m
 
 
 @njit(inline="always")
-def daily_hazard(m: float, atl: float, ctl: float, h: float, dur: float, p: np.ndarray,
-                 Q: np.ndarray) -> float:
+def acute_day(ahrv: float, arhr: float, a: int, sensitivity: float, q
+              ) -> tuple[float, float]:
+    """Next morning's acute ln RMSSD shift and RHR rise after action ``a`` (they fade with
+    ``q["acute_decay"]``); ``sensitivity`` scales the HRV drop (1 = the population's)."""
+    return (ahrv * q["acute_decay"] - q["hrv_acute_drop"][a] * sensitivity,
+            arhr * q["acute_decay"] + q["rhr_acute_rise"][a])
+
+
+@njit(inline="always")
+def daily_hazard(m: float, atl: float, ctl: float, h: float, dur: float, p, q) -> float:
     """Probability of falling ill or injured on a day ending in this state."""
-    log_hazard = (p[LOG_HAZ0] + Q[HZ_M] * effective_m(m, Q[M_SAT])
-                  + Q[HZ_SPIKE] * max(0.0, atl / (ctl + 10.0) - Q[SPIKE_RATIO])
-                  + Q[HZ_FAT] * max(0.0, h / p[HSTAR] - 1.0)
-                  - p[DUR_PROT] * min(dur / Q[DUR_REF], 1.5))
+    log_hazard = (p["log_illness_base_rate"]
+                  + q["hazard_per_maladaptation"]
+                  * effective_m(m, q["maladaptation_saturation"])
+                  + q["hazard_per_spike"] * max(0.0, atl / (ctl + 10.0) - q["spike_ratio"])
+                  + q["hazard_per_fatigue"] * max(0.0, h / p["fatigue_at_optimum"] - 1.0)
+                  - p["durability_protection"] * min(dur / q["durability_reference"], 1.5))
     return -math.expm1(-math.exp(log_hazard))
 
 
 @njit(inline="always")
-def transition_row(g: float, s: float, h: float, m: float, dur: float, ahrv: float,
-                   arhr: float, ill: int, atl: float, ctl: float, a: int, w: float,
-                   u_onset: float, u_length: float, p: np.ndarray, Q: np.ndarray,
-                   A: np.ndarray) -> tuple:
-    """One athlete's day: action ``a`` at realised load ``w`` (see ``dynamics.transition``).
+def transition_row(x, a: int, w: float, u_onset: float, u_length: float, p, q) -> tuple:
+    """One athlete's day: ``AthleteRow`` x, action ``a`` at realised load ``w``, uniforms
+    for illness onset and length (see ``dynamics.transition``).
 
-    Returns (g, s, h, m, durability, acute HRV, acute RHR, ill days, ATL, CTL, hazard).
+    Returns (the next morning's ``AthleteRow``, the day's illness hazard).
     """
-    g, s, h, m = busso_day(g, s, h, m, w, A[FIT_W, a], A[FAT_W, a], p[E1], p[E2], p[E3],
-                           p[EM], p[K3], p[KM], p[THETA], p[HSTAR])
-    ill_now = ill > 0
+    g, s, h, m = busso_day(x.fitness, x.gain, x.fatigue, x.maladaptation, w,
+                           q["fitness_weight"][a], q["fatigue_weight"][a], p)
+    ill_now = x.ill_days > 0
     trained_ill = ill_now and a >= AEROBIC
     if trained_ill:
-        m += Q[M_TRAINED_ILL]
-    atl = atl * Q[ATL_DECAY] + w * (1.0 - Q[ATL_DECAY])
-    ctl = ctl * Q[CTL_DECAY] + w * (1.0 - Q[CTL_DECAY])
-    dur = dur * Q[DUR_DECAY] + (1.0 if a == STRENGTH else 0.0)
-    hazard = daily_hazard(m, atl, ctl, h, dur, p, Q)
+        m += q["maladaptation_if_trained_ill"]
+    atl = x.atl * q["atl_decay"] + w * (1.0 - q["atl_decay"])
+    ctl = x.ctl * q["ctl_decay"] + w * (1.0 - q["ctl_decay"])
+    dur = x.durability * q["durability_decay"] + (1.0 if a == STRENGTH else 0.0)
+    hazard = daily_hazard(m, atl, ctl, h, dur, p, q)
     if ill_now:
-        ill = ill - 1 + (1 if trained_ill else 0)
+        ill = x.ill_days - 1 + (1 if trained_ill else 0)
     elif u_onset < hazard:
-        ill = 1 + math.ceil(-math.log1p(-u_length) * (p[ILL_MEAN] - 1.5))
+        ill = 1 + math.ceil(-math.log1p(-u_length) * (p["illness_mean_days"] - 1.5))
     else:
         ill = 0
-    ahrv = ahrv * Q[ACUTE_DECAY] - A[HRV_DROP, a] * p[HRV_ACUTE]
-    arhr = arhr * Q[ACUTE_DECAY] + A[RHR_RISE, a]
-    return g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, hazard
+    ahrv, arhr = acute_day(x.acute_hrv, x.acute_rhr, a, p["hrv_acute_sensitivity"], q)
+    return AthleteRow(g, s, h, m, dur, ahrv, arhr, ill, atl, ctl), hazard
 
 
 @njit(inline="always")
-def performance_row(g: float, h: float, m: float, ill: int, p: np.ndarray,
-                    Q: np.ndarray) -> float:
-    sick = Q[PERF_ILL] if ill > 0 else 0.0
-    return Q[P0] * (1.0 - p[CM] * effective_m(m, Q[M_SAT]) - sick) + p[K1] * g - h
+def performance_row(g: float, h: float, m: float, ill: int, p, q) -> float:
+    sick = q["performance_cost_when_ill"] if ill > 0 else 0.0
+    me = effective_m(m, q["maladaptation_saturation"])
+    return q["baseline_performance"] * (1.0 - p["maladaptation_cost"] * me - sick) \
+        + p["k1"] * g - h
 
 
 @njit(inline="always")
-def test_performance_row(g: float, s: float, h: float, m: float, days: int, p: np.ndarray,
-                         Q: np.ndarray) -> float:
+def test_performance_row(g: float, s: float, h: float, m: float, days: int, p, q) -> float:
     """Performance after ``days`` of complete rest from this state, illness aside: what a
     test after a standard taper would show (see ``dynamics.test_performance``)."""
-    if h <= p[THETA] * p[HSTAR]:
+    if h <= p["overload_threshold"] * p["fatigue_at_optimum"]:
         # With no load, fatigue only falls, so it never crosses the overload threshold and
         # every state variable just decays: the days of rest have a closed form.
-        return performance_row(g * p[E1] ** days, h * p[E2] ** days, m * p[EM] ** days, 0,
-                               p, Q)
+        return performance_row(g * p["fitness_decay"] ** days,
+                               h * p["fatigue_decay"] ** days,
+                               m * p["maladaptation_decay"] ** days, 0, p, q)
     for _ in range(days):
-        g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p[E1], p[E2], p[E3], p[EM], p[K3],
-                               p[KM], p[THETA], p[HSTAR])
-    return performance_row(g, h, m, 0, p, Q)
+        g, s, h, m = busso_day(g, s, h, m, 0.0, 0.0, 0.0, p)
+    return performance_row(g, h, m, 0, p, q)
 
 
 @njit(cache=True)
-def test_performance(g, s, h, m, days, P, Q):
+def test_performance(S, days, P, pop_1):
     """(len(days), N): test performance after each number of rest days in ``days``."""
-    n = g.shape[0]
+    q = pop_1[0]
+    n = S.shape[0]
     out = np.empty((days.shape[0], n))
     for i in range(n):
+        x = load_row(S, i)
         for j in range(days.shape[0]):
-            out[j, i] = test_performance_row(g[i], s[i], h[i], m[i], days[j], P[i], Q)
+            out[j, i] = test_performance_row(x.fitness, x.gain, x.fatigue, x.maladaptation,
+                                             days[j], P[i], q)
     return out
 
 
 @njit(cache=True)
-def transition(day, g, s, h, m, dur, ahrv, arhr, ill, atl, ctl, action, load, use_load,
-               P, Q, A, keys, counters, noisy):
-    """Arrays of the next morning (see ``dynamics.transition``)."""
-    n = day.shape[0]
-    out_f = np.empty((10, n))
-    out_ill = np.empty(n, dtype=np.int64)
-    for i in range(n):
+def transition(S, action, load, use_load, P, pop_1, keys, counters, noisy, out):
+    """Fill the state record ``out`` with the next morning (see ``dynamics.transition``)."""
+    q = pop_1[0]
+    for i in range(S.shape[0]):
         p, a, c, key = P[i], action[i], counters[i], keys[i]
         z = normal_pair(key, c)[0] if noisy else 0.0
         u_onset = uniform(key, c + np.uint64(PAIR_COUNTERS)) if noisy else 1.0
         u_length = min(uniform(key, c + np.uint64(PAIR_COUNTERS + 1)), 0.999999) \
             if noisy else 0.999999
-        w = load[i] if use_load else p[LOAD0 + a] * math.exp(Q[COMPLIANCE] * z)
-        (out_f[0, i], out_f[1, i], out_f[2, i], out_f[3, i], out_f[4, i], out_f[5, i],
-         out_f[6, i], out_ill[i], out_f[7, i], out_f[8, i], _) = transition_row(
-            g[i], s[i], h[i], m[i], dur[i], ahrv[i], arhr[i], ill[i], atl[i], ctl[i], a, w,
-            u_onset, u_length, p, Q, A)
-        out_f[9, i] = w
-    return out_f, out_ill
+        w = load[i] if use_load else (p["session_loads"][a]
+                                      * math.exp(q["compliance_noise"] * z))
+        x, _ = transition_row(load_row(S, i), a, w, u_onset, u_length, p, q)
+        store_row(out, i, x)
+        o = out[i]
+        o["day"], o["last_load"], o["last_action"] = S[i]["day"] + 1, w, a
 
 
 @njit(cache=True)
-def performance(g, h, m, ill, P, Q):
+def performance(S, P, pop_1):
     """Modelled performance per athlete (see ``dynamics.performance``)."""
-    n = g.shape[0]
+    q = pop_1[0]
+    n = S.shape[0]
     out = np.empty(n)
     for i in range(n):
-        out[i] = performance_row(g[i], h[i], m[i], ill[i], P[i], Q)
+        x = load_row(S, i)
+        out[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, x.ill_days, P[i], q)
     return out
 
 
 @njit(inline="always")
-def latent_row(g: float, h: float, m: float, ahrv: float, arhr: float, ill: int,
-               p: np.ndarray, Q: np.ndarray) -> tuple[float, float, float, float]:
-    """Noise-free ln RMSSD, RHR, sleep h and efficiency % of one athlete row p."""
-    ratio = h / p[HSTAR]
-    me = effective_m(m, Q[M_SAT])
-    sick = 1.0 if ill > 0 else 0.0
-    ln_hrv = p[LN_HRV0] + ahrv + p[HRV_FAT] * ratio + Q[HRV_PER_M] * me + Q[HRV_ILL] * sick
-    rhr = p[RHR0] + arhr + Q[RHR_PER_FAT] * ratio + Q[RHR_PER_M] * me + Q[RHR_ILL] * sick
-    sleep = p[SLEEP0] + Q[SLEEP_PER_M] * me + Q[SLEEP_ILL] * sick
-    eff = p[EFF0] + Q[EFF_PER_M] * me + Q[EFF_ILL] * sick
+def latent_row(x, p, q) -> tuple[float, float, float, float]:
+    """Noise-free ln RMSSD, RHR, sleep h and efficiency % of ``AthleteRow`` x."""
+    ratio = x.fatigue / p["fatigue_at_optimum"]
+    me = effective_m(x.maladaptation, q["maladaptation_saturation"])
+    sick = 1.0 if x.ill_days > 0 else 0.0
+    ln_hrv = (p["ln_hrv_baseline"] + x.acute_hrv + p["hrv_fatigue_sensitivity"] * ratio
+              + q["hrv_per_maladaptation"] * me + q["hrv_when_ill"] * sick)
+    rhr = (p["rhr_baseline_bpm"] + x.acute_rhr + q["rhr_per_fatigue"] * ratio
+           + q["rhr_per_maladaptation"] * me + q["rhr_when_ill"] * sick)
+    sleep = p["sleep_baseline_hours"] + q["sleep_hours_per_maladaptation"] * me \
+        + q["sleep_hours_when_ill"] * sick
+    eff = p["sleep_efficiency_baseline"] + q["sleep_eff_per_maladaptation"] * me \
+        + q["sleep_eff_when_ill"] * sick
     return ln_hrv, rhr, sleep, eff
 
 
 @njit(inline="always")
-def recovery_row(ln_hrv: float, rhr: float, sleep: float, p: np.ndarray, Q: np.ndarray
-                 ) -> float:
+def recovery_row(ln_hrv: float, rhr: float, sleep: float, p, q) -> float:
     """Recovery score 0–100 from HRV, RHR and sleep against the personal baselines."""
-    logit = (Q[REC_BIAS] + Q[REC_W_HRV] * (ln_hrv - p[LN_HRV0]) / p[HRV_SD]
-             - Q[REC_W_RHR] * (rhr - p[RHR0]) / p[RHR_SD]
-             + Q[REC_W_SLEEP] * (sleep - p[SLEEP0]) / p[SLEEP_SD])
+    logit = (q["recovery_bias"]
+             + q["recovery_weight_hrv"] * (ln_hrv - p["ln_hrv_baseline"]) / p["hrv_noise_log"]
+             - q["recovery_weight_rhr"] * (rhr - p["rhr_baseline_bpm"]) / p["rhr_noise_bpm"]
+             + q["recovery_weight_sleep"] * (sleep - p["sleep_baseline_hours"])
+             / p["sleep_noise_hours"])
     return 100.0 / (1.0 + math.exp(-logit))
 
 
 @njit(cache=True)
-def recovery(ln_hrv, rhr, sleep, rows, P, Q):
+def recovery(ln_hrv, rhr, sleep, rows, P, pop_1):
     """Recovery scores of readings (k,) of athletes ``rows`` (k,); NaN in, NaN out."""
+    q = pop_1[0]
     out = np.empty(ln_hrv.shape[0])
     for k in range(ln_hrv.shape[0]):
-        out[k] = recovery_row(ln_hrv[k], rhr[k], sleep[k], P[rows[k]], Q)
+        out[k] = recovery_row(ln_hrv[k], rhr[k], sleep[k], P[rows[k]], q)
     return out
 
 
 @njit(cache=True)
-def latent(g, h, m, ahrv, arhr, ill, P, Q):
+def latent(S, P, pop_1):
     """Noise-free (ln RMSSD, RHR, sleep h, efficiency %) rows, shape (4, N)."""
-    n = g.shape[0]
+    q = pop_1[0]
+    n = S.shape[0]
     out = np.empty((4, n))
     for i in range(n):
-        out[0, i], out[1, i], out[2, i], out[3, i] = latent_row(
-            g[i], h[i], m[i], ahrv[i], arhr[i], ill[i], P[i], Q)
+        out[0, i], out[1, i], out[2, i], out[3, i] = latent_row(load_row(S, i), P[i], q)
     return out
 
 
 @njit(cache=True)
-def observe(g, h, m, ahrv, arhr, ill, last_load, P, Q, keys, counters, noisy):
+def observe(S, P, pop_1, keys, counters, noisy):
     """(N, 6): RMSSD ms, RHR, recovery, sleep h, efficiency %, then yesterday's strain."""
-    n = g.shape[0]
+    q = pop_1[0]
+    n = S.shape[0]
     out = np.empty((n, 6))
-    share = Q[STRESS_SHARE]
+    share = q["life_stress_share"]
     own = math.sqrt(1.0 - share * share)
     e = np.zeros(6)
     for i in range(n):
@@ -257,94 +289,44 @@ def observe(g, h, m, ahrv, arhr, ill, last_load, P, Q, keys, counters, noisy):
         if noisy:
             for j in range(3):
                 e[2 * j], e[2 * j + 1] = normal_pair(key, c + np.uint64(PAIR_COUNTERS * j))
-        base_hrv, base_rhr, base_sleep, base_eff = latent_row(
-            g[i], h[i], m[i], ahrv[i], arhr[i], ill[i], p, Q)
+        base_hrv, base_rhr, base_sleep, base_eff = latent_row(load_row(S, i), p, q)
         stress = e[0]  # shared shock: a bad day lowers HRV and sleep and raises RHR together
-        ln_hrv = base_hrv + p[HRV_SD] * (own * e[1] - share * stress)
-        rhr = base_rhr + p[RHR_SD] * (own * e[2] + share * stress)
-        sleep = min(max(base_sleep + p[SLEEP_SD] * (own * e[3] - share * stress), 2.0), 13.0)
-        eff = min(max(base_eff + p[EFF_SD] * e[4], 50.0), 99.0)
-        strain = Q[STRAIN_SCALE] * math.log1p((last_load[i] + p[LIFE]) / Q[STRAIN_OFFSET])
+        ln_hrv = base_hrv + p["hrv_noise_log"] * (own * e[1] - share * stress)
+        rhr = base_rhr + p["rhr_noise_bpm"] * (own * e[2] + share * stress)
+        sleep = min(max(base_sleep + p["sleep_noise_hours"] * (own * e[3] - share * stress),
+                        2.0), 13.0)
+        eff = min(max(base_eff + p["sleep_efficiency_noise"] * e[4], 50.0), 99.0)
+        strain = q["strain_scale"] * math.log1p((S[i]["last_load"] + p["life_load"])
+                                                / q["strain_offset"])
         out[i, 0] = math.exp(ln_hrv)
         out[i, 1] = rhr
-        out[i, 2] = recovery_row(ln_hrv, rhr, sleep, p, Q)
+        out[i, 2] = recovery_row(ln_hrv, rhr, sleep, p, q)
         out[i, 3], out[i, 4] = sleep, eff
-        out[i, 5] = min(max(strain + Q[STRAIN_SD] * e[5], 0.0), 21.0)
+        out[i, 5] = min(max(strain + q["strain_noise"] * e[5], 0.0), 21.0)
     return out
 
 
 @njit(cache=True)
-def project(g, s, h, m, ctl, action, load, days_perf, days_ctl, P, Q, A):
+def project(S, action, load, days_perf, days_ctl, P, pop_1):
     """(performance now, performance after ``days_perf`` and CTL after ``days_ctl`` days of
     repeating ``action`` at ``load`` every day), deterministic and illness aside. An empty
     ``load`` means each action's nominal load."""
-    n = g.shape[0]
+    q = pop_1[0]
+    n = S.shape[0]
     now = np.empty(n)
     perf = np.empty(n)
     ctl_out = np.empty(n)
-    lam = Q[CTL_DECAY] ** days_ctl
+    lam = q["ctl_decay"] ** days_ctl
     nominal = load.shape[0] == 0
     for i in range(n):
         p, a = P[i], action[i]
-        w = p[LOAD0 + a] if nominal else load[i]
-        now[i] = performance_row(g[i], h[i], m[i], 0, p, Q)
-        phi, psi = A[FIT_W, a], A[FAT_W, a]
-        e1, e2, e3, em, k3, km, theta, hstar = (p[E1], p[E2], p[E3], p[EM], p[K3], p[KM],
-                                                 p[THETA], p[HSTAR])
-        gi, si, hi, mi = g[i], s[i], h[i], m[i]
+        w = p["session_loads"][a] if nominal else load[i]
+        x = load_row(S, i)
+        now[i] = performance_row(x.fitness, x.fatigue, x.maladaptation, 0, p, q)
+        phi, psi = q["fitness_weight"][a], q["fatigue_weight"][a]
+        gi, si, hi, mi = x.fitness, x.gain, x.fatigue, x.maladaptation
         for _ in range(days_perf):
-            gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, e1, e2, e3, em, k3, km,
-                                       theta, hstar)
-        perf[i] = performance_row(gi, hi, mi, 0, p, Q)
-        ctl_out[i] = ctl[i] * lam + w * (1.0 - lam)
+            gi, si, hi, mi = busso_day(gi, si, hi, mi, w, phi, psi, p)
+        perf[i] = performance_row(gi, hi, mi, 0, p, q)
+        ctl_out[i] = x.ctl * lam + w * (1.0 - lam)
     return now, perf, ctl_out
-
-
-def pack_params(params) -> np.ndarray:
-    """(N, N_PARAM_COLUMNS) float64 matrix of the columns the kernels read."""
-    cols = {
-        K1: params.k1, K3: params.k3, E1: params.fitness_decay, E2: params.fatigue_decay,
-        E3: params.gain_decay, EM: params.maladaptation_decay, KM: params.maladaptation_rate,
-        THETA: params.overload_threshold, HSTAR: params.fatigue_at_optimum,
-        CM: params.maladaptation_cost, LOG_HAZ0: np.log(params.illness_base_rate),
-        ILL_MEAN: params.illness_mean_days, DUR_PROT: params.durability_protection,
-        LN_HRV0: params.ln_hrv_baseline, HRV_SD: params.hrv_noise_log,
-        HRV_ACUTE: params.hrv_acute_sensitivity, HRV_FAT: params.hrv_fatigue_sensitivity,
-        RHR0: params.rhr_baseline_bpm, RHR_SD: params.rhr_noise_bpm,
-        SLEEP0: params.sleep_baseline_hours, SLEEP_SD: params.sleep_noise_hours,
-        EFF0: params.sleep_efficiency_baseline, EFF_SD: params.sleep_efficiency_noise,
-        LIFE: params.life_load,
-    }
-    out = np.empty((params.n, N_PARAM_COLUMNS))
-    for col, values in cols.items():
-        out[:, col] = values
-    out[:, LOAD0:LOAD0 + 6] = params.session_loads
-    return out
-
-
-def pack_population(pop) -> tuple[np.ndarray, np.ndarray]:
-    """(constants vector, (4, 6) per-action table) the kernels read."""
-    q = np.empty(31)
-    q[P0], q[COMPLIANCE], q[ACUTE_DECAY] = pop.baseline_performance, pop.compliance_noise, \
-        pop.acute_decay
-    q[DUR_DECAY], q[DUR_REF], q[RHR_PER_FAT] = pop.durability_decay, pop.durability_reference, \
-        pop.rhr_per_fatigue
-    q[HRV_PER_M], q[RHR_PER_M] = pop.hrv_per_maladaptation, pop.rhr_per_maladaptation
-    q[SLEEP_PER_M], q[EFF_PER_M] = pop.sleep_hours_per_maladaptation, \
-        pop.sleep_eff_per_maladaptation
-    q[STRESS_SHARE], q[HRV_ILL], q[RHR_ILL] = pop.life_stress_share, pop.hrv_when_ill, \
-        pop.rhr_when_ill
-    q[SLEEP_ILL], q[EFF_ILL], q[PERF_ILL] = pop.sleep_hours_when_ill, pop.sleep_eff_when_ill, \
-        pop.performance_cost_when_ill
-    q[HZ_M], q[HZ_SPIKE], q[SPIKE_RATIO] = pop.hazard_per_maladaptation, pop.hazard_per_spike, \
-        pop.spike_ratio
-    q[HZ_FAT], q[M_TRAINED_ILL] = pop.hazard_per_fatigue, pop.maladaptation_if_trained_ill
-    q[ATL_DECAY], q[CTL_DECAY] = pop.atl_decay, pop.ctl_decay
-    q[REC_BIAS], q[REC_W_HRV] = pop.recovery_bias, pop.recovery_weight_hrv
-    q[REC_W_RHR], q[REC_W_SLEEP] = pop.recovery_weight_rhr, pop.recovery_weight_sleep
-    q[STRAIN_SCALE], q[STRAIN_OFFSET], q[STRAIN_SD] = pop.strain_scale, pop.strain_offset, \
-        pop.strain_noise
-    q[M_SAT] = pop.maladaptation_saturation
-    table = np.stack([pop.fitness_weight, pop.fatigue_weight, pop.hrv_acute_drop,
-                      pop.rhr_acute_rise])
-    return q, np.ascontiguousarray(table)

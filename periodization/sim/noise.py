@@ -2,8 +2,9 @@
 
 ``numpy.random.Generator`` draws for a whole batch from one stream, so athlete 3 of a batch
 of 1024 sees different noise than the same athlete simulated alone. ``KeyedRandom`` is a
-counter-based generator (SplitMix64 finaliser over (key, counter), as in JAX's design):
-athlete i's k-th draw depends only on ``key[i]`` and its own counter, so a vector
+counter-based generator (the SplitMix64 finaliser of ``splitmix.py`` over (key, counter),
+as in JAX's design): athlete i's k-th draw depends only on ``key[i]`` and its own counter,
+the same bits the compiled kernels draw (``kernels.uniform``), so a vector
 environment reproduces N single environments bit for bit, and every policy evaluated on an
 episode meets the same noise (common random numbers, for paired comparisons).
 
@@ -15,25 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+from periodization.sim.splitmix import GOLDEN, M2, U53, mix_array
+
 _TWO_PI = 2.0 * np.pi
-_U53 = 1.0 / 9007199254740992.0  # 2**-53
-
-
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser on uint64 arrays (wrapping arithmetic)."""
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
 
 
 def derive_keys(seeds: np.ndarray | int, stream: int = 0) -> np.ndarray:
     """Well-mixed uint64 keys from integer seeds (and a stream id)."""
     s = np.atleast_1d(np.asarray(seeds)).astype(np.uint64)
     with np.errstate(over="ignore"):
-        return _mix(_mix(s * _GOLDEN + np.uint64(stream) * _M2) + _GOLDEN)
+        return mix_array(mix_array(s * GOLDEN + np.uint64(stream) * M2) + GOLDEN)
 
 
 class KeyedRandom:
@@ -61,7 +53,7 @@ class KeyedRandom:
     def _bits(self, k: int) -> np.ndarray:
         offsets = np.arange(k, dtype=np.uint64)[:, None]
         with np.errstate(over="ignore"):
-            z = _mix((self.counters[None, :] + offsets) * _GOLDEN + self.keys[None, :])
+            z = mix_array((self.counters[None, :] + offsets) * GOLDEN + self.keys[None, :])
         self.counters = self.counters + np.uint64(k)
         return z
 
@@ -75,13 +67,13 @@ class KeyedRandom:
     def random(self, size: int | tuple[int, ...]) -> np.ndarray:
         """Uniform [0, 1) of ``size`` (athlete axis last)."""
         k, shape = self._shape(size)
-        return ((self._bits(k) >> np.uint64(11)).astype(np.float64) * _U53).reshape(shape)
+        return ((self._bits(k) >> np.uint64(11)).astype(np.float64) * U53).reshape(shape)
 
     def standard_normal(self, size: int | tuple[int, ...]) -> np.ndarray:
         """Standard normals of ``size`` by Box–Muller; normal j uses counters 2j and 2j+1
         (the same mapping as ``kernels.normal``)."""
         k, shape = self._shape(size)
-        u = (self._bits(2 * k) >> np.uint64(11)).astype(np.float64) * _U53
+        u = (self._bits(2 * k) >> np.uint64(11)).astype(np.float64) * U53
         radius = np.sqrt(-2.0 * np.log1p(-u[0::2]))
         return (radius * np.cos(_TWO_PI * u[1::2])).reshape(shape)
 

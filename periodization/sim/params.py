@@ -22,7 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
-from periodization.sim import kernels
+from periodization.sim import records
 
 DEFAULT_PRIOR = "prior.yaml"
 
@@ -88,9 +88,9 @@ class Population:
     maladaptation_saturation: float
 
     @cached_property
-    def packed(self) -> tuple[np.ndarray, np.ndarray]:
-        """(constants vector, per-action table) for the compiled kernels."""
-        return kernels.pack_population(self)
+    def packed(self) -> np.ndarray:
+        """The named record the compiled kernels read (``records.population_record``)."""
+        return records.population_record(self)
 
     def effective_maladaptation(self, m: np.ndarray) -> np.ndarray:
         """Saturating effect size of maladaptation: S·tanh(M/S) (≈ M for small M)."""
@@ -99,7 +99,9 @@ class Population:
 
     @cached_property
     def atl_decay(self) -> float:
-        """GoldenCheetah form: ATL_d = ATL_{d−1}·λ + load_d·(1 − λ), λ = exp(−1/7)."""
+        """GoldenCheetah form: ATL_d = ATL_{d−1}·λ + load_d·(1 − λ), λ = exp(−1/atl_days).
+
+        The one home of the PMC decays: the model's ATL/CTL and the features' read these."""
         return float(np.exp(-1.0 / self.atl_days))
 
     @cached_property
@@ -200,11 +202,15 @@ class AthleteParams:
     def ln_hrv_baseline(self) -> np.ndarray:
         return np.log(self.hrv_baseline_ms)
 
+    @cached_property
+    def log_illness_base_rate(self) -> np.ndarray:
+        return np.log(self.illness_base_rate)
+
     @property
     def n(self) -> int:
         return int(self.tau_fitness_days.shape[0])
 
     @cached_property
     def packed(self) -> np.ndarray:
-        """(N, K) matrix of the columns the compiled kernels read."""
-        return kernels.pack_params(self)
+        """(N,) named records the compiled kernels read (``records.param_record``)."""
+        return records.param_record(self)

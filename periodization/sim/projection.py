@@ -21,9 +21,7 @@ def project_constant(state: AthleteState, action: np.ndarray, params: AthletePar
     """(performance now, performance after ``performance_days``, CTL after ``ctl_days``) of
     repeating ``action`` daily at ``load`` (default: its nominal load), each shape (N,).
     Performance here is illness aside, now as in the projection."""
-    q, table = params.pop.packed
     return kernels.project(
-        state.fitness, state.gain, state.fatigue, state.maladaptation, state.ctl,
-        np.ascontiguousarray(action, dtype=np.int64),
+        state.record, np.ascontiguousarray(action, dtype=np.int64),
         np.empty(0) if load is None else np.ascontiguousarray(load, dtype=float),
-        performance_days, ctl_days, params.packed, q, table)
+        performance_days, ctl_days, params.packed, params.pop.packed)

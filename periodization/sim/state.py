@@ -3,13 +3,19 @@
 Timing convention: a state is the athlete on the *morning* of ``day``, before that day's
 session. ``transition`` applies the day's session and returns the next morning's state;
 ``observe`` reads the morning's wearable values (and the previous day's load and strain).
+
+The compiled kernels read a state as one structured array (``AthleteState.record``,
+``STATE_DTYPE``, generated from the dataclass's fields).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+
+from periodization.sim.batch import record_dtype, to_record
 
 # Hidden-state fields written to the cohort's evaluation-only files, in this order.
 HIDDEN_FIELDS = (
@@ -31,8 +37,8 @@ class AthleteState:
     acute_hrv: np.ndarray  # short-lived ln RMSSD shift from recent sessions (≤ 0)
     acute_rhr: np.ndarray  # short-lived resting-HR rise from recent sessions, bpm (≥ 0)
     ill_days: np.ndarray  # int64, days of illness/injury left including today (0 = healthy)
-    atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = 7 d)
-    ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = 42 d)
+    atl: np.ndarray  # acute training load after yesterday, TSS/day (τ = pop.atl_days)
+    ctl: np.ndarray  # chronic training load after yesterday, TSS/day (τ = pop.ctl_days)
     last_load: np.ndarray  # realised load of yesterday, TSS
     last_action: np.ndarray  # int64, yesterday's action id, −1 before any
 
@@ -45,6 +51,16 @@ class AthleteState:
         """0 = Monday … 6 = Sunday."""
         return self.day % 7
 
+    @cached_property
+    def record(self) -> np.ndarray:
+        """The state as one (N,) structured array of ``STATE_DTYPE``, the named record the
+        compiled kernels read (``S[i].fitness``). Built on first use (a state from
+        ``transition`` comes with it); states are values, never changed in place."""
+        return to_record(self, STATE_DTYPE)
+
+
+# Generated from the dataclass: a new state field is a new record field.
+STATE_DTYPE = record_dtype(AthleteState, ints=("day", "ill_days", "last_action"))
 
 READING_COLUMNS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency")
 

@@ -45,10 +45,15 @@ def test_invalid_actions_raise_value_error(env_cohort, bad):
 
 
 def test_numpy_integer_actions_are_accepted(env_cohort):
-    env = PeriodizationEnv(cohort=env_cohort)
-    env.reset(seed=0)
-    env.step(np.int64(2))
-    env.step(np.array(1))
+    """A numpy integer or 0-d array acts exactly as the same Python int."""
+    numpy_env, int_env = PeriodizationEnv(cohort=env_cohort), PeriodizationEnv(cohort=env_cohort)
+    numpy_env.reset(seed=0)
+    int_env.reset(seed=0)
+    for numpy_action, action in ((np.int64(2), 2), (np.array(1), 1), (np.int32(0), 0)):
+        o1, r1, _, _, i1 = numpy_env.step(numpy_action)
+        o2, r2, _, _, i2 = int_env.step(action)
+        assert i1["action_taken"] == i2["action_taken"] == action
+        assert np.array_equal(o1, o2) and r1 == r2
 
 
 def _find_masked_day(env, seed=0, max_days=400):
