@@ -1,4 +1,4 @@
-"""Wall time, throughput and peak memory of the default training run (configs/sac.yaml:
+"""Wall time, throughput and peak memory of the default training run (``--config sac``:
 300 episodes of 90 days), and where it got to on validation athletes.
 
 Prints JSON: total wall (process start to end: imports, cohort, training, evaluations)
@@ -6,7 +6,7 @@ and training wall, CPU seconds (≈ uncontended wall when other processes share 
 env steps/s, updates/s, peak RSS, and the validation outcome (% performance change over
 the block; best checkpoint and last evaluation) next to the masked-random baseline's on
 the same episodes. Goals: wall ≤ 180 s on a 2-core machine, peak RSS ≤ 2 GB.
-Usage: python benchmarks/train_time.py [--config configs/sac.yaml] [--episodes N]
+Usage: python benchmarks/train_time.py [--config periodization/configs/sac.yaml] [--episodes N]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path  # noqa: E402
 
 from _common import emit  # noqa: E402
 
-CONFIG = Path(__file__).parents[1] / "configs" / "sac.yaml"
+CONFIG = Path(__file__).parents[1] / "periodization" / "configs" / "sac.yaml"
 
 
 def main() -> None:

@@ -1,66 +1,160 @@
 """``periodize``: the command line. Parses, calls the package, prints; nothing else.
 
 Heavy imports (torch, matplotlib, the simulator) happen inside the commands, so
-``periodize --help`` stays instant. Every ``UserError`` becomes one ``error: ...`` line on
-stderr and exit code 2.
+``periodize --help`` stays instant. Every refusal — a ``UserError``, an OS error such as a
+full disk, a bad option value — becomes one ``error: ...`` line on stderr (printable,
+under 300 characters; ``core/failures.py``) and exit code 2.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from periodization.core.errors import UserError
+from periodization.core.failures import PREFIX, error_line, handled
+from periodization.core.validation import SEED_MAX, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Click's base of usage errors (typer may vendor click, so it is found from a public class).
+ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+MAX_EPISODES = 100_000  # evaluation episodes per policy: bounds the time and the table
+
+
+class OneLineErrors(TyperGroup):
+    """Click's usage errors (an unknown option, ``--seed abc``, a value out of range) as one
+    ``error:`` line and exit 2, like every other refusal, instead of a usage box."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``periodize``: the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            typer.echo(PREFIX + one_line(exc.format_message(), 280), err=True)
+            sys.exit(2)
+        except BrokenPipeError:  # `periodize … | head`: the reader left; not an error to report
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit, never read
+            sys.exit(1)
+        except typer.Abort:
+            typer.echo("interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=OneLineErrors,
     name="periodize",
     help="Adaptive training periodization: simulate athletes, train and evaluate coaching "
     "policies, and recommend today's session from a wearable export.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
 )
 data_app = typer.Typer(help="Synthetic cohorts and data preparation.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
 
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
+
+
 def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(PREFIX + one_line(message, 290), err=True)
     raise typer.Exit(code)
 
 
+def _from_interrupt(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a Ctrl-C (numba and numpy turn a
+    KeyboardInterrupt during compilation or import into errors of their own)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def user_errors(fn: F) -> F:
-    """Turn ``UserError`` into a one-line message and exit code 2."""
+    """Turn every failure a user can act on (``core/failures.py``) into a one-line message
+    and exit code 2, and Ctrl-C (however it surfaces) into ``interrupted`` and exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _ctrl_c_raises()
         try:
             return fn(*args, **kwargs)
-        except UserError as exc:
-            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(INTERRUPTED) from None
+        except Exception as exc:
+            if _from_interrupt(exc):
+                typer.echo("interrupted", err=True)
+                raise typer.Exit(INTERRUPTED) from None
+            if not handled(exc) or isinstance(exc, BrokenPipeError):
+                raise
+            fail(error_line(exc))
 
     return wrapper  # type: ignore[return-value]
 
 
+def _ctrl_c_raises() -> None:
+    """From here on Ctrl-C raises ``KeyboardInterrupt`` (the ``periodize`` shim exits at once
+    until a command starts; a command cleans up first)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() \
+            and getattr(signal.getsignal(signal.SIGINT), "start_up", False):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from periodization import __version__
+
+        typer.echo(f"periodize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Adaptive training periodization: simulate athletes, train and evaluate coaching
+    policies, and recommend today's session from a wearable export."""
+
+
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same numbers.")]
 SplitOpt = Annotated[str, typer.Option(help="Athletes to start from: train, val or test.")]
-EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.")]
+EpisodesOpt = Annotated[int, typer.Option(help="Number of 90-day episodes.", max=MAX_EPISODES)]
 CohortOpt = Annotated[
     Path | None, typer.Option(help="Cohort directory (default: the cached default cohort).")]
 PriorOpt = Annotated[
     Path | None,
     typer.Option(help="Population prior YAML (default: the packaged prior.yaml)."),
 ]
+
+
+def _check_seed(seed: int | None) -> None:
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        raise UserError(f"--seed must be between 0 and {SEED_MAX}, got {seed}")
+
+
+def _check_reward(version: str) -> None:
+    from periodization.env.reward import VERSIONS
+
+    if version not in VERSIONS:
+        raise UserError(f"--reward must be one of {', '.join(VERSIONS)}, got {version!r}")
 
 
 @data_app.command("synth")
@@ -79,23 +173,26 @@ def data_synth(
     Writes observations.parquet (the daily wearable/training table), and, for evaluation
     only, hidden_state.parquet and true_params.parquet, plus meta.json.
     """
-    from periodization.cohort.synth import cohort_summary, save_cohort, synthesize
+    _check_seed(seed)
+    from periodization.cohort.synth import (
+        check_cohort_size,
+        cohort_summary,
+        save_cohort,
+        synthesize,
+    )
     from periodization.core.io import ensure_writable_dir
     from periodization.sim.prior import load_prior
 
-    if athletes < 1:
-        raise UserError(f"--athletes must be at least 1, got {athletes}")
-    if days < 1:
-        raise UserError(f"--days must be at least 1, got {days}")
+    check_cohort_size(athletes=athletes, days=days)
     loaded = load_prior(prior)
     ensure_writable_dir(out)
     cohort = synthesize(athletes=athletes, days=days, seed=seed, prior=loaded)
     save_cohort(cohort, out, force=force)
     summary = cohort_summary(cohort)
     if json_out:
-        import json
+        from periodization.core.io import json_text
 
-        typer.echo(json.dumps({"out": str(out), **summary}, indent=2))
+        typer.echo(json_text({"out": str(out), **summary}))
         return
     from periodization.core import console
 
@@ -146,7 +243,8 @@ def simulate(
 def evaluate(
     policy: Annotated[list[str], typer.Option(
         "--policy", help="Baseline name (random, rest, rule, whoop, hrv, fixed, cloning, "
-        "oracle) or a trained run directory. Repeat to compare several on the same episodes.")],
+        "oracle), a trained run directory, sb3:MODEL.zip (a Stable-Baselines3 model) or "
+        "module:attr (a Python policy). Repeat to compare several on the same episodes.")],
     split: SplitOpt = "test",
     episodes: EpisodesOpt = 100,
     seed: SeedOpt = 0,
@@ -160,12 +258,13 @@ def evaluate(
     Outcome = change in modelled performance over the 90-day block, in % (mean and bootstrap
     95 % CI), with return, reward components, load, safety and action shares.
     """
-    import json
-
+    _check_seed(seed)
     from periodization.core import console
+    from periodization.core.io import json_text
     from periodization.evaluation.evaluate import evaluate_policies
     from periodization.evaluation.metrics import summarize
 
+    _check_reward(reward)
     if cohort is not None and not cohort.is_dir():
         raise UserError(f"cohort directory not found: {cohort}")
     with console.status_line(json_out) as announce:
@@ -174,7 +273,7 @@ def evaluate(
                                   progress=announce)
     summary = summarize(table, seed=seed)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json_text(summary))
     else:
         console.print_policy_table(summary, title=f"{episodes} episodes, {split} athletes, "
                                    f"seed {seed}")
@@ -192,6 +291,9 @@ def compare(
     baselines: Annotated[str, typer.Option(
         help="all, none, or a comma list of random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle.")] = "all",
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", help="sb3:MODEL.zip (a Stable-Baselines3 model) or module:attr (a "
+        "Python policy), compared as an agent with one seed. Repeat for several.")] = None,
     ablation: Annotated[list[str] | None, typer.Option(
         "--ablation", help="NAME=RUN_DIR[,RUN_DIR]: runs of an ablation of the default "
         "agent (the first of --runs). Repeat for several.")] = None,
@@ -213,23 +315,29 @@ def compare(
     baseline: paired Wilcoxon test on the outcome, share of the oracle's
     outcome, and share of the gap closed from the best heuristic.
     """
-    import json
+    _check_seed(seed)
     import shlex
 
     from periodization.core import console
+    from periodization.core.extras import require
+    from periodization.core.io import json_text
     from periodization.evaluation.compare import parse_baselines
+
+    require("matplotlib", purpose="the comparison report")
     from periodization.report.build import compare_and_report
 
+    _check_reward(reward)
     if cohort is not None and not cohort.is_dir():
         raise UserError(f"cohort directory not found: {cohort}")
     names = parse_baselines(baselines)
     with console.status_line(json_out, "{}") as announce:
         summary, index = compare_and_report(
-            out=out, runs=runs or [], ablations=ablation or [], baselines=names,
+            out=out, runs=runs or [], ablations=ablation or [], policies=policy or [],
+            baselines=names,
             episodes=episodes, seed=seed, split=split, cohort=cohort, reward=reward,
             force=force, command=shlex.join(["periodize", *sys.argv[1:]]), progress=announce)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(json_text(summary))
         return
     console.print_comparison(summary, index)
 
@@ -239,8 +347,8 @@ def compare(
 def train(
     out: Annotated[Path, typer.Option(help="Run directory to write (or to resume).")],
     config: Annotated[Path | None, typer.Option(
-        help="Run config YAML, e.g. configs/sac.yaml (default: the built-in defaults, "
-        "which equal configs/sac.yaml).")] = None,
+        help="Run config: a YAML file or a packaged config's name (sac, ppo, "
+        "ablation-v2, ...; default: the built-in defaults, which equal sac).")] = None,
     episodes: Annotated[int | None, typer.Option(
         help="Training episodes (90-day blocks); overrides train.episodes.")] = None,
     seed: Annotated[int | None, typer.Option(
@@ -261,6 +369,7 @@ def train(
     metrics.csv, TensorBoard events (tb/) and checkpoints/ (best and last): pass it to
     `periodize evaluate --policy RUN_DIR`.
     """
+    _check_seed(seed)
     from periodization.training.launch import run_training
 
     if resume and force:
@@ -270,9 +379,9 @@ def train(
     summary = run_training(out=out, config_path=config, episodes=episodes, seed=seed,
                            algo=algo, resume=resume, force=force, quiet=quiet or json_out)
     if json_out:
-        import json
+        from periodization.core.io import json_text
 
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json_text(summary))
     elif not quiet:
         from periodization.core import console
 
@@ -304,18 +413,18 @@ def recommend(
     stands out in your data, and the next days simulated with your calibrated model. The
     recommendation is deterministic (--seed is accepted for uniformity). Not medical advice.
     """
-    import json
-
+    _check_seed(seed)
     from periodization.advice.recommend import recommend_any
     from periodization.core import console
+    from periodization.core.io import json_text
 
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
     results, batch = recommend_any(data, model=model, plan_days=plan_days, ill=ill)
     if json_out and batch:
-        typer.echo("\n".join(json.dumps(r, allow_nan=False) for r in results))
+        typer.echo("\n".join(json_text(r, indent=None) for r in results))
     elif json_out:
-        typer.echo(json.dumps(results[0], indent=2, allow_nan=False))
+        typer.echo(json_text(results[0]))
     elif batch:
         console.print_recommendation_batch(results)
     else:
@@ -344,22 +453,34 @@ def demo(
         "trying it out; the numbers are noisier.")] = False,
     seed: SeedOpt = 0,
     config: Annotated[Path | None, typer.Option(
-        help="Training config (default: the built-in defaults = configs/sac.yaml).")] = None,
+        help="Training config: a YAML file or a packaged name (default: the built-in "
+        "defaults = sac).")] = None,
 ) -> None:
     """The main job end to end: synthesise a cohort, train masked SAC, compare it with
     every baseline on held-out athletes and write the report (index.html)."""
+    _check_seed(seed)
     from periodization.core import console
+    from periodization.core.extras import require
+
+    for module in ("torch", "tensorboard", "matplotlib"):
+        require(module, purpose="the demo")
     from periodization.pipeline import run_demo
 
     index, report = run_demo(out=out, quick=quick, seed=seed, config=config,
-                             say=lambda msg: console.console.print(f"[bold]{msg}"),
+                             say=lambda msg: console.status.print(f"[bold]{console.esc(msg)}"),
                              show_cohort=console.print_cohort_summary)
     console.print_comparison(report, index)
 
 
-def main() -> None:  # pragma: no cover - entry point
-    app()
+def main() -> None:
+    """``periodize`` (through ``_periodize``, which covers start-up) and ``python -m
+    periodization``. Inside a command, Ctrl-C is ``user_errors``' one line and exit 130."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - only between parsing and the command
+        typer.echo("interrupted", err=True)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -12,6 +12,7 @@ trainers that write them::
       metrics.csv          one row per round: training and validation figures
       tb/                  TensorBoard events
       checkpoints/         best.pt, last.pt, replay-<n>.npz (PPO: best.zip, last.zip)
+      .periodize.lock      held by the process training into it (filelock)
 
 A *model directory* (the default model shipped in ``periodization/models/default/``, or any
 run directory) needs only ``actor.npz`` and ``scaler.json``; ``model.json`` (optional) says
@@ -22,17 +23,29 @@ Every problem is a ``UserError`` with one line naming the directory and the faul
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from periodization.agents.numpy_policy import NumpyActor
 from periodization.core.errors import UserError
 from periodization.core.io import read_json_object
+from periodization.core.npz import NpzLimits, read_npz
+from periodization.core.validation import (
+    Count,
+    Finite,
+    Real,
+    Seed,
+    StrictBool,
+    StrictInt,
+    one_line,
+    validate,
+)
 from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import FeatureScaler, check_features_version
 from periodization.sim.actions import N_ACTIONS
@@ -80,6 +93,38 @@ def load_model(path: str | Path | None = None) -> ExportedModel:
     return _load(folder, source=str(folder))
 
 
+GROUP_NAME = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+
+
+class RunJson(TypedDict, total=False):
+    """The keys of ``run.json`` that readers use, by type (others are kept as written)."""
+
+    algo: Literal["sac", "ppo"]
+    seed: Seed
+    group: GROUP_NAME | None
+    features_version: StrictInt
+    finished: StrictBool
+    stopped_early: StrictBool
+    episodes: Count(0, 10**12)
+    env_steps: Count(0, 10**15)
+    updates: Count(0, 10**15)
+    rounds: Count(0, 10**12)
+    episodes_budget: Count(0, 10**12)
+    wall_s: Real(0.0)
+    best: dict[str, Finite | StrictInt] | None
+
+
+def read_run_info(root: str | Path) -> dict[str, Any]:
+    """A run directory's ``run.json``, its known keys checked (``RunJson``); ``UserError``
+    naming the file and key if it is missing, damaged or holds a wrong type."""
+    root = Path(root)
+    info = read_json_object(root / RUN_JSON, what="run info",
+                            missing=f"not a run directory (no {RUN_JSON}): {root}")
+    known = {k: info[k] for k in RunJson.__annotations__ if k in info}
+    validate(RunJson, known, source=str(root / RUN_JSON))
+    return info
+
+
 def load_run(path: str | Path) -> ExportedModel:
     """A training run directory's best actor and scaler, checked for consistency.
 
@@ -87,8 +132,7 @@ def load_run(path: str | Path) -> ExportedModel:
     run that has no actor yet (it was never evaluated).
     """
     root = Path(path)
-    info = read_json_object(root / RUN_JSON, what="run info",
-                            missing=f"not a run directory: {root} has no {RUN_JSON}")
+    info = read_run_info(root)
     check_features_version(info.get("features_version"), source=f"run {root}")
     scaler = FeatureScaler.load(root / SCALER)
     if not (root / ACTOR).is_file():
@@ -102,32 +146,38 @@ def load_run(path: str | Path) -> ExportedModel:
                          uses_mask=trained_with_mask(root))
 
 
+ACTOR_LIMITS = NpzLimits(kinds="f", max_ndim=2, max_dim=4096, max_bytes=128 << 20,
+                         max_members=2 * 9)
+"""What an ``actor.npz`` may declare: float arrays of at most 4096 × 4096, 9 layers
+(``SACConfig.hidden``'s 8 hidden layers and the output) and 128 MB in all (the default
+actor takes 0.3 MB). Checked from the headers, before anything is loaded."""
+
+
 def load_actor(path: Path) -> NumpyActor:
-    """An ``actor.npz`` as a ``NumpyActor``; ``UserError`` if it is damaged or malformed."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            weights = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise UserError(f"cannot read {path}: {' '.join(str(exc).split()) or 'not an npz file'}"
-                        ) from None
+    """An ``actor.npz`` as a ``NumpyActor``; ``UserError`` if it is damaged, malformed,
+    larger than ``ACTOR_LIMITS`` or holds a NaN or infinite weight (which would make every
+    action's logit NaN, and the argmax silently REST)."""
+    weights = read_npz(path, limits=ACTOR_LIMITS)
+    bad = next((k for k in sorted(weights) if not np.isfinite(weights[k]).all()), None)
+    if bad is not None:
+        raise UserError(f"{path}: {bad} holds NaN or infinite weights")
     try:
         return NumpyActor.from_weights(weights)
     except ValueError as exc:
-        raise UserError(f"{path}: {exc}") from None
+        raise UserError(f"{path}: {one_line(str(exc))}") from None
 
 
 def trained_with_mask(root: Path) -> bool:
     """False when the run's ``config.yaml`` switched every hard safety rule off (the
     no-masking ablation): such an actor never learned what a mask is. A run without a
     readable config is taken to have used the mask."""
-    import yaml
-
+    from periodization.core.yaml_io import load_yaml
     from periodization.env.constraints import RULE_NAMES
 
     try:
-        config = yaml.safe_load((root / CONFIG).read_text())
+        config = load_yaml(root / CONFIG, what="run config")
         safety = config["env"]["safety"]
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+    except (UserError, KeyError, TypeError):
         return True
     if not isinstance(safety, dict):
         return True

@@ -100,7 +100,7 @@ def response_stats(start, length, load, action, y_h, y_r, use_h, use_r, acute, w
                         rx += x
                         rxx += x * x
                         rxy += x * y_r[k]
-                    s, h = K.fatigue_day(s, h, load[k], q.fatigue_weight[action[k]], e3, e2,
+                    s, h = K.fatigue_day(s, h, load[k], q["fatigue_weight"][action[k]], e3, e2,
                                          1.0)
                 H = Sh[j, i2, i3]
                 H[:, :] = fixed_h

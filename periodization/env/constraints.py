@@ -22,11 +22,12 @@ athlete's own report of illness, so they apply unchanged to real data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from pydantic.dataclasses import dataclass
 
+from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 from periodization.env import kernels as K
 from periodization.features.daily import MorningContext
 from periodization.sim.actions import ACTION_NAMES, HIGH_INTENSITY, N_ACTIONS, Action
@@ -54,19 +55,53 @@ _RECORD_FIELDS = (*RULE_NAMES, "low_recovery_threshold", "hrv_crash_sd",
                   "penalty_recovery_threshold")
 
 
-@dataclass(frozen=True, kw_only=True)
+RULE_LIMITS = {
+    "low_recovery_threshold": ("low_recovery", "≥", 20.0),
+    "hrv_crash_sd": ("hrv_crash", "≤", 3.0),
+    "max_consecutive_hard": ("consecutive_hard", "≤", 5),
+    "max_days_without_rest": ("no_recent_rest", "≤", 10),
+}
+"""How far each rule's threshold may be weakened while the rule is on (``docs/security.md``):
+a lower recovery threshold, a wider HRV band, more hard days or more days without rest
+than this is refused; switching the rule off (``low_recovery: false``) is the explicit
+way to disable it."""
+
+
+@dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class SafetyConfig:
-    low_recovery: bool = True
-    hrv_crash: bool = True
-    consecutive_hard: bool = True
-    no_recent_rest: bool = True
-    ill: bool = True
-    low_recovery_threshold: float = 30.0  # recovery score below which only REST is allowed
-    hrv_crash_sd: float = 2.0  # SDs of the 28-day ln RMSSD baseline
-    max_consecutive_hard: int = 3  # more than this many hard days in a row blocks hard work
-    max_days_without_rest: int = 6  # this many days without REST forces rest/recovery
-    penalty_recovery_threshold: float = 40.0  # soft: training below this recovery costs 1.0
-    strict: bool = False  # raise on a masked action instead of replacing it with REST
+    """The hard rules (each on unless switched off) and their thresholds.
+
+    Ranges (validated on construction; every float finite):
+
+    * ``low_recovery_threshold`` ∈ [0, 100] (a recovery score); while ``low_recovery`` is
+      on, at least 20.
+    * ``hrv_crash_sd`` ∈ [0, 10] SD; while ``hrv_crash`` is on, at most 3.
+    * ``max_consecutive_hard`` ∈ [0, 365] days; while ``consecutive_hard`` is on, at most 5.
+    * ``max_days_without_rest`` ∈ [1, 365] days; while ``no_recent_rest`` is on, at most 10.
+    * ``penalty_recovery_threshold`` ∈ [0, 100] (the soft penalty, not a rule).
+    """
+
+    low_recovery: StrictBool = True
+    hrv_crash: StrictBool = True
+    consecutive_hard: StrictBool = True
+    no_recent_rest: StrictBool = True
+    ill: StrictBool = True
+    low_recovery_threshold: Real(0, 100) = 30.0  # recovery below which only REST is allowed
+    hrv_crash_sd: Real(0, 10) = 2.0  # SDs of the 28-day ln RMSSD baseline
+    max_consecutive_hard: Count(0, 365) = 3  # more than this many hard days blocks hard work
+    max_days_without_rest: Count(1, 365) = 6  # this many days without REST forces recovery
+    penalty_recovery_threshold: Real(0, 100) = 40.0  # soft: training below this costs 1.0
+    strict: StrictBool = False  # raise on a masked action instead of replacing it with REST
+
+    def __post_init__(self) -> None:
+        for key, (rule, sign, limit) in RULE_LIMITS.items():
+            value = getattr(self, key)
+            weaker = value < limit if sign == "≥" else value > limit
+            if getattr(self, rule) and weaker:
+                raise ValueError(
+                    f"{key} {value:g} would weaken the {rule} rule beyond its range "
+                    f"({sign} {limit:g}); switch the rule off explicitly ({rule}: false) "
+                    "to disable it")
 
     @property
     def enabled(self) -> np.ndarray:
@@ -104,6 +139,12 @@ def rules_for_morning(context: MorningContext, *, ill: np.ndarray, config: Safet
                       ) -> tuple[np.ndarray, np.ndarray]:
     """``rules_and_mask`` on what ``features.morning`` reported (and the illness flag)."""
     return K.rules(context.record, np.asarray(ill, dtype=np.int64), config.packed)
+
+
+def reason_matrix(fired: np.ndarray) -> np.ndarray:
+    """Fixed-shape reasons: bool (..., 5 rules, 6 actions), True where rule r fired and
+    blocks action a (``RULE_NAMES`` × ``ACTION_NAMES``); ``fired`` is (..., 5)."""
+    return fired[..., :, None] & _BLOCKS
 
 
 def mask_reasons(fired_row: np.ndarray, config: SafetyConfig) -> dict[str, list[str]]:

@@ -9,17 +9,23 @@ import gymnasium as gym
 import numpy as np
 
 from periodization.cohort.dataset import PreparedCohort
+from periodization.env import constraints as C
 from periodization.env.constraints import SafetyConfig
-from periodization.env.options import build_world
+from periodization.env.options import (
+    CohortReference,
+    block_length,
+    build_world,
+    reset_needed,
+)
 from periodization.env.reward import RewardConfig
 from periodization.env.world import StepResult
 from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import CLIP, FeatureScaler
-from periodization.sim.actions import ACTION_NAMES, N_ACTIONS
+from periodization.sim.actions import N_ACTIONS
 from periodization.sim.prior import Prior
 
 
-class PeriodizationEnv(gym.Env):
+class PeriodizationEnv(CohortReference, gym.Env):
     """
     ## Description
     Prescribe one training session a day to a simulated athlete for a 90-day block. The
@@ -32,9 +38,13 @@ class PeriodizationEnv(gym.Env):
     ``Discrete(6)``: 0 REST, 1 ACTIVE_RECOVERY (zone 1), 2 AEROBIC_BASE (zone 2),
     3 TEMPO (zones 3–4), 4 HIIT (zone 5), 5 STRENGTH. Some actions are masked each day by
     the safety rules; the mask is ``info["action_mask"]`` (bool, True = allowed) and
-    ``env.action_masks()``, with reasons in ``info["mask_reasons"]``. A masked action is
-    replaced by REST and counted as a violation (``strict=True`` raises instead). Anything
-    but an integer 0–5 raises ``ValueError``.
+    ``env.action_masks()``, with reasons in ``info["mask_reasons"]`` (bool (5, 6): rule ×
+    action, rules in ``constraints.RULE_NAMES`` order; ``mask_reason_names=True`` adds
+    ``info["mask_reason_names"]``, action name → rule names). A masked action is replaced by
+    REST and counted as a violation (``info["violation"]``; ``reward={"w_violation": w}``
+    pays w for it, ``strict=True`` raises instead). Anything but an integer 0–5 raises
+    ``ValueError``; ``step()`` or ``action_masks()`` before ``reset()`` raise
+    ``gymnasium.error.ResetNeeded``.
 
     ## Observation Space
     ``Box(-10, 10, (17,), float32)``: the 17 features of ``periodization.features.daily``,
@@ -61,10 +71,12 @@ class PeriodizationEnv(gym.Env):
     | 16 | TSB × recovery | – |
 
     ## Rewards
-    ``reward="v2"`` (default, the seed's): 6 + 0.5·short + 0.3·medium + 0.2·long +
-    recovery bonus − 0.3·penalty; ``"v1"``: the seed's original; ``"outcome"``: the day's
-    realised performance change (sums to the block outcome) − w·penalty. Components are in
-    ``info["reward_components"]``; definitions in ``periodization.env.reward``.
+    ``reward="v2"`` (default, the seed's: ``reward.DEFAULT_REWARD``): 6 + 0.5·short +
+    0.3·medium + 0.2·long + recovery bonus − 0.3·penalty; ``"v1"``: the seed's original;
+    ``"outcome"``: the day's realised performance change (sums to the block outcome) −
+    w·penalty; ``"shaped"``: the reward the project trains with (``TRAINING_REWARD``).
+    Components are in ``info["reward_components"]``; definitions in
+    ``periodization.env.reward``.
 
     ## Starting State
     An athlete of the cohort's ``split`` ("train", "val", "test") on a random day of their
@@ -73,7 +85,17 @@ class PeriodizationEnv(gym.Env):
 
     ## Episode End
     1. Termination: never (no absorbing state).
-    2. Truncation: after ``block_days`` (90) days; bootstrap through it.
+    2. Truncation: after ``block_days`` (90) days; bootstrap through it. The env is its own
+       time limit (none is registered): ``gym.make(ENV_ID, block_days=120)`` runs 120 days;
+       ``max_episode_steps`` given to ``make`` adds Gymnasium's ``TimeLimit`` (the shorter
+       of the two ends the episode); given to ``make_vec`` it sets ``block_days``.
+
+    ## Info
+    Every step: ``action_mask``, ``mask_reasons``, ``athlete_id``, ``day_in_block``,
+    ``violations``, ``episode_return``, ``days_overreached``, ``days_ill`` (reset gives
+    these), plus ``reward_components``, ``performance``, ``performance_change_pct``,
+    ``violation``, ``action_taken`` (int, the action carried out), ``overreached``, ``ill``
+    and ``load``. Keys, types and shapes never change from step to step.
 
     ## Arguments
     | argument | default | meaning |
@@ -86,6 +108,10 @@ class PeriodizationEnv(gym.Env):
     | strict | False | raise on a masked action |
     | block_days | 90 | episode length |
     | scaler | cohort's | ``FeatureScaler`` for observations |
+    | mask_reason_names | False | add ``info["mask_reason_names"]`` (variable size) |
+
+    Pickling keeps a reference to the cohort (its directory, or the cached default), not the
+    cohort: a pickled env is small and rebuilds its start sampler when loaded.
 
     ## Version History
     * v0: first version.
@@ -97,10 +123,13 @@ class PeriodizationEnv(gym.Env):
                  prior: str | Path | Prior | None = None,
                  reward: RewardConfig | dict | str | None = None,
                  safety: SafetyConfig | dict | None = None, strict: bool | None = None,
-                 block_days: int = 90, scaler: FeatureScaler | None = None) -> None:
+                 block_days: int | None = None, scaler: FeatureScaler | None = None,
+                 mask_reason_names: bool = False) -> None:
         self.world, self.starts, self.prepared = build_world(
             cohort=cohort, split=split, prior=prior, reward=reward, safety=safety,
-            strict=strict, block_days=block_days, scaler=scaler)
+            strict=strict, block_days=block_length(block_days, None), scaler=scaler)
+        self._remember_source(cohort=cohort, split=split, prior=prior)
+        self.mask_reason_names = mask_reason_names
         self.action_space = gym.spaces.Discrete(N_ACTIONS)
         self.observation_space = gym.spaces.Box(-CLIP, CLIP, (N_FEATURES,), np.float32)
 
@@ -111,8 +140,8 @@ class PeriodizationEnv(gym.Env):
         return self.world.obs[0].copy(), self._info(None)
 
     def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:
-        if not hasattr(self.world, "obs"):
-            raise RuntimeError("call reset() before step()")
+        if self.world.n == 0:
+            raise reset_needed("step()")
         if isinstance(action, np.ndarray | np.generic) and np.ndim(action) == 0:
             action = action.item() if np.issubdtype(np.asarray(action).dtype, np.integer) \
                 else action
@@ -122,24 +151,32 @@ class PeriodizationEnv(gym.Env):
 
     def action_masks(self) -> np.ndarray:
         """Bool (6,), True = allowed (the method sb3-contrib's MaskablePPO calls)."""
+        if self.world.n == 0:
+            raise reset_needed("action_masks()")
         return self.world.mask[0].copy()
 
     def _info(self, result: StepResult | None) -> dict[str, Any]:
+        """The same keys, types and shapes every step (reset: the morning keys only)."""
         w = self.world
         info: dict[str, Any] = {
             "action_mask": w.mask[0].copy(),
-            "mask_reasons": w.mask_reasons(0),
+            "mask_reasons": C.reason_matrix(w.fired[0]),
             "athlete_id": str(w.athlete_id[0]),
             "day_in_block": int(w.day_in_block[0]),
             "violations": int(w.violations[0]),
+            "episode_return": float(w.episode_return[0]),
+            "days_overreached": int(w.days_overreached[0]),
+            "days_ill": int(w.days_ill[0]),
         }
+        if self.mask_reason_names:
+            info["mask_reason_names"] = w.mask_reasons(0)
         if result is not None:
             info.update(
                 reward_components={k: float(v[0]) for k, v in result.components.items()},
                 performance=float(result.performance[0]),
                 performance_change_pct=float(result.performance_change_pct[0]),
                 violation=bool(result.violation[0]),
-                action_taken=ACTION_NAMES[int(result.action[0])],
+                action_taken=int(result.action[0]),
                 overreached=bool(result.overreached[0]),
                 ill=bool(result.ill[0]),
                 load=float(result.load[0]),

@@ -13,8 +13,8 @@ Components of a step on day t (action a, realised next morning t+1):
 * ``gain``: today's change in test performance (``dynamics.test_performance``: after a
   standard 7-day rest), % of the block's starting test performance; its sum over a block
   is the block outcome;
-* ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a potential under
-  which a session's fitness counts when it is done rather than when its fatigue has gone.
+* ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a session's
+  fitness counts when it is done rather than when its fatigue has gone.
 
 Versions:
 
@@ -23,24 +23,53 @@ Versions:
 * ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
 * ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
   outcome, the figure of merit every policy is judged by.
-* ``shaped``: shaped_gain − w_p·penalty: the outcome reshaped by a potential (Ng et al.
-  1999). With the 7-day test, a hard session first *lowers* the reward (its fatigue
-  outlasts a week) and pays back over the next weeks, a credit assignment masked SAC did
-  not solve in 300 episodes; the 21-day potential pays the fitness when it is earned, and
-  maladaptation, illness and unrecovered fatigue still cost. Training on it gave a far
-  better block outcome (see the training notes).
+* ``shaped``: shaped_gain − w_p·penalty (the reward the project trains with, w_p = 0:
+  ``TRAINING_REWARD``; ``reward="shaped"`` gives it). With the 7-day test, a hard session first
+  *lowers* the reward (its fatigue outlasts a week) and pays back over the next weeks, a
+  credit assignment masked SAC did not solve in 300 episodes; the 21-day test pays the
+  fitness when it is earned, and maladaptation, illness and unrecovered fatigue still cost.
+  Training on it gave a far better block outcome (docs/training.md).
 
-The components are computed in ``env/kernels.py``. Medium and long come from the model's
-own projection of the action (``athlete/projection.py``): "pre-computed future metrics"
+  What the shaping preserves and what it does not. Write Ω(s) and Φ(s) for the 7- and
+  21-day test performance in % of the block's starting 7-day test, and Ψ = Φ − Ω. Then
+  gain = Ω(s') − Ω(s) and shaped_gain = Φ(s') − Φ(s) = gain + Ψ(s') − Ψ(s): the outcome
+  plus an *undiscounted* potential difference, which over a block telescopes to
+  Φ(s_T) − Φ(s_0), the change in 21-day test performance. It is not the policy-invariant
+  shaping of Ng et al. (1999), F = γΨ(s') − Ψ(s):
+
+  - with γ = 0.99, Ψ(s') − Ψ(s) = [γΨ(s') − Ψ(s)] + (1 − γ)Ψ(s'); the second term is a
+    reward for the state itself. Ψ is negative (three more weeks of rest lose more
+    fitness than they clear fatigue) and most negative for a fit, fresh athlete, so the
+    term charges fitness;
+  - the block is truncated at 90 days with Ψ(s_T) ≠ 0, so even undiscounted a block's
+    shaped return is its outcome + Ψ(s_T) − Ψ(s_0): ranking policies by it ranks them by
+    the 21-day test, which favours ending a block less fit;
+  - SAC bootstraps through the truncation and sees no day counter, so it optimises the
+    discounted return of the shaped reward, bias included. Magnitudes (40 test blocks
+    each of rest, rule, hrv and the oracle, default cohort): Ψ averages −2.1 … −3.4 %
+    per day, Ψ(s_T) −0.6 … −4.6 %; the (1 − γ)Ψ term sums, discounted, to −1.4 … −2.0
+    points a block against discounted shaped returns of −9.3 … +3.9.
+
+  The outcome every policy is judged by stays the 7-day test; ``shaped`` is the training
+  default because it learns, not because its optimum is guaranteed to be the outcome's.
+
+``w_violation`` (default 0) is paid on every step whose chosen action was masked, so an
+agent that ignores the mask sees its violations in the reward (``strict=True`` raises
+instead). The components are computed in ``env/kernels.py``. Medium and long come from the model's
+own projection of the action (``sim/projection.py``): "pre-computed future metrics"
 done honestly, since they depend on the action taken.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
+from pydantic.dataclasses import dataclass
+
+from periodization.core.validation import SCHEMA, Count, Real, StrictBool
+from periodization.sim.records import config_record
 
 from periodization.sim.records import config_record
 
@@ -49,20 +78,32 @@ COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "g
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
 
 
-@dataclass(frozen=True, kw_only=True)
+WEIGHT = Real(-1000.0, 1000.0)  # any finite weight or constant of a sane size
+
+
+@dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class RewardConfig:
-    version: str = "v2"
-    base: float = 6.0  # v2 constant per step
-    w_short: float = 0.5
-    w_medium: float = 0.3
-    w_long: float = 0.2
-    w_penalty: float = 0.3  # v2 and outcome
-    recovery_bonus: bool = True  # v2
-    bonus_high: float = 2.0  # at recovery ≥ 70
-    bonus_mid: float = 1.0  # at recovery ≥ 50
-    medium_days: int = 14
-    long_days: int = 30
-    shaping_taper_days: int = 21  # rest days of the potential behind ``shaped_gain``
+    """Reward version and weights; weights finite in [−1000, 1000], horizons 1–365 days
+    (each step projects ``long_days`` ahead, so the horizon bounds a step's work)."""
+
+    version: Literal["v2", "v1", "outcome", "shaped"] = "v2"
+    base: WEIGHT = 6.0  # v2 constant per step
+    w_short: WEIGHT = 0.5
+    w_medium: WEIGHT = 0.3
+    w_long: WEIGHT = 0.2
+    w_penalty: WEIGHT = 0.3  # v2 and outcome
+    recovery_bonus: StrictBool = True  # v2
+    bonus_high: WEIGHT = 2.0  # at recovery ≥ 70
+    bonus_mid: WEIGHT = 1.0  # at recovery ≥ 50
+    medium_days: Count(1, 365) = 14
+    long_days: Count(1, 365) = 30
+    shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
+    w_violation: Real(0.0, 1000.0) = 0.0  # paid per masked action chosen (done as REST)
+
+    @property
+    def version_code(self) -> int:
+        """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
+        return VERSIONS.index(self.version)
 
     @property
     def version_code(self) -> int:
@@ -75,9 +116,30 @@ class RewardConfig:
         return config_record(self, ("version_code", "base", "w_short", "w_medium", "w_long",
                                     "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid"))
 
-    def __post_init__(self) -> None:
-        if self.version not in VERSIONS:
-            raise ValueError(f"reward version must be one of {', '.join(VERSIONS)}, "
-                             f"got {self.version!r}")
-        if self.medium_days < 1 or self.long_days < 1:
-            raise ValueError("medium_days and long_days must be at least 1")
+
+# The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft
+# penalties logged but not paid.
+TRAINING_REWARD = RewardConfig(version="shaped", w_penalty=0.0)
+
+# The environment's default reward. ``Periodization-v0`` keeps the seed's v2 so that every
+# existing run and published number stays the same; ``Periodization-v1`` (with World v2)
+# makes it ``TRAINING_REWARD``: this constant is the one line to change.
+DEFAULT_REWARD = RewardConfig()
+
+# Names accepted wherever a reward is given as a string (``reward="shaped"``): a version
+# name gives that version with the weights the project uses for it.
+PRESETS = {
+    "v2": RewardConfig(version="v2"),
+    "v1": RewardConfig(version="v1"),
+    "outcome": RewardConfig(version="outcome"),
+    "shaped": TRAINING_REWARD,
+    "training": TRAINING_REWARD,
+    "default": DEFAULT_REWARD,
+}
+
+
+def reward_preset(name: str) -> RewardConfig:
+    """The reward of a preset name (``PRESETS``); ``ValueError`` naming them otherwise."""
+    if name not in PRESETS:
+        raise ValueError(f"reward must be one of {', '.join(PRESETS)}, got {name!r}")
+    return PRESETS[name]

@@ -139,7 +139,7 @@ def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, day
     loads = np.empty((days, k))
     actions = np.empty((days, k), dtype=np.int64)
     morning = day.wake(state, params, rng)
-    for d in range(days):  # the order of ``sim.day``; no rules: no policy
+    for d in range(days):  # the order of ``sim.day``; no rules: the behaviour has no mask
         fstate = mornings.see(fstate, morning, safety=None).features
         s = morning.state
         a = behaviour_action(traits, day=d, weekday=s.weekday, recovery=morning.obs.recovery,
@@ -147,7 +147,6 @@ def burn_in(params: AthleteParams, state: AthleteState, rng: KeyedRandom, *, day
         morning = day.live(s, a, params, rng)
         fstate = mornings.record(fstate, morning.state, pop=params.pop)
         loads[d], actions[d] = morning.state.last_load, a
-    # the episode starts on this morning: its features are the World's to compute, from the
-    # history *before* it (the burn-in stream's last reading is not used)
-    state = morning.state
-    return BurnIn(state=state, features=fstate, loads=loads, actions=actions)
+    # the next episode starts on this morning; its features are computed from the history
+    # *before* it (the stream's last reading, taken by ``live``, is not used)
+    return BurnIn(state=morning.state, features=fstate, loads=loads, actions=actions)

@@ -1,13 +1,25 @@
 """``PeriodizationVectorEnv``: N athletes stepped at once through the batched world.
 
 Same numbers as N single ``PeriodizationEnv`` with seeds ``seed, seed+1, …`` (each row has
-its own start generator and its own counter-based noise stream). Autoreset is
-``SAME_STEP``: when a row's block ends, the step returns the new episode's first
-observation; the last observation and the episode's summary (return, outcome, violations,
-days overreached and ill, the final mask) are in ``info["final_obs"]`` and
-``info["final_info"]`` (with ``info["_final_obs"]`` marking the rows). Every step's info
-has the reward components, violations, the actions carried out and the next mask; the
-world (``env.world``) holds the full true state for anyone who needs more.
+its own start generator and its own counter-based noise stream), and the same info as
+Gymnasium's ``SyncVectorEnv`` over those envs: every key of the single env's info batched
+over rows, with a ``_key`` bool array marking the rows that have it.
+
+Autoreset (``autoreset_mode``, Gymnasium's ``AutoresetMode``):
+
+* ``SAME_STEP`` (default, what training uses): when a row's block ends, the step returns
+  the new episode's first observation; the last observation and the ended episode's last
+  info are in ``info["final_obs"]`` (an object array, ``None`` for other rows) and
+  ``info["final_info"]``, with ``info["_final_obs"]``/``info["_final_info"]`` marking the
+  rows. ``final_info`` holds the episode's summary: ``episode_return``,
+  ``performance_change_pct`` (the outcome), ``violations``, ``days_overreached``,
+  ``days_ill`` and the last ``action_mask``.
+* ``NEXT_STEP``: the step that ends a block returns its last observation; the next step
+  ignores that row's action and returns the new episode's first observation with reward 0
+  (what Gymnasium's observation vector wrappers such as ``NormalizeObservation`` need).
+* ``DISABLED`` (or ``autoreset=False``): rows run past their block until ``reset()``.
+
+The world (``env.world``) holds the full true state for anyone who needs more.
 """
 
 from __future__ import annotations
@@ -21,16 +33,18 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode
 
 from periodization.cohort.dataset import PreparedCohort
+from periodization.env import constraints as C
 from periodization.env.constraints import SafetyConfig
-from periodization.env.options import build_world
+from periodization.env.options import CohortReference, block_length, build_world, reset_needed
 from periodization.env.reward import RewardConfig
+from periodization.env.world import StepResult
 from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import CLIP, FeatureScaler
-from periodization.sim.actions import N_ACTIONS
+from periodization.sim.actions import N_ACTIONS, Action
 from periodization.sim.prior import Prior
 
 
-class PeriodizationVectorEnv(gym.vector.VectorEnv):
+class PeriodizationVectorEnv(CohortReference, gym.vector.VectorEnv):
     """N copies of ``Periodization-v0`` in lockstep (see ``PeriodizationEnv`` for the spec)."""
 
     metadata: ClassVar[dict[str, Any]] = {"autoreset_mode": AutoresetMode.SAME_STEP,
@@ -40,20 +54,28 @@ class PeriodizationVectorEnv(gym.vector.VectorEnv):
                  split: str = "train", prior: str | Path | Prior | None = None,
                  reward: RewardConfig | dict | str | None = None,
                  safety: SafetyConfig | dict | None = None, strict: bool | None = None,
-                 block_days: int = 90, scaler: FeatureScaler | None = None,
-                 autoreset: bool = True) -> None:
+                 block_days: int | None = None, max_episode_steps: int | None = None,
+                 scaler: FeatureScaler | None = None, autoreset: bool = True,
+                 autoreset_mode: AutoresetMode | str = AutoresetMode.SAME_STEP) -> None:
         if num_envs < 1:
             raise ValueError("num_envs must be at least 1")
         self.num_envs = num_envs
-        self.autoreset = autoreset
+        mode = AutoresetMode(autoreset_mode) if autoreset else AutoresetMode.DISABLED
+        self.autoreset_mode = mode
+        self.autoreset = mode != AutoresetMode.DISABLED
+        self.metadata = {**type(self).metadata, "autoreset_mode": mode}
         self.world, self.starts, self.prepared = build_world(
             cohort=cohort, split=split, prior=prior, reward=reward, safety=safety,
-            strict=strict, block_days=block_days, scaler=scaler)
+            strict=strict, block_days=block_length(block_days, max_episode_steps),
+            scaler=scaler)
+        self._remember_source(cohort=cohort, split=split, prior=prior)
         self.single_action_space = gym.spaces.Discrete(N_ACTIONS)
         self.single_observation_space = gym.spaces.Box(-CLIP, CLIP, (N_FEATURES,), np.float32)
         self.action_space = gym.spaces.MultiDiscrete(np.full(num_envs, N_ACTIONS))
         self.observation_space = gym.spaces.Box(-CLIP, CLIP, (num_envs, N_FEATURES), np.float32)
         self._never = np.zeros(num_envs, dtype=bool)  # no episode ever terminates
+        self._all = np.ones(num_envs, dtype=bool)
+        self._pending = np.zeros(num_envs, dtype=bool)  # NEXT_STEP: rows to reset next step
         self._rngs: list[np.random.Generator] = [seeding.np_random(None)[0]
                                                  for _ in range(num_envs)]
 
@@ -65,37 +87,73 @@ class PeriodizationVectorEnv(gym.vector.VectorEnv):
                 raise ValueError(f"need {self.num_envs} seeds, got {len(seeds)}")
             self._rngs = [seeding.np_random(s)[0] for s in seeds]
         self.world.start(self.starts.sample(self._rngs))
-        return self.world.obs.copy(), {"action_mask": self.world.mask.copy()}
+        self._pending = np.zeros(self.num_envs, dtype=bool)
+        return self.world.obs.copy(), _batched(self._morning(), self._all)
 
     def step(self, actions: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
         w = self.world
+        if w.n == 0:
+            raise reset_needed("step()")
+        pending = self._pending
+        if pending.any():  # NEXT_STEP: these rows' actions are ignored (REST is always allowed)
+            actions = np.where(pending, int(Action.REST), w.check_actions(actions))
         result = w.step(actions)
-        ended = result.truncated
-        info: dict[str, Any] = {
-            "reward_components": result.components,
-            "violation": result.violation,
-            "action_taken": result.action,
-        }
-        if self.autoreset and ended.any():
-            rows = np.flatnonzero(ended)
-            final_obs = np.zeros_like(w.obs)
-            final_obs[rows] = w.obs[rows]
-            info["final_obs"], info["_final_obs"] = final_obs, ended
-            info["final_info"] = {
-                "episode_return": np.where(ended, w.episode_return, 0.0),
-                "outcome_pct": np.where(ended, result.performance_change_pct, 0.0),
-                "violations": np.where(ended, w.violations, 0),
-                "days_overreached": np.where(ended, w.days_overreached, 0),
-                "days_ill": np.where(ended, w.days_ill, 0),
-                "athlete_id": np.where(ended, w.athlete_id, None),
-                "final_mask": w.mask,
-            }
-            info["_final_info"] = ended
+        ended = result.truncated & self.autoreset
+        day = _day(result)
+        if pending.any():
+            rows = np.flatnonzero(pending)
             w.start(self.starts.sample([self._rngs[i] for i in rows]), rows)
-        # The world builds fresh arrays every step, so they are handed out without copying.
-        info["action_mask"] = w.mask
-        return w.obs, result.reward, self._never, ended, info
+            reward = np.where(pending, 0.0, result.reward)
+            ended = ended & ~pending
+            info = {**_batched(day, ~pending), **_batched(self._morning(), self._all)}
+            self._pending = ended.copy()
+            return w.obs, reward, self._never, ended, info
+        if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
+            rows = np.flatnonzero(ended)
+            final_obs = np.full(self.num_envs, None, dtype=object)
+            for i in rows:
+                final_obs[i] = w.obs[i]  # the world builds fresh arrays: no copy needed
+            final_info = _batched({**self._morning(), **day}, ended)
+            w.start(self.starts.sample([self._rngs[i] for i in rows]), rows)
+            info = {**_batched(day, ~ended), **_batched(self._morning(), self._all),
+                    "final_obs": final_obs, "_final_obs": ended,
+                    "final_info": final_info, "_final_info": ended}
+            return w.obs, result.reward, self._never, ended, info
+        if self.autoreset_mode == AutoresetMode.NEXT_STEP:
+            self._pending = ended.copy()
+        info = _batched({**self._morning(), **day}, self._all)
+        return w.obs, result.reward, self._never, result.truncated, info
 
     def action_masks(self) -> np.ndarray:
         """Bool (N, 6), True = allowed."""
+        if self.world.n == 0:
+            raise reset_needed("action_masks()")
         return self.world.mask.copy()
+
+    def _morning(self) -> dict[str, np.ndarray]:
+        """What every info has (reset included), as of this morning, per row."""
+        w = self.world  # counters are copied: a row's restart zeroes them in place
+        return {"action_mask": w.mask, "mask_reasons": C.reason_matrix(w.fired),
+                "athlete_id": w.athlete_id.copy(), "day_in_block": w.day_in_block.copy(),
+                "violations": w.violations.copy(), "episode_return": w.episode_return.copy(),
+                "days_overreached": w.days_overreached.copy(), "days_ill": w.days_ill.copy()}
+
+
+def _day(result: StepResult) -> dict[str, Any]:
+    """What a step adds to the morning keys, per row (the single env's step-only keys)."""
+    return {"reward_components": result.components, "performance": result.performance,
+            "performance_change_pct": result.performance_change_pct,
+            "violation": result.violation, "action_taken": result.action,
+            "overreached": result.overreached, "ill": result.ill, "load": result.load}
+
+
+def _batched(values: dict[str, Any], rows: np.ndarray) -> dict[str, Any]:
+    """Gymnasium's vector info: each key with a ``_key`` bool array of the rows having it
+    (nested dicts alike); no key at all when no row has it, as in Gymnasium."""
+    if not rows.any():
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        out[key] = _batched(value, rows) if isinstance(value, dict) else value
+        out[f"_{key}"] = rows
+    return out

@@ -179,6 +179,8 @@ class World:
             a, ctx.record, nxt.record, outlook, self.safety.packed,
             self.reward.packed)
 
+        if self.reward.w_violation:  # an unmasked agent sees its violations in the reward
+            reward = reward - self.reward.w_violation * violation
         self.state, self.fstate, self.context, self.raw = state, fstate, nxt, raw
         self.fired, self.mask, self.performance = fired, mask, perf_next
         self.capacity = capacity_next

@@ -9,7 +9,7 @@ policy map without building them again (behaviour cloning trains on construction
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from periodization.evaluation.runs import (
     parse_ablation,
 )
 from periodization.policies.base import BasePolicy
+from periodization.policies.external import SB3_PREFIX, is_reference, spec_name
 from periodization.policies.registry import BASELINES
 from periodization.policies.rollout import run_episodes
 
@@ -62,14 +63,25 @@ def parse_baselines(spec: str) -> list[str]:
     return [b for b in BASELINES if b in names]
 
 
-def collect_runs(runs: list[str | Path], ablations: list[str]
+def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequence[str] = ()
                  ) -> tuple[dict[str, list[RunInfo]], dict[str, list[RunInfo]]]:
-    """Agents and ablations (name → runs) from ``--runs`` and ``--ablation NAME=DIRS``.
+    """Agents and ablations (name → runs) from ``--runs``, ``--ablation NAME=DIRS`` and
+    ``--policy SPEC`` (``sb3:PATH`` or ``module:attr``: an agent with a single seed).
 
     A run in ``--runs`` whose group begins with ``ablation-`` is an ablation; an
     ``--ablation`` name overrides the runs' own group names.
     """
     groups = group_runs([load_run(p) for p in expand_run_paths(runs)])
+    for spec in policies:
+        if not (spec.startswith(SB3_PREFIX) or is_reference(spec)):
+            raise UserError(f"--policy expects sb3:MODEL.zip or module:attr, got {spec!r} "
+                            "(run directories go to --runs, baselines to --baselines)")
+        name = spec_name(spec)
+        if name in groups:
+            raise UserError(f"two agents are named {name!r}: give each policy once")
+        groups[name] = [RunInfo(path=Path(spec), group=name, seed=0,
+                                algo="sb3" if spec.startswith(SB3_PREFIX) else "python",
+                                meta={"policy": spec})]
     agents = {g: r for g, r in groups.items() if not g.startswith(ABLATION_PREFIX)}
     ablation = {g: r for g, r in groups.items() if g.startswith(ABLATION_PREFIX)}
     for spec in ablations:

@@ -18,16 +18,17 @@ from periodization.policies.rollout import run_episodes
 from periodization.sim.prior import Prior
 
 
-def evaluate_policies(names: list[str], *, episodes: int, seed: int, split: str = "test",
+def evaluate_policies(names: list[Any], *, episodes: int, seed: int, split: str = "test",
                       cohort: str | Path | PreparedCohort | None = None,
                       prior: str | Path | Prior | None = None, reward: Any = None,
                       safety: Any = None, progress: Any = None) -> pd.DataFrame:
-    """Every named policy (baseline name or run directory) on the same episodes.
+    """Every policy on the same episodes: baseline names, run directories, ``sb3:PATH``,
+    ``module:attr``, or policy objects and callables ``(obs, mask) -> actions``.
 
     ``progress`` is an optional callable ``(name) -> None`` announcing each policy.
     """
     from periodization.cohort.cache import prepared_cohort
-    from periodization.policies.registry import make_policy
+    from periodization.policies.registry import make_policy, policy_label
 
     if not names:
         raise UserError("no policy to evaluate")
@@ -38,9 +39,11 @@ def evaluate_policies(names: list[str], *, episodes: int, seed: int, split: str 
     tables = []
     for name in names:
         if progress is not None:
-            progress(name)
+            progress(name if isinstance(name, str) else getattr(name, "name", "policy"))
         policy = make_policy(name, prepared=prepared, seed=seed)
-        label = Path(name).name if Path(name).is_dir() else name
+        label = policy_label(name, policy)
+        if any((t["policy"] == label).any() for t in tables):
+            raise UserError(f"two policies are named {label!r}: give each policy once")
         tables.append(run_episodes(policy, episodes=episodes, seed=seed, split=split,
                                    cohort=prepared, prior=prior, reward=reward,
                                    safety=safety, name=label))

@@ -87,10 +87,15 @@ def parse_plan_text(text: str, *, lines: bool = False, source: str = "plan") -> 
                 minutes=np.array([m for _, m in parsed], dtype=np.float64))
 
 
+MAX_PLAN_BYTES = 1_000_000
+
+
 def load_plan(spec: str) -> Plan:
     """``spec`` is a file (one entry per line) if such a file exists, else a comma list."""
     path = Path(spec)
     if spec.strip() and path.is_file():
+        if path.stat().st_size > MAX_PLAN_BYTES:  # 3650 days fit in a few kB
+            raise UserError(f"plan file {path} is larger than {MAX_PLAN_BYTES // 1000} kB")
         try:
             text = path.read_text()
         except (OSError, UnicodeDecodeError) as exc:

@@ -12,15 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import yaml
 
 from periodization.core.errors import UserError
-from periodization.core.io import read_json_object
+from periodization.core.validation import one_line
+from periodization.core.yaml_io import load_yaml
 
 RUN_FILE = "run.json"
 METRICS_FILE = "metrics.csv"
 ABLATION_PREFIX = "ablation-"
+MAX_METRICS_BYTES = 64 << 20  # a round per row: 64 MB is ~300 000 rounds
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,13 @@ def expand_run_paths(paths: list[str | Path]) -> list[Path]:
 
 def load_run(path: str | Path) -> RunInfo:
     """Read a run directory's identity (``UserError`` if it is not a run)."""
+    from periodization.agents.artifacts import read_run_info
+
     path = Path(path)
     if not path.is_dir():
         raise UserError(f"run directory not found: {path}")
-    meta = read_json_object(path / RUN_FILE, what="run info",
-                            missing=f"not a run directory (no {RUN_FILE}): {path}")
+    meta = read_run_info(path)  # its known keys checked by schema
     seed = meta.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise UserError(f"{path / RUN_FILE}: seed must be an integer, got {seed!r}")
     return RunInfo(path=path, group=_group_name(path, meta), seed=seed,
                    algo=str(meta.get("algo", "sac")), meta=meta)
 
@@ -83,18 +84,19 @@ def _group_name(path: Path, meta: dict) -> str:
     """run.json's group; else the name of the config the run was trained from; else the
     directory's name."""
     if isinstance(meta.get("group"), str) and meta["group"].strip():
-        return meta["group"].strip()
+        return one_line(meta["group"].strip(), 200)
     for key in ("config_name", "config"):
         if isinstance(meta.get(key), str) and meta[key].strip():
-            return Path(meta[key]).stem
+            return one_line(Path(meta[key]).stem, 200)
     config = path / "config.yaml"
     if config.is_file():
         try:
-            name = (yaml.safe_load(config.read_text()) or {}).get("name")
-        except (OSError, yaml.YAMLError, AttributeError):
-            name = None
+            data = load_yaml(config, what="run config")
+        except UserError:
+            data = None
+        name = data.get("name") if isinstance(data, dict) else None
         if isinstance(name, str) and name.strip():
-            return name.strip()
+            return one_line(name.strip(), 200)
     return path.name
 
 
@@ -133,12 +135,18 @@ def parse_ablation(spec: str) -> tuple[str, list[Path]]:
 
 
 def read_metrics(run: RunInfo) -> pd.DataFrame | None:
-    """The run's learning curve (``metrics.csv``), or None when it has none."""
+    """The run's learning curve (``metrics.csv``), or None when it has none or it cannot be
+    a learning curve (over ``MAX_METRICS_BYTES``, unreadable, no ``env_steps``). Values that
+    are not numbers become NaN, so a damaged file gives a gap in a plot, not a crash."""
     path = run.path / METRICS_FILE
-    if not path.is_file():
+    if not path.is_file() or path.stat().st_size > MAX_METRICS_BYTES:
         return None
     try:
         table = pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.EmptyDataError):
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.EmptyDataError):
         return None
-    return table if "env_steps" in table.columns and len(table) else None
+    if "env_steps" not in table.columns:
+        return None
+    table = table.apply(pd.to_numeric, errors="coerce")
+    table = table[np.isfinite(table["env_steps"])]
+    return table if len(table) else None

@@ -48,7 +48,7 @@ import numpy as np
 
 from periodization.features import kernels as K
 from periodization.sim.actions import HIGH_INTENSITY
-from periodization.sim.batch import build, for_kernels, from_record, record_dtype, to_record
+from periodization.sim.batch import build, from_record, record_dtype, to_record
 from periodization.sim.params import Population
 from periodization.sim.state import READING_COLUMNS
 
@@ -128,7 +128,7 @@ def morning(state: FeatureState, readings: np.ndarray
     ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
     """
     current = np.ascontiguousarray(readings, dtype=np.float64)
-    ctx = for_kernels(np.empty(current.shape[0], dtype=MORNING_DTYPE))
+    ctx = np.empty(current.shape[0], dtype=MORNING_DTYPE)
     recent, ln, rec, since, raw = K.morning(
         current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, state.atl, state.ctl,

@@ -118,10 +118,10 @@ def morning(current, recent, ln_hist, rec_hist, since_high, consecutive_hard,
         raw[i, 13], raw[i, 14] = float(since), float(consecutive_hard[i])
         raw[i, 15], raw[i, 16] = rec / 100.0 * atl[i], tsb * rec / 100.0
         c = ctx[i]
-        c.recovery, c.ln_hrv, c.hrv_baseline_mean, c.hrv_baseline_sd = (rec, ln_hrv, base_mean,
-                                                                       base_sd)
-        c.consecutive_hard, c.days_since_rest = consecutive_hard[i], days_since_rest[i]
-        c.imputed = imputed
+        c["recovery"], c["ln_hrv"] = rec, ln_hrv
+        c["hrv_baseline_mean"], c["hrv_baseline_sd"] = base_mean, base_sd
+        c["consecutive_hard"], c["days_since_rest"] = consecutive_hard[i], days_since_rest[i]
+        c["imputed"] = imputed
     return new_recent, new_ln, new_rec, new_since, raw
 
 

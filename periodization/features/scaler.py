@@ -8,13 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from periodization.core.errors import UserError
 from periodization.core.io import atomic_write_json, read_json_object
+from periodization.core.validation import Real, show, validate
 from periodization.features import kernels as K
 from periodization.features.daily import FEATURE_NAMES
+
+_N = len(FEATURE_NAMES)
+
+
+class ScalerValues(TypedDict):
+    mean: Annotated[list[Real()], Field(min_length=_N, max_length=_N)]
+    scale: Annotated[list[Real(gt=0.0)], Field(min_length=_N, max_length=_N)]
+
 
 FEATURES_VERSION = 1  # bump when the definition of any of the 17 features changes
 CLIP = 10.0  # normalised features are clipped to ±CLIP (finite observation-space bounds)
@@ -50,16 +62,19 @@ class FeatureScaler:
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "scaler") -> FeatureScaler:
+        """Read ``to_dict``'s output; ``UserError`` for another observation space, or for a
+        mean or scale that is not 17 finite numbers (scales > 0)."""
         version, names = d.get("features_version"), d.get("features")
         if version != FEATURES_VERSION or names != list(FEATURE_NAMES):
+            count = len(names) if isinstance(names, list) else 0
             raise UserError(
-                f"{source} was made for observation space v{version} ({len(names or [])} "
+                f"{source} was made for observation space v{show(version)} ({count} "
                 f"features); this version of periodization uses v{FEATURES_VERSION} "
                 f"({len(FEATURE_NAMES)} features): retrain the model")
-        mean, scale = np.asarray(d["mean"], float), np.asarray(d["scale"], float)
-        if mean.shape != (len(FEATURE_NAMES),) or scale.shape != mean.shape or (scale <= 0).any():
-            raise UserError(f"{source}: malformed scaler")
-        return cls(mean=mean, scale=scale)
+        checked = validate(ScalerValues, {"mean": d.get("mean"), "scale": d.get("scale")},
+                           source=source)
+        return cls(mean=np.asarray(checked["mean"], float),
+                   scale=np.asarray(checked["scale"], float))
 
     def save(self, path: str | Path) -> None:
         atomic_write_json(path, self.to_dict())
@@ -74,5 +89,5 @@ class FeatureScaler:
 def check_features_version(found: object, *, source: str) -> None:
     """Refuse anything trained on another observation space, before any shape can clash."""
     if found != FEATURES_VERSION:
-        raise UserError(f"{source} was trained on observation space v{found}; this version "
+        raise UserError(f"{source} was trained on observation space v{show(found)}; this version "
                         f"of periodization uses v{FEATURES_VERSION}: retrain the model")

@@ -80,16 +80,7 @@ class CsvTable:
         column the format says it is. NA tokens ('', 'n/a', '-', …) are silently missing.
         """
         raw = self.frame[key].astype(str)
-        missing = raw.str.lower().isin(NA_TOKENS)
-        cleaned = raw.str.rstrip("%").str.strip()
-        if self.decimal_comma:
-            comma = cleaned.str.match(_DECIMAL_COMMA)
-            cleaned = cleaned.where(~comma, cleaned.str.replace(",", ".", regex=False))
-        values = pd.to_numeric(cleaned.where(~missing, None), errors="coerce")
-        values = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-        bad = np.isnan(values) & ~missing.to_numpy()
-        bad |= np.isinf(values)
-        values[np.isinf(values)] = np.nan
+        values, bad = parse_numbers(raw, decimal_comma=self.decimal_comma)
         if bad.any():
             example = raw[bad].iloc[0]
             if np.isnan(values).all():
@@ -115,6 +106,24 @@ class CsvTable:
     def subset(self, keep: np.ndarray) -> CsvTable:
         return CsvTable(frame=self.frame[keep].reset_index(drop=True), where=self.where,
                         labels=self.labels, units=self.units, decimal_comma=self.decimal_comma)
+
+
+def parse_numbers(cells: pd.Series, *, decimal_comma: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(floats, unreadable) of text cells: NA tokens are missing, a trailing ``%`` is
+    dropped, ``61,5`` is 61.5 with ``decimal_comma``; text and ±inf are unreadable (NaN)."""
+    raw = cells.astype(str)
+    missing = raw.str.lower().isin(NA_TOKENS)
+    cleaned = raw.str.rstrip("%").str.strip()
+    if decimal_comma:
+        comma = cleaned.str.match(_DECIMAL_COMMA)
+        cleaned = cleaned.where(~comma, cleaned.str.replace(",", ".", regex=False))
+    values = pd.to_numeric(cleaned.where(~missing, None), errors="coerce")
+    values = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    bad = np.isnan(values) & ~missing.to_numpy()
+    bad |= np.isinf(values)
+    values[np.isinf(values)] = np.nan
+    return values, bad
 
 
 def _first_bad_row(bad: pd.Series) -> int:

@@ -2,7 +2,9 @@
 
 * A file that is one export (any format ``load_wearable`` reads) → one athlete.
 * A CSV with an ``athlete_id`` column holding several athletes → every athlete, read in
-  one pass (``long_csv``).
+  one pass (``formats.generic.read_team``).
+* The project's own Parquet (``observations.parquet``, or a cohort directory holding it;
+  ``docs/data.md``) → its athlete, or every athlete.
 * A folder is read as the user meant (``folder_kind``):
 
   - **one athlete** when it holds an export's main file itself
@@ -31,8 +33,9 @@ import pandas as pd
 from periodization.core.errors import DataError
 from periodization.ingest.detect import plan_all
 from periodization.ingest.exports import load_wearable, source_metadata
-from periodization.ingest.long_csv import athletes_in_csv, read_long_csv
+from periodization.ingest.formats.generic import athletes_in_csv, read_team
 from periodization.ingest.merge import merge_sources
+from periodization.ingest.schema import OBSERVATIONS_FILE
 from periodization.ingest.sources import check_entry, open_bundle
 
 MAIN_FILES = frozenset({"physiological_cycles.csv", "sleepmodel.csv", "dailyreadiness.csv",
@@ -60,6 +63,10 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
     """Read ``path`` (see the module docstring); ``DataError`` if one athlete's export is
     unusable or nothing at all could be read."""
     p = Path(path)
+    if p.is_dir() and (p / OBSERVATIONS_FILE).is_file():  # a cohort directory
+        p = p / OBSERVATIONS_FILE
+    if p.is_file() and p.suffix.lower() == ".parquet":
+        return _parquet(p)
     if p.is_dir():
         kind, entries = folder_kind(p)
         if kind == "team":
@@ -71,7 +78,7 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
             return _single(dataclasses.replace(
                 result, table=result.table.assign(athlete_id=p.name)))
     elif p.is_file() and athletes_in_csv(p) > 1:
-        rows, notes = read_long_csv(p)
+        rows, notes = read_team(p)
         ids = rows["athlete_id"].unique()
         return Inputs(rows=rows, batch=True, notes=notes,
                       source_format=dict.fromkeys(ids, "generic"),
@@ -89,6 +96,17 @@ def _single(result) -> Inputs:
     return Inputs(rows=result.table, batch=False, source_format={athlete: result.source_format},
                   hrv_kind={athlete: result.hrv_kind}, notes={athlete: list(result.warnings)},
                   metadata={athlete: source_metadata(result)})
+
+
+def _parquet(path: Path) -> Inputs:
+    """The project's own observations Parquet (``docs/data.md``): one athlete, or a batch."""
+    from periodization.ingest.parquet import read_observations  # pyarrow.parquet: ~25 ms
+
+    rows, notes = read_observations(path)
+    ids = list(rows["athlete_id"].unique())
+    return Inputs(rows=rows, batch=len(ids) > 1, notes=notes,
+                  source_format=dict.fromkeys(ids, "parquet"),
+                  hrv_kind=dict.fromkeys(ids, "rmssd"))
 
 
 def _entries(folder: Path) -> list[Path]:

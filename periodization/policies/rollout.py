@@ -49,8 +49,8 @@ def run_episodes(policy: BasePolicy, *, episodes: int, seed: int, split: str = "
         obs, reward_, _, _, info = env.step(actions)
         mask = info["action_mask"]
         returns += reward_
-        for c, v in info["reward_components"].items():
-            components[c] += v
+        for c in COMPONENTS:
+            components[c] += info["reward_components"][c]
         counts[np.arange(episodes), info["action_taken"]] += 1
     state = world.state
     table = pd.DataFrame({

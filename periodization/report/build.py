@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import json
 import platform
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
-from periodization.core.io import staged_directory
+from periodization.core.io import fault_point, json_text, staged_directory
+from periodization.core.spreadsheet import formula_safe
 from periodization.evaluation.analysis import HEURISTICS, analyse, headline_order
 from periodization.evaluation.compare import (
     Comparison,
@@ -29,7 +29,6 @@ from periodization.evaluation.compare import (
 )
 from periodization.report import sections as S
 from periodization.report.figures import build_figures
-from periodization.report.html import page
 from periodization.report.verdicts import agent_sentences
 
 REPORT_FILES = ("index.html", "summary.json", "episodes.csv", "figures")
@@ -102,23 +101,20 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
     figures = build_figures(comparison, summary, figures_dir, progress=progress)
     summary["figures"] = [{"key": f.key, "title": f.title, "caption": f.caption,
                            "file": f"figures/{f.path.name}"} for f in figures]
+    fault_point("report: figures drawn")
     say("writing the report")
-    body = "".join([
-        S.title(summary), S.headline(summary), S.verdicts(summary),
-        S.differences(summary, figures), S.statistics(summary), S.plots(figures),
-        S.ablations(summary), S.method(summary),
-    ])
-    (out_dir / "index.html").write_text(page("periodization: policy comparison", body),
-                                        encoding="utf-8")
+    (out_dir / "index.html").write_text(S.page(summary, figures), encoding="utf-8")
+    fault_point("report: index.html written")
     # The staging directory makes the whole report atomic; plain writes suffice inside it.
-    (out_dir / "summary.json").write_text(
-        json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
-    comparison.episodes.to_csv(out_dir / "episodes.csv", index=False)
+    (out_dir / "summary.json").write_text(json_text(summary) + "\n", encoding="utf-8")
+    fault_point("report: summary.json written")
+    formula_safe(comparison.episodes).to_csv(out_dir / "episodes.csv", index=False)
     return summary
 
 
 def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
-                       ablations: Sequence[str] = (), baselines: list[str], episodes: int,
+                       ablations: Sequence[str] = (), policies: Sequence[str] = (),
+                       baselines: list[str], episodes: int,
                        seed: int, split: str = "test",
                        cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                        force: bool = False, command: str | None = None,
@@ -130,9 +126,9 @@ def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
     Inputs are checked before anything runs (run directories, a non-empty policy list,
     the output directory); ``UserError`` for any of them.
     """
-    agents, ablation_runs = collect_runs(list(runs), list(ablations))
+    agents, ablation_runs = collect_runs(list(runs), list(ablations), policies)
     if not baselines and not agents and not ablation_runs:
-        raise UserError("no policy to compare: give --runs or --baselines")
+        raise UserError("no policy to compare: give --runs, --policy or --baselines")
     if episodes < 1:
         raise UserError(f"--episodes must be at least 1, got {episodes}")
     with staged_directory(out, force=force) as stage:

@@ -1,13 +1,22 @@
-"""Small HTML building blocks for a self-contained report: escaped tables, embedded PNGs
-(base64 data URIs) and one inline stylesheet. No JavaScript and nothing fetched from the
-network, so the page opens the same anywhere, offline, years later.
+"""The report's HTML: Jinja2 templates (``report/templates/``) with autoescape, embedded
+PNGs (base64 data URIs) and one inline stylesheet. No JavaScript and nothing fetched from
+the network, so the page opens the same anywhere, offline, years later.
+
+Every string that reaches the page — policy and group names, run paths, the cohort's
+``meta.json``, the command line — is escaped by the template engine; the only markup not
+written in a template is built here with ``markupsafe.Markup.format``, which escapes its
+arguments. A run named ``<script>…`` shows as that text.
 """
 
 from __future__ import annotations
 
 import base64
-from html import escape
+import functools
+import math
 from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 1100px;
@@ -34,47 +43,42 @@ ul.method li { margin: 0.2em 0; }
 """
 
 
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def table(header: list[str], rows: list[list[str]], *, row_classes: list[str] | None = None,
-          text_columns: tuple[int, ...] = (0,)) -> str:
-    """A table; cells are HTML already (escape text with ``esc``), header cells are text."""
-    head = "".join(f'<th class="{"text" if i in text_columns else ""}">{esc(h)}</th>'
-                   for i, h in enumerate(header))
-    body = []
-    for k, row in enumerate(rows):
-        cls = row_classes[k] if row_classes else ""
-        cells = "".join(f'<td class="{"text" if i in text_columns else ""}">{c}</td>'
-                        for i, c in enumerate(row))
-        body.append(f'<tr class="{cls}">{cells}</tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def image(path: Path, alt: str) -> str:
-    """An <img> with the PNG embedded as a base64 data URI."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-
-
-def figure(path: Path, *, title: str, caption: str, anchor: str) -> str:
-    return (f'<figure id="{esc(anchor)}">{image(path, title)}'
-            f"<figcaption><b>{esc(title)}.</b> {esc(caption)}</figcaption></figure>")
-
-
-def page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head>"
-            f"<body>{body}</body></html>\n")
-
-
 def num(x: float | None, fmt: str = "{:.2f}") -> str:
-    return "–" if x is None else esc(fmt.format(x))
+    """A number as text (``–`` for a missing or non-finite one)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    return fmt.format(x)
 
 
-def mean_ci(stat: dict, fmt: str = "{:+.2f}") -> str:
-    """'mean <span>[low, high]</span>' from ``{"mean": …, "ci95": [low, high]}``."""
+def mean_ci(stat: dict, fmt: str = "{:+.2f}") -> Markup:
+    """'mean <span>[low, high]</span>' from ``{"mean": …, "ci95": [low, high]}``; the
+    numbers are escaped by ``Markup.format``."""
     low, high = stat["ci95"]
-    return f'{num(stat["mean"], fmt)} <span class="ci">[{num(low, fmt)}, {num(high, fmt)}]</span>'
+    return Markup('{} <span class="ci">[{}, {}]</span>').format(
+        num(stat["mean"], fmt), num(low, fmt), num(high, fmt))
+
+
+def with_note(value: str, note: str) -> Markup:
+    """'value <span class="ci">note</span>', both escaped."""
+    return Markup("{} <span class='ci'>{}</span>").format(value, note)
+
+
+def data_uri(path: Path) -> str:
+    """A PNG as a base64 data URI (base64 has no character HTML would read)."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The templates of ``report/templates/``, autoescaped (every value is text unless it
+    is ``Markup`` built above), undefined names an error rather than empty text."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("periodization.report", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["num"] = num
+    env.filters["data_uri"] = data_uri
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(css=CSS, **context)

@@ -15,6 +15,7 @@ import numpy as np
 import yaml
 
 from periodization.core.errors import PriorError
+from periodization.core.yaml_io import MAX_BYTES, parse_yaml
 from periodization.sim.actions import N_ACTIONS
 from periodization.sim.noise import KeyedRandom
 from periodization.sim.params import (
@@ -80,13 +81,15 @@ def _read_prior(path: str | Path | None) -> Prior:
         p = Path(path)
         if not p.is_file():
             raise PriorError(f"prior file not found: {p}")
+        if p.stat().st_size > MAX_BYTES:
+            raise PriorError(f"prior {p} is larger than {MAX_BYTES // 1000} kB")
         try:
             text = p.read_text()
         except (OSError, UnicodeDecodeError) as exc:
-            raise PriorError(f"cannot read prior {p}: {exc}") from None
+            raise PriorError(f"cannot read prior {p}: {type(exc).__name__}") from None
         source = str(p)
     try:
-        raw = yaml.safe_load(text)
+        raw = parse_yaml(text)  # no duplicate keys, no aliases (core/yaml_io.py)
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         raise PriorError(f"{source}: not valid YAML ({first})") from None

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from periodization.agents.artifacts import METRICS, TB
-from periodization.core.io import atomic_write_text
+from periodization.core.io import atomic_write_text, fault_point, naming
 
 CSV_COLUMNS = ("env_steps", "episodes", "updates", "wall_s", "train_return",
                "train_outcome_pct", "train_violations", "eval_outcome_pct", "eval_return",
@@ -179,7 +179,8 @@ class CsvLogger(Callback):
 
     def on_round_end(self, learner: Any, report: RoundReport) -> None:
         row = {k: _fmt(v) for k, v in flat_metrics(report).items() if k in CSV_COLUMNS}
-        with (learner.run / METRICS).open("a", newline="") as fh:
+        fault_point("metrics: before append")
+        with naming(learner.run / METRICS), (learner.run / METRICS).open("a", newline="") as fh:
             csv.DictWriter(fh, CSV_COLUMNS, lineterminator="\n").writerow(row)
 
 

@@ -21,17 +21,21 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from periodization.core.errors import UserError
 from periodization.core.io import atomic_write_bytes
+from periodization.core.npz import NpzLimits, read_headers, read_npz
+from periodization.core.validation import Count, Real, StrictStr, validate
 from periodization.features.scaler import FEATURES_VERSION, check_features_version
 
 CHECKPOINT_FORMAT = 1
+REPLAY_ROW_BYTES_MAX = 1024  # a stored transition takes 162 B (replay.py); 1 kB bounds any
 
 
 def versions() -> dict[str, Any]:
@@ -75,13 +79,45 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise UserError(f"cannot read checkpoint {path}: not a periodization checkpoint "
                         f"of format {CHECKPOINT_FORMAT}")
-    check_features_version(payload.get("versions", {}).get("features_version"),
-                           source=str(path))
+    versions_ = payload.get("versions")
+    check_features_version(versions_.get("features_version") if isinstance(versions_, dict)
+                           else None, source=str(path))
+    validate(CheckpointFields, {k: payload.get(k) for k in CheckpointFields.__annotations__},
+             source=f"checkpoint {path}")
+    if payload["kind"] == "last":
+        validate(LastTrainer, payload["trainer"], source=f"checkpoint {path}: trainer")
     try:
         payload["config"] = json.loads(payload["config"])
     except (KeyError, TypeError, ValueError):
         raise UserError(f"cannot read checkpoint {path}: its config is damaged") from None
     return payload
+
+
+class Progress(TypedDict):
+    episodes: Count(0, 10**12)
+    env_steps: Count(0, 10**15)
+    updates: Count(0, 10**15)
+    rounds: Count(0, 10**12)
+
+
+class LastTrainer(TypedDict):
+    """What a resume reads from a ``last`` checkpoint's ``trainer`` entry."""
+
+    rng: dict[str, Any]
+    wall_s: Real(0.0)
+    callbacks: dict[str, Any]
+
+
+class CheckpointFields(TypedDict):
+    """The parts of a checkpoint read before the agent's tensors (a hostile or damaged
+    checkpoint is refused here, in one line, rather than deep inside a resume)."""
+
+    kind: Literal["best", "last"]
+    config: StrictStr
+    agent: dict[str, Any]
+    progress: Progress
+    trainer: dict[str, Any]
+    replay_file: Annotated[str, Field(pattern=r"^replay-[0-9]+\.npz$")] | None
 
 
 def save_arrays(path: str | Path, arrays: dict[str, Any]) -> None:
@@ -96,19 +132,22 @@ def save_replay(path: str | Path, state: dict[str, Any], *, tag: int) -> None:
     save_arrays(path, {"tag": np.int64(tag), **state})
 
 
-def load_replay(path: str | Path, *, tag: int) -> dict[str, Any]:
-    """Read what ``save_replay`` wrote; ``UserError`` if missing, damaged or from another
-    checkpoint than the one being resumed (``tag``)."""
+def load_replay(path: str | Path, *, tag: int, max_rows: int) -> dict[str, Any]:
+    """Read what ``save_replay`` wrote; ``UserError`` if missing, damaged, declaring more
+    than ``max_rows`` transitions (the run's buffer size) or more memory than is available,
+    or from another checkpoint than the one being resumed (``tag``)."""
+    from periodization.core.resources import require_memory
+
     path = Path(path)
     if not path.is_file():
         raise UserError(f"replay buffer not found: {path} (needed to resume)")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            state = {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise UserError(f"cannot read replay buffer {path}: damaged "
-                        f"({type(exc).__name__})") from None
-    if int(state.pop("tag", -1)) != tag:
+    limits = NpzLimits(kinds="fiub", max_ndim=2, max_dim=max(max_rows, 64),
+                       max_bytes=max(max_rows, 1) * REPLAY_ROW_BYTES_MAX, max_members=16)
+    headers = read_headers(path, limits=limits)
+    require_memory(sum(h.nbytes for h in headers), what=f"replay buffer {path}")
+    state = read_npz(path, limits=limits)
+    found = state.pop("tag", None)
+    if found is None or found.shape != () or int(found) != tag:
         raise UserError(f"replay buffer {path} does not belong to the last checkpoint; "
                         "the run was interrupted while saving: restart it without --resume")
     return {k: (v.item() if v.ndim == 0 else v) for k, v in state.items()}

@@ -7,13 +7,14 @@ summary.
 
 from __future__ import annotations
 
+import itertools
 import platform
 from pathlib import Path
 from typing import Any
 
-from periodization.agents.artifacts import CONFIG, SCALER
+from periodization.agents.artifacts import CONFIG, RUN_JSON, SCALER
 from periodization.core.errors import UserError
-from periodization.core.io import atomic_write_text
+from periodization.core.io import atomic_write_json, atomic_write_text
 from periodization.features.scaler import FEATURES_VERSION, FeatureScaler, check_features_version
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import (
@@ -41,52 +42,89 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     own ``config.yaml`` is used (a given config must equal it, except for ``episodes``,
     which may grow) and training continues from ``checkpoints/last.pt``.
     """
-    from periodization.cohort.cache import prepared_cohort
-
     run = RunDir(Path(out))
     if config is None and config_path is not None:
         config = load_config(config_path)
+    # A missing extra is refused before the run directory (or its lock) is touched.
+    _learner_class(config or RunConfig().with_overrides(algo=algo))
     run.check(resume=resume, force=force)
+    with run.lock():
+        return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
+                           seed=seed, algo=algo, resume=resume, quiet=quiet)
+
+
+def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Path | None,
+                episodes: int | None, seed: int | None, algo: str | None, resume: bool,
+                quiet: bool) -> dict[str, Any]:
+    from periodization.cohort.cache import prepared_cohort
+
     state = None
     if resume:
         config = _resume_config(run, given=config, episodes=episodes, seed=seed, algo=algo)
         state = _last_checkpoint(run, episodes=config.train.episodes)
+        if state["progress"]["episodes"] >= config.train.episodes:
+            return _finish(run, config, state)
     else:
         config = (config or RunConfig()).with_overrides(episodes=episodes, seed=seed, algo=algo)
     learner_class = _learner_class(config)  # before any file is written: a missing extra
+    check_run_memory(config)
     prepared = prepared_cohort(config.env.cohort)  # or a bad cohort leaves OUT as it was
     prepared.athletes(config.env.split)  # one-line errors for an unknown or empty split
     prepared.athletes("val")
-    if resume:
-        _check_scaler(run, prepared.scaler)
-    else:
-        run.clear()
-        prepared.scaler.save(run / SCALER)
-    atomic_write_text(run / CONFIG, dump_config(config))
     # Runs trained from the same config file are training seeds of one agent (``compare``
     # aggregates them by this group); a resumed run keeps the group it started with.
     group = run.info().get("group") if resume else None
     group = group or (Path(config_path).stem if config_path is not None else config.train.algo)
-    run.update_info(**_static_info(config), group=group, finished=False, stopped_early=False)
+    info = {**_static_info(config), "group": group, "finished": False, "stopped_early": False}
+    if resume:
+        _check_scaler(run, prepared.scaler)
+        atomic_write_text(run / CONFIG, dump_config(config))
+        run.update_info(**info)
+    else:
+        def write(stage: Path) -> None:
+            prepared.scaler.save(stage / SCALER)
+            atomic_write_text(stage / CONFIG, dump_config(config))
+            atomic_write_json(stage / RUN_JSON, info)
+
+        run.replace_with(write)
 
     callbacks = default_callbacks(config, quiet=quiet)
     learner = learner_class(config, run=run, prepared=prepared, callbacks=callbacks)
     if state is not None:
         learner.restore(state)
     learner.train()
-    info = run.update_info(**learner.progress(), wall_s=round(learner.wall_s, 3),
-                           finished=True, stopped_early=learner.stopped_early)
+    final = run.update_info(**learner.progress(), wall_s=round(learner.wall_s, 3),
+                            finished=True, stopped_early=learner.stopped_early)
     return {"run_dir": str(run.root), "algo": config.train.algo, "seed": config.train.seed,
-            **learner.progress(), "wall_s": info["wall_s"],
-            "stopped_early": learner.stopped_early, "best": info.get("best")}
+            **learner.progress(), "wall_s": final["wall_s"],
+            "stopped_early": learner.stopped_early, "best": final.get("best")}
+
+
+def check_run_memory(config: RunConfig) -> None:
+    """Refuse a run whose replay buffer (as full as the budget can fill it) and networks
+    would not fit in the memory available (``UserError`` naming the keys)."""
+    from periodization.core.resources import require_memory
+    from periodization.features.daily import N_FEATURES
+    from periodization.sim.actions import N_ACTIONS
+
+    steps = config.train.episodes * config.env.block_days
+    rows = min(config.sac.buffer_size, steps) if config.train.algo == "sac" else 0
+    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS  # replay.py's layout
+    widths = [N_FEATURES, *config.sac.hidden, N_ACTIONS]
+    params = sum(a * b + b for a, b in itertools.pairwise(widths))
+    # actor, two critics and their targets, Adam's two moments: ~ 16 copies, float32
+    require_memory(rows * row_bytes + 16 * 4 * params,
+                   what="the run (sac.buffer_size × the episodes' steps, sac.hidden)")
 
 
 def _learner_class(config: RunConfig) -> Any:
     """The trainer for ``train.algo`` (importing sb3-contrib only for ppo), with the run's
     torch thread count applied."""
-    if config.train.torch_threads is not None:
-        import torch
+    from periodization.core.extras import require
 
+    torch = require("torch", purpose="training")
+    require("tensorboard", purpose="training")
+    if config.train.torch_threads is not None:
         torch.set_num_threads(config.train.torch_threads)
     if config.train.algo == "ppo":
         from periodization.training.ppo import PPOTrainer
@@ -104,10 +142,21 @@ def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
         raise UserError(f"checkpoint not found: {path} (the run stopped before its first "
                         "checkpoint; start it again with --force)")
     state = ckpt.load_checkpoint(path)
-    if state["progress"]["episodes"] >= episodes:
+    if state["progress"]["episodes"] >= episodes and run.info().get("finished"):
         raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
                         "episodes; pass a larger --episodes to extend it")
     return state
+
+
+def _finish(run: RunDir, config: RunConfig, state: dict[str, Any]) -> dict[str, Any]:
+    """A run killed after its last checkpoint but before ``run.json`` said so: nothing is
+    left to train, so resuming only records that it finished."""
+    progress = state["progress"]
+    info = run.update_info(**progress, wall_s=round(float(state["trainer"]["wall_s"]), 3),
+                           finished=True)
+    return {"run_dir": str(run.root), "algo": config.train.algo, "seed": config.train.seed,
+            **progress, "wall_s": info["wall_s"],
+            "stopped_early": bool(info.get("stopped_early")), "best": info.get("best")}
 
 
 def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None,

@@ -1,23 +1,29 @@
-"""Writing a run directory: checks before a run may write there, the run info, clearing.
+"""Writing a run directory: checks before a run may write there, the run info, the lock
+that keeps a second writer out, and the swap that replaces an old run by a new one whole.
 
 The layout and file names are ``agents.artifacts``'s (one home, shared with every reader).
 """
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from periodization.agents.artifacts import CHECKPOINTS, RUN_JSON, RUN_LAYOUT
+from periodization.agents.artifacts import CHECKPOINTS, RUN_JSON, RUN_LAYOUT, read_run_info
 from periodization.core.errors import UserError
-from periodization.core.io import atomic_write_json, ensure_writable_dir, read_json_object
+from periodization.core.io import atomic_write_json, ensure_writable_dir, staged_directory
+
+LOCK = ".periodize.lock"
+"""Held (``filelock``) by the process writing the run; an empty file, left in place."""
 
 
 @dataclass(frozen=True)
 class RunDir:
     root: Path
+    _held: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -39,9 +45,7 @@ class RunDir:
 
     def info(self) -> dict[str, Any]:
         """The parsed ``run.json`` (UserError if missing or damaged)."""
-        return read_json_object(
-            self.root / RUN_JSON, what="run info",
-            missing=f"not a run directory: {self.root} has no {RUN_JSON}")
+        return read_run_info(self.root)
 
     def update_info(self, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into ``run.json`` (created if absent), atomically."""
@@ -74,12 +78,38 @@ class RunDir:
             raise UserError(f"{self.root} exists and is not a run directory (it holds "
                             f"{others[0]!r}); choose another --out or use --force")
 
-    def clear(self) -> None:
-        """Remove an earlier run's files (only the layout's) and create ``checkpoints/``."""
-        for name in RUN_LAYOUT:
-            path = self.root / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
-        self.checkpoints.mkdir()
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the run's lock for the block; ``UserError`` at once if another process
+        holds it (two writers would interleave their metrics and checkpoints)."""
+        self._held["lock"] = _acquire(self.root / LOCK, self.root)
+        try:
+            yield
+        finally:
+            self._held.pop("lock").release()
+
+    def replace_with(self, write: Callable[[Path], None]) -> None:
+        """Start a fresh run: ``write`` fills a staging directory (with ``checkpoints/``),
+        which then replaces the run's files in one swap (``core.io.staged_directory``).
+        Until that swap an old run in the directory stays whole; files of other programs
+        in it are kept. Call inside ``lock()``: the lock moves to the new directory."""
+        with staged_directory(self.root, force=True, expected=(*RUN_LAYOUT, LOCK)) as stage:
+            write(stage)
+            (stage / CHECKPOINTS).mkdir(exist_ok=True)
+            new_lock = _acquire(stage / LOCK, self.root)
+        old = self._held.get("lock")
+        self._held["lock"] = new_lock
+        if old is not None:
+            old.release()
+
+
+def _acquire(path: Path, root: Path) -> Any:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UserError(f"another periodize process is writing to {root} (it holds {path}); "
+                        "wait for it to finish or choose another --out") from None
+    return lock

@@ -11,7 +11,7 @@ ends with the same numbers as an uninterrupted one.
 
 Collection follows the vector env's ``SAME_STEP`` autoreset: for a row that ended this
 step, the stored next observation is ``info["final_obs"]`` and the next mask
-``info["final_info"]["final_mask"]`` (not the new episode's). Terminated and truncated
+``info["final_info"]["action_mask"]`` (not the new episode's). Terminated and truncated
 are stored separately: a block's end is a truncation, bootstrapped through.
 """
 
@@ -101,16 +101,21 @@ class SACTrainer:
             next_mask = info["action_mask"]
             store_obs, store_mask = next_obs, next_mask
             if "_final_obs" in info:  # rows whose episode ended: the last state, not the next
-                done = info["_final_obs"][:, None]
-                store_obs = np.where(done, info["final_obs"], next_obs)
-                store_mask = np.where(done, info["final_info"]["final_mask"], next_mask)
-                ended |= info["_final_obs"]
+                done = info["_final_obs"]
+                store_obs = next_obs.copy()
+                store_obs[done] = np.stack(info["final_obs"][done])
+                store_mask = np.where(done[:, None], info["final_info"]["action_mask"],
+                                      next_mask)
+                ended |= done
                 final_info = info["final_info"]
             self.buffer.add(obs_BO=obs, action_B=action, reward_B=r, next_obs_BO=store_obs,
                             terminated_B=terminated, truncated_B=truncated,
                             action_mask_BA=mask, next_action_mask_BA=store_mask)
-            for c, v in info["reward_components"].items():
-                reward[c] += v
+            for part in (info, info.get("final_info", {})):  # ended rows: in final_info
+                if "reward_components" in part:
+                    rows = part["_reward_components"]
+                    for c in COMPONENTS:
+                        reward[c] += np.where(rows, part["reward_components"][c], 0.0)
             self.env_steps += n
             t = time.perf_counter()
             stats += self._update_due()
@@ -125,7 +130,7 @@ class SACTrainer:
         return RoundReport(
             episodes=self.episodes, env_steps=self.env_steps, updates=self.updates,
             wall_s=self.wall_s, train_return=float(final_info["episode_return"].mean()),
-            train_outcome_pct=float(final_info["outcome_pct"].mean()),
+            train_outcome_pct=float(final_info["performance_change_pct"].mean()),
             train_violations=float(final_info["violations"].mean()),
             reward={c: float(v.mean()) for c, v in reward.items()},
             losses=_mean_stats(stats), env_steps_per_s=n * self.config.env.block_days / round_s,
@@ -191,7 +196,8 @@ class SACTrainer:
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from a ``last`` checkpoint (as returned by ``load_checkpoint``)."""
         replay = ckpt.load_replay(self.run.checkpoints / str(state.get("replay_file")),
-                                  tag=state["progress"]["env_steps"])
+                                  tag=state["progress"]["env_steps"],
+                                  max_rows=self.buffer.capacity)
         self.agent.load_state_dict(state["agent"])
         self.buffer.load_state_dict(replay)
         self.rng.bit_generator.state = state["trainer"]["rng"]

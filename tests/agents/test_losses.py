@@ -105,3 +105,109 @@ def test_each_loss_reaches_only_its_own_parameters():
             assert reached == (loss_name == group_name), (loss_name, group_name)
     target = list(agent.critic_target.parameters())
     assert not any(p.requires_grad for p in target)
+
+
+@pytest.mark.parametrize("tau", [0.005, 0.3])
+def test_targets_trail_the_critics_by_polyak_averaging(tau):
+    """Q̄ ← (1 − τ) Q̄ + τ Q after the critics' step: neither left behind nor copied."""
+    agent, rng = make_agent(tau=tau), np.random.default_rng(7)
+    agent.update(batch(32, rng))  # targets and critics differ from here on
+    before = [p.detach().clone() for p in agent.critic_target.parameters()]
+    agent.update(batch(32, rng))
+    for old, new, online in zip(before, agent.critic_target.parameters(),
+                                agent.critic.parameters(), strict=True):
+        expected = (1.0 - tau) * old + tau * online.detach()
+        torch.testing.assert_close(new.detach(), expected, rtol=1e-5, atol=1e-7)
+        assert not torch.equal(new, online) and not torch.equal(new, old)
+
+
+def test_one_update_changes_every_online_network_and_the_losses_drive_it():
+    """A step moves the critics, the actor and log α (auto α) from the same batch; the
+    reported statistics are the losses of that batch before the step."""
+    agent, rng = make_agent(), np.random.default_rng(8)
+    b = batch(64, rng)
+    expected = agent.losses(b)
+    nets = {"critic": agent.critic, "actor": agent.actor}
+    before = {k: [p.detach().clone() for p in m.parameters()] for k, m in nets.items()}
+    alpha = agent.alpha
+    stats = agent.update(b)
+    for name, net in nets.items():
+        assert any(not torch.equal(o, p) for o, p in zip(before[name], net.parameters(),
+                                                       strict=True)), name
+    assert agent.alpha != alpha
+    assert stats.critic_loss == pytest.approx(float(expected.critic.detach()), rel=1e-5)
+    assert stats.actor_loss == pytest.approx(float(expected.actor.detach()), rel=1e-5, abs=1e-6)
+    assert stats.alpha == pytest.approx(alpha, rel=1e-6)
+
+
+def written_out_losses(agent, b):
+    """The critic and actor losses and the mean Q of a batch, written out per state."""
+    with torch.no_grad():
+        y = expected_target(agent, b, b.next_action_mask_BA)
+        q1, q2 = agent.critic(b.obs_BO)
+        logits = agent.actor(b.obs_BO)
+        rows = torch.arange(len(b.action_B))
+        q1_taken, q2_taken = q1[rows, b.action_B], q2[rows, b.action_B]
+        critic = ((q1_taken - y) ** 2).mean() + ((q2_taken - y) ** 2).mean()
+        terms = []
+        for i in range(len(rows)):
+            allowed = b.action_mask_BA[i]
+            if allowed.sum() < 2:
+                continue  # no decision in this state
+            logp = torch.log_softmax(logits[i, allowed], dim=0)
+            q = torch.minimum(q1[i, allowed], q2[i, allowed])
+            terms.append((logp.exp() * (agent.alpha * logp - q)).sum())
+        actor = torch.stack(terms).mean() if terms else torch.tensor(0.0)
+    return float(critic), float(actor), float((q1_taken + q2_taken).mean() / 2)
+
+
+@pytest.mark.parametrize("n_valid", [None, 2])
+def test_critic_and_actor_losses_are_the_papers(n_valid):
+    """Each critic regresses Q(s, a_taken) on y; the actor minimises
+    Σ_a π(a|s)[α log π(a|s) − min_i Q_i(s, a)] over the decision states."""
+    agent, rng = make_agent(), np.random.default_rng(9)
+    agent.update(batch(32, rng))  # the two critics differ from here on
+    b = batch(48, rng, n_valid=n_valid)
+    critic, actor, q_mean = written_out_losses(agent, b)
+    losses = agent.losses(b)
+    assert float(losses.critic.detach()) == pytest.approx(critic, rel=1e-5)
+    assert float(losses.actor.detach()) == pytest.approx(actor, rel=1e-5, abs=1e-6)
+    stats = agent.update(b)
+    assert stats.q_mean == pytest.approx(q_mean, rel=1e-5, abs=1e-6)
+
+
+def test_one_decision_state_averages_over_itself():
+    """The actor loss is a mean over decision states: with one, that state's term."""
+    agent, rng = make_agent(), np.random.default_rng(10)
+    b = batch(16, rng, n_valid=1)
+    mask = b.action_mask_BA.clone()
+    mask[3] = True  # one state with every action allowed
+    b = b._replace(action_mask_BA=mask)
+    _, actor, _ = written_out_losses(agent, b)
+    assert float(agent.losses(b).actor.detach()) == pytest.approx(actor, rel=1e-5)
+    assert agent.update(b).decision_fraction == pytest.approx(1 / 16)
+
+
+@pytest.mark.parametrize("bounds", [dict(alpha_min=0.15), dict(alpha_max=0.25),
+                                    dict(alpha_min=0.15, alpha_max=0.25)])
+def test_alpha_stays_within_either_bound_alone(bounds):
+    rng = np.random.default_rng(11)
+    for ratio in (0.0, 1.0):  # pushes α down, then up
+        agent = make_agent(target_entropy_ratio=ratio, lr_alpha=0.5, **bounds)
+        for _ in range(20):
+            agent.update(batch(64, rng))
+        lo, hi = bounds.get("alpha_min", 0.0), bounds.get("alpha_max", np.inf)
+        assert lo - 1e-6 <= agent.alpha <= hi + 1e-6
+        if (ratio == 0.0 and "alpha_min" in bounds) or (ratio == 1.0 and "alpha_max" in bounds):
+            assert agent.alpha == pytest.approx(lo if ratio == 0.0 else hi, rel=1e-5)
+
+
+def test_an_update_descends_the_actor_loss():
+    """With the critics all but fixed (lr 1e-12) and α fixed, one step lowers the actor loss on its batch: the
+    actor's gradient enters the shared backward pass with its own sign."""
+    agent, rng = make_agent(lr_critic=1e-12, auto_alpha=False, lr_actor=1e-3), \
+        np.random.default_rng(12)
+    b = batch(64, rng)
+    before = float(agent.losses(b).actor.detach())
+    agent.update(b)
+    assert float(agent.losses(b).actor.detach()) < before

@@ -48,7 +48,10 @@ def test_state_dict_is_a_snapshot():
     assert not torch.equal(state["actor"]["net.0.weight"], agent.actor.net[0].weight)
 
 
-def test_agent_refuses_state_of_other_sizes():
-    other = SACAgent(obs_dim=OBS_DIM, n_actions=5, config=SACConfig(hidden=(32, 32)), seed=0)
+@pytest.mark.parametrize("obs_dim, n_actions", [(OBS_DIM, 5), (OBS_DIM, 7), (OBS_DIM - 1, 6),
+                                               (OBS_DIM + 1, 6)])
+def test_agent_refuses_state_of_other_sizes(obs_dim, n_actions):
+    other = SACAgent(obs_dim=obs_dim, n_actions=n_actions, config=SACConfig(hidden=(32, 32)),
+                     seed=0)
     with pytest.raises(ValueError, match="n_actions"):
         make_agent().load_state_dict(other.state_dict())

@@ -62,8 +62,8 @@ def test_cli_synth_writes_cohort_and_summary(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--athletes", "0"], "--athletes must be at least 1"),
-    (["--days", "-5"], "--days must be at least 1"),
+    (["--athletes", "0"], "--athletes must be between 1 and"),
+    (["--days", "-5"], "--days must be between 1 and"),
     (["--prior", "/nonexistent/prior.yaml"], "prior file not found"),
 ])
 def test_cli_rejects_impossible_arguments(tmp_path, args, message):

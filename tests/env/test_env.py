@@ -6,6 +6,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import periodization  # noqa: F401  (registers Periodization-v0)
+from periodization.env.constraints import RULE_NAMES
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.world import SafetyViolation
@@ -44,10 +45,15 @@ def test_invalid_actions_raise_value_error(env_cohort, bad):
 
 
 def test_numpy_integer_actions_are_accepted(env_cohort):
-    env = PeriodizationEnv(cohort=env_cohort)
-    env.reset(seed=0)
-    env.step(np.int64(2))
-    env.step(np.array(1))
+    """A numpy integer or 0-d array acts exactly as the same Python int."""
+    numpy_env, int_env = PeriodizationEnv(cohort=env_cohort), PeriodizationEnv(cohort=env_cohort)
+    numpy_env.reset(seed=0)
+    int_env.reset(seed=0)
+    for numpy_action, action in ((np.int64(2), 2), (np.array(1), 1), (np.int32(0), 0)):
+        o1, r1, _, _, i1 = numpy_env.step(numpy_action)
+        o2, r2, _, _, i2 = int_env.step(action)
+        assert i1["action_taken"] == i2["action_taken"] == action
+        assert np.array_equal(o1, o2) and r1 == r2
 
 
 def _find_masked_day(env, seed=0, max_days=400):
@@ -63,14 +69,19 @@ def _find_masked_day(env, seed=0, max_days=400):
 
 
 def test_masked_action_becomes_rest_and_counts_a_violation(env_cohort):
-    env = PeriodizationEnv(cohort=env_cohort)
+    env = PeriodizationEnv(cohort=env_cohort, mask_reason_names=True)
     mask = _find_masked_day(env)
-    reasons = env._info(None)["mask_reasons"]
+    info = env._info(None)
+    reasons, names = info["mask_reasons"], info["mask_reason_names"]
     bad = int(np.flatnonzero(~mask)[0])
-    assert Action(bad).name in reasons and reasons[Action(bad).name]
+    assert Action(bad).name in names and names[Action(bad).name]
+    # the fixed-shape form says the same: rule r blocks action a
+    assert reasons.shape == (5, 6) and reasons.dtype == bool
+    assert np.array_equal(~reasons.any(axis=0), mask)
+    assert [RULE_NAMES[r] for r in np.flatnonzero(reasons[:, bad])] == names[Action(bad).name]
     before = env.world.violations[0]
     _, _, _, _, info = env.step(bad)
-    assert info["violation"] and info["action_taken"] == "REST"
+    assert info["violation"] and info["action_taken"] == Action.REST
     assert env.world.violations[0] == before + 1
 
 

@@ -22,9 +22,11 @@ def test_vector_env_equals_single_envs_with_the_same_seeds(env_cohort):
             o, r, te, tr, inf = env.step(int(actions[t, i]))
             assert tr == trunc[i] and te is False and not term[i]
             assert r == rew[i]
-            if tr:
+            if tr:  # SAME_STEP autoreset: the episode's last observation and mask ride along
                 assert np.array_equal(info["final_obs"][i], o)
-                assert info["final_info"]["outcome_pct"][i] == inf["performance_change_pct"]
+                assert info["final_info"]["performance_change_pct"][i] \
+                    == inf["performance_change_pct"]
+                assert np.array_equal(info["final_info"]["action_mask"][i], inf["action_mask"])
                 o, inf = env.reset()
             assert np.array_equal(obs[i], o), (t, i)
             assert np.array_equal(info["action_mask"][i], inf["action_mask"])
@@ -40,5 +42,5 @@ def test_vector_env_reports_episode_summaries(env_cohort):
     *_, trunc, info = venv.step(np.full(3, 2))
     assert trunc.all() and info["_final_info"].all()
     summary = info["final_info"]
-    assert set(summary) >= {"episode_return", "outcome_pct", "violations", "days_overreached",
-                            "days_ill", "final_mask"}
+    assert set(summary) >= {"episode_return", "performance_change_pct", "violations",
+                            "days_overreached", "days_ill", "action_mask"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 
 import pytest
+from markupsafe import escape
 
 from periodization.core.errors import UserError
 from periodization.report.build import compare_and_report, write_report

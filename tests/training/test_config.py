@@ -14,7 +14,7 @@ from periodization.training.config import (
     load_config,
 )
 
-CONFIGS = Path(__file__).parents[2] / "configs"
+CONFIGS = Path(__file__).parents[2] / "periodization" / "configs"
 
 
 def test_yaml_round_trip_gives_an_equal_config(tmp_path):
@@ -56,12 +56,12 @@ def test_missing_sections_take_defaults_and_yaml_exponents_parse(tmp_path):
     ("train:\n  early_stopping: 'yes'\n", "train.early_stopping must be true or false"),
     ("sac:\n  hidden: big\n", "sac.hidden must be a list, got 'big'"),
     ("sac:\n  hidden: [64, x]\n", "sac.hidden[1] must be an integer, got 'x'"),
-    ("train:\n  algo: dqn\n", "train.algo must be one of sac, ppo, got 'dqn'"),
+    ("train:\n  algo: dqn\n", "train.algo must be one of sac or ppo, got 'dqn'"),
     ("env: 3\n", "env must be a mapping, got 3"),
     ("- a\n", "the top level must be a mapping"),
     ("train:\n  episodes: 25\n", "train.episodes (25) must be a multiple of env.num_envs"),
-    ("sac:\n  target_entropy_ratio: 2\n", "sac: target_entropy_ratio must lie in [0, 1]"),
-    ("env:\n  reward:\n    version: v9\n", "env.reward: reward version must be one of"),
+    ("sac:\n  target_entropy_ratio: 2\n", "sac.target_entropy_ratio must be ≤ 1, got 2"),
+    ("env:\n  reward:\n    version: v9\n", "env.reward.version must be one of v2, v1"),
 ])
 def test_bad_configs_name_the_key(tmp_path, text, message):
     path = tmp_path / "bad.yaml"
@@ -84,3 +84,17 @@ def test_command_line_overrides_are_checked():
     assert RunConfig().with_overrides(episodes=20, seed=3).train.seed == 3
     with pytest.raises(UserError, match=r"multiple of env\.num_envs"):
         RunConfig().with_overrides(episodes=7)
+
+
+def test_packaged_configs_are_addressable_by_name(tmp_path, monkeypatch):
+    from periodization.training.config import packaged_configs
+
+    monkeypatch.chdir(tmp_path)  # no configs/ folder here: the names come from the package
+    assert {"sac", "ppo", "ablation-v2"} <= set(packaged_configs())
+    assert load_config("sac") == RunConfig()
+    assert load_config("ppo").train.algo == "ppo"
+    assert load_config("ablation-v2").env.reward.version == "v2"
+    with pytest.raises(UserError, match="packaged config"):
+        load_config("no-such-config")
+    (tmp_path / "sac").write_text("train:\n  seed: 7\n")  # a file on disk wins
+    assert load_config("sac").train.seed == 7

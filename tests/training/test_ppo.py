@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("sb3_contrib")
+import torch
 
+from periodization.agents.artifacts import load_actor
 from periodization.cohort.cache import prepared_cohort
 from periodization.core.errors import UserError
 from periodization.policies.registry import make_policy
 from periodization.policies.rollout import run_episodes
 from periodization.training.config import PPOConfig, from_dict, to_dict
 from periodization.training.launch import run_training
+from tests.agents.helpers import random_masks
 from tests.training.conftest import tiny_config
 
 
@@ -32,3 +36,15 @@ def test_ppo_run_directory_is_a_policy(tmp_path, cohort_dir):
     assert table["violations"].sum() == 0
     with pytest.raises(UserError, match="implemented for sac"):
         run_training(out=out, resume=True, episodes=8, quiet=True)
+    # the exported numpy actor is the trained network: the same policy as sb3's
+    from sb3_contrib import MaskablePPO
+
+    model = MaskablePPO.load(out / "checkpoints" / "best.zip", device="cpu")
+    actor = load_actor(out / "actor.npz")
+    rng = np.random.default_rng(0)
+    obs = rng.normal(scale=2.0, size=(64, 17)).astype(np.float32)
+    mask = random_masks(64, rng)
+    with torch.no_grad():
+        dist = model.policy.get_distribution(torch.as_tensor(obs), action_masks=mask)
+        expected = dist.distribution.probs.numpy()
+    np.testing.assert_allclose(actor.probabilities(obs, mask), expected, atol=1e-5)
