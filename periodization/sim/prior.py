@@ -48,13 +48,22 @@ class Prior:
         if n < 1:
             raise PriorError(f"number of athletes must be at least 1, got {n}")
         values = {key: _draw(self.athlete[key], n, rng) for key in ATHLETE_KEYS}
-        return AthleteParams(**values, pop=self.population)
+        return AthleteParams(**_ordered_time_constants(values), pop=self.population)
 
     def typical(self, n: int = 1) -> AthleteParams:
         """``n`` copies of the population's typical athlete: every parameter at its median
         (lognormal median, normal mean, uniform midpoint), clipped like a draw."""
         values = {key: np.full(n, typical_value(self.athlete[key])) for key in ATHLETE_KEYS}
-        return AthleteParams(**values, pop=self.population)
+        return AthleteParams(**_ordered_time_constants(values), pop=self.population)
+
+
+def _ordered_time_constants(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Fast base fitness and fatigue clear faster than slow base fitness, whatever the
+    independent draws gave (the components would otherwise swap roles)."""
+    slow = values["tau_base_days"]
+    values["tau_fast_days"] = np.minimum(values["tau_fast_days"], 0.6 * slow)
+    values["tau_fatigue_days"] = np.minimum(values["tau_fatigue_days"], 0.6 * slow)
+    return values
 
 
 def load_prior(path: str | Path | None = None) -> Prior:

@@ -35,7 +35,7 @@ def test_medium_and_long_terms_use_their_horizons(env_cohort, medium_days, long_
                                          "ill": False})
     env.reset(seed=3)
     world = env.world
-    healthy = world.state.ill_days == 0  # the projection is illness aside
+    healthy = ~world.state.ill  # the projection is illness (and injury) aside
     assert healthy.sum() >= 3
     action = np.array([0, 1, 2, 3, 4, 5])
     before, params = world.state, world.params
@@ -58,9 +58,10 @@ def test_projection_runs_each_horizon_separately(env_cohort):
     now, perf, ctl = project_constant(state, action, params, performance_days=11, ctl_days=3)
     perf_11, _ = repeated(state, params, action, 11)
     _, ctl_3 = repeated(state, params, action, 3)
-    healthy = state.ill_days == 0
+    healthy = ~state.ill
     np.testing.assert_allclose(perf[healthy], perf_11[healthy], rtol=1e-9)
     np.testing.assert_allclose(ctl, ctl_3, rtol=1e-9)
     # "now" is today's performance, illness aside
-    well = dataclasses.replace(state, ill_days=np.zeros(4, dtype=np.int64))
+    well = dataclasses.replace(state, ill_days=np.zeros(4, dtype=np.int64),
+                               injured_days=np.zeros(4, dtype=np.int64))
     np.testing.assert_allclose(now, dynamics.performance(well, params))
