@@ -38,9 +38,9 @@ stochastic world: planned days see life stress decaying to its mean, so hard ses
 planned for later look worse than the closed loop makes them (it does them on the mornings
 the true stress is low). Knowing today's stress is most of its lead over the heuristics.
 The settings were checked on 1000 prior athletes (episode seeds 50 000 …, not those of
-the tests or the benchmarks): ``illness_cost`` 0, 0.25 and 0.5 gave outcomes within 0.07
-points of each other, 1 and 2 cost 0.2 and 0.6 points while cutting injured days from
-3.0 to 2.7 and 2.2; ``head_days`` 3 cost 0.06 points, 14 (with 14 end days) gained
+the tests or the benchmarks): ``illness_cost`` 0, 0.25 and 0.5 gave outcomes within 0.1
+point of each other (CIs ±0.1) but 5.3, 3.5 and 3.1 injured days, 1 cost 0.25 points;
+``head_days`` 3 cost 0.08 points, 14 (with 14 end days) and two sweeps a morning gained
 nothing.
 
 **Cost.** A sweep tries ≤ 5 alternatives at each of 7 + ``head_days`` + ``end_days``
