@@ -46,7 +46,7 @@ nothing.
 **Cost.** A sweep tries ≤ 5 alternatives at each of 7 + ``head_days`` + ``end_days``
 positions; trying one on planned day k re-simulates days k … end plus the test's week
 (each athlete's planned trajectory is cached), so a morning with R days left costs about
-5·(7 + head_days)·R + 5·end_days·(end_days + 7) simulated days per sweep, e.g. ~5 000 at
+5·(7 + head_days)·R + 5·end_days·(end_days + 7) simulated days per sweep, about 6 800 at
 R = 90 with the defaults, and about half that on average over a block. Athletes run in
 parallel (numba ``prange``), each independently: the plans do not depend on the batch or
 the number of threads. ``benchmarks/oracle_time.py`` measures it.
