@@ -1,21 +1,25 @@
 """The oracle's planner with parameters and a state someone estimated, not the true ones.
 
-``CalibratedPlanner`` plans exactly as ``OraclePolicy`` does (the same ``plan_scores``), with
-the parameters of a calibration (or the population's medians) and its own belief of the
-hidden state. It never reads the world's parameters or hidden state: each morning it moves
-its belief one day forward through the model in the expected world, with what a training
-log shows (yesterday's session and realised load), and takes illness from the athlete's
-own report (the world's ill flag, what ``--ill`` tells ``periodize recommend``).
-It answers "how much of the oracle's advantage survives when the parameters are estimated".
+``CalibratedPlanner`` plans exactly as ``OraclePolicy`` does (the same search over daily
+sessions, ``plan_kernels.improve``, with the same warm start from one morning to the next),
+with the parameters of a calibration (or the population's medians) and its own belief of
+the hidden state. It never reads the world's parameters or hidden state: each morning it
+moves its belief one day forward through the model in the expected world, with what a
+training log shows (yesterday's session and realised load), and takes illness and injury
+from the athlete's own report (the world's ill and injured days, what ``--ill`` tells
+``periodize recommend``). Its belief knows no life stress beyond what the starting state
+holds (it decays to the mean). It answers "how much of the oracle's advantage survives
+when the parameters are estimated".
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
-from periodization.policies.planner import OraclePolicy
+from periodization.policies.planner import OraclePolicy, PlanSearch
 from periodization.sim import day
 from periodization.sim.noise import NoNoise
 from periodization.sim.params import AthleteParams
@@ -25,14 +29,15 @@ from periodization.sim.state import AthleteState
 class CalibratedPlanner(OraclePolicy):
     """MPC with given ``params`` and a believed ``state`` (N,) on the first morning.
 
-    Bind it to a world without autoreset whose rows start with those athletes.
+    Bind it to a world without autoreset whose rows start with those athletes. ``search``
+    (or its settings as keywords) is the oracle's ``PlanSearch``.
     """
 
     name = "calibrated-oracle"
 
-    def __init__(self, params: AthleteParams, state: AthleteState, *, illness_cost: float = 0.5
-                 ) -> None:
-        super().__init__(illness_cost=illness_cost)
+    def __init__(self, params: AthleteParams, state: AthleteState, *,
+                 search: PlanSearch | None = None, **settings: Any) -> None:
+        super().__init__(search=search, **settings)
         self.params = params
         self.start_state = state
         self.belief = state
@@ -54,5 +59,6 @@ class CalibratedPlanner(OraclePolicy):
             self.belief = day.live(self.belief, world.state.last_action, self.params,
                                    NoNoise(), load=world.state.last_load, observe=False).state
             self.day = world.day_in_block.copy()
-        self.belief = dataclasses.replace(self.belief, ill_days=world.state.ill_days.copy())
+        self.belief = dataclasses.replace(self.belief, ill_days=world.state.ill_days.copy(),
+                                          injured_days=world.state.injured_days.copy())
         return self.params, self.belief

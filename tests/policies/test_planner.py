@@ -1,108 +1,176 @@
-"""The oracle's plan scores: the expected cost of illness and the rules of a planned day.
-
-A search of one template and no taper scores exactly one plan per first action, so a
-score can be checked against the same plan lived day by day with the model's own
-per-athlete step (``sim.kernels.transition_row``); nothing depends on its numbers.
-"""
+"""The oracle's planner: its score is the model's figure of merit for the plan it holds, it
+respects the mask and the rules, its search improves on where it starts, and it does not
+depend on the batch."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
 
-from periodization.env.constraints import SafetyConfig
-from periodization.policies.planner import plan_scores_for
-from periodization.sim import dynamics, kernels
-from periodization.sim.dynamics import TEST_TAPER_DAYS
+from periodization.env import constraints as C
+from periodization.env.vector_env import PeriodizationVectorEnv
+from periodization.policies import plan_kernels as PK
+from periodization.policies.planner import OraclePolicy, Plans, PlanSearch
+from periodization.policies.rollout import run_episodes
+from periodization.policies.weekly_search import WeeklySearchPolicy
+from periodization.sim import dynamics
+from periodization.sim.actions import HIGH_INTENSITY
+from periodization.sim.noise import NoNoise
 from periodization.sim.prior import load_prior
-from periodization.sim.records import load_row
 
-R, AE, HI = 0, 2, 4
-N, DAYS = 3, 12
-OFF = SafetyConfig.all_off()
+ATHLETES = 24
 
 
-@pytest.fixture(scope="module")
-def athletes():
-    params = load_prior().sample(N, np.random.default_rng(5))
-    state = dynamics.initial(params, day=np.array([0, 2, 4]))
-    # overreached, so that illness is a real risk of the plan
-    return params, dataclasses.replace(state, maladaptation=np.array([0.0, 1.5, 3.0]))
+def first_morning(cohort, n: int = ATHLETES, seed: int = 11, block_days: int = 90):
+    env = PeriodizationVectorEnv(n, prior=load_prior(), cohort=cohort, autoreset=False,
+                                 block_days=block_days)
+    _, info = env.reset(seed=seed)
+    return env.world, info["action_mask"]
 
 
-def scores(params, state, template, *, safety=OFF, illness_cost=0.5, remaining=DAYS):
-    return plan_scores_for(
-        params, state, mask=np.ones((N, 6), dtype=bool), consecutive_hard=np.zeros(N),
-        days_since_rest=np.zeros(N), remaining=np.full(N, remaining), safety=safety,
-        illness_cost=illness_cost, templates=np.full((1, 7), template),
-        taper_days=np.array([0]))
+def replay(world, plan: np.ndarray) -> np.ndarray:
+    """Test performance after playing ``plan`` (N, R) from today in the expected world,
+    each planned morning's rules applied through the environment's mask function with no
+    readings (the oracle's rollout written again, independently, with numpy)."""
+    state, params, safety = world.state, world.params, world.safety
+    hard = world.context.consecutive_hard.copy()
+    since_rest = world.context.days_since_rest.copy()
+    rows = np.arange(world.n)
+    nan = np.full(world.n, np.nan)
+    for k in range(plan.shape[1]):
+        a = plan[:, k].copy()
+        if k > 0:
+            _, mask = C.rules_and_mask(recovery=nan, ln_hrv=nan, hrv_baseline_mean=nan,
+                                       hrv_baseline_sd=nan, consecutive_hard=hard,
+                                       days_since_rest=since_rest,
+                                       ill=state.ill_days + state.injured_days, config=safety)
+            a = np.where(mask[rows, a], a, 0)
+        state = dynamics.transition(state, a, params, NoNoise())
+        hard = np.where(HIGH_INTENSITY[a], hard + 1, 0)
+        since_rest = np.where(a == 0, 0, since_rest + 1)
+    return dynamics.test_performance(state, params)
 
 
-def lived(params, state, first, template, days=DAYS):
-    """(test performance after the plan, expected ill days) of each athlete, day by day."""
-    perf, ill_days = np.empty(N), np.zeros(N)
-    q = params.pop.packed[0]
-    for i in range(N):
-        p, x = params.packed[i], load_row(state.record, i)
-        for d in range(days):
-            a = first if d == 0 else template
-            was_ill = x.ill_days > 0
-            x, hazard = kernels.transition_row.py_func(x, a, p["session_loads"][a], 1.0, 0.5,
-                                                       p, q)
-            if not was_ill:
-                ill_days[i] += hazard * p["illness_mean_days"]
-        perf[i] = kernels.test_performance_row.py_func(x.fitness, x.gain, x.fatigue,
-                                                       x.maladaptation, TEST_TAPER_DAYS, p, q)
-    return perf, ill_days
+def test_score_is_the_models_figure_of_merit_for_the_plan_held(env_cohort):
+    world, mask = first_morning(env_cohort)
+    oracle = OraclePolicy(illness_cost=0.0)
+    oracle.bind(world)
+    scores = oracle.scores(mask)
+    plan = oracle.plans.plan
+    chosen = plan[:, 0]
+    assert np.allclose(scores[np.arange(world.n), chosen], replay(world, plan), atol=1e-9)
+    assert (scores[np.arange(world.n), chosen] == scores.max(axis=1)).all()
 
 
-def test_a_plan_scores_its_test_performance_minus_expected_illness(athletes):
-    params, state = athletes
-    perf, ill_days = lived(params, state, HI, AE)
-    assert (ill_days > 0).all()
-    for cost in (0.0, 0.5, 3.0):
-        s = scores(params, state, AE, illness_cost=cost)[:, HI]
-        np.testing.assert_allclose(s, perf - cost * ill_days, rtol=1e-9)
+def test_expected_cost_of_illness_and_injury_is_linear_and_above_the_base_rates(env_cohort):
+    world, mask = first_morning(env_cohort)
+    patterns = PlanSearch(start_patterns=8).patterns
+    scores = []
+    for cost in (0.0, 1.0, 2.0):
+        plans = Plans(world.n, world.block_days)
+        morning = PK.MorningRecord(
+            consecutive_hard=world.context.consecutive_hard.astype(np.int64),
+            days_since_rest=world.context.days_since_rest.astype(np.int64),
+            day_in_block=world.day_in_block, fresh=np.ones(world.n, dtype=np.int64))
+        scores.append(PK.pattern_scores(
+            world.state.record, morning, mask, world.block_days, patterns, plans.traj,
+            plans.hard, plans.rest, plans.lost, world.params.packed, world.params.pop.packed,
+            PlanSearch(illness_cost=cost).record, world.safety.packed))
+    lost = scores[0] - scores[1]  # expected days lost over the block, per plan
+    assert np.allclose(scores[0] - scores[2], 2.0 * lost)
+    p = world.params
+    healthy = (world.state.ill_days == 0) & (world.state.injured_days == 0)
+    # illness's risk factors only add to its base rate, and strength protects from injury
+    # by at most 1.5 × durability_protection in log hazard: a floor on a healthy
+    # athlete's expected days lost over 90 planned days
+    injury_floor = p.injury_base_rate * np.exp(-1.5 * p.durability_protection)
+    floor = world.block_days * (-np.expm1(-p.illness_base_rate) * p.illness_mean_days
+                                - np.expm1(-injury_floor) * p.injury_mean_days)
+    assert (lost[healthy] >= floor[healthy, None] * 0.99).all()
 
 
-def test_the_illness_cost_weighs_a_riskier_plan_down(athletes):
-    params, state = athletes
-    # hard every day carries more expected illness than easy every day ...
-    _, easy = lived(params, state, AE, AE)
-    _, hard = lived(params, state, HI, HI)
-    assert (hard > easy).all()
-    # ... so raising the cost lowers the hard plan's score by more
-    drop = lambda a: scores(params, state, a, illness_cost=0.0)[:, a] - scores(  # noqa: E731
-        params, state, a, illness_cost=2.0)[:, a]
-    np.testing.assert_allclose(drop(HI), 2.0 * hard, rtol=1e-9)
-    assert (drop(HI) > drop(AE)).all()
+def test_scores_from_a_cached_morning_equal_scores_from_today(env_cohort):
+    world, _ = first_morning(env_cohort, n=3)
+    plans = Plans(world.n, world.block_days)
+    search = PlanSearch(illness_cost=0.7).record
+    q, safety = world.params.pop.packed[0], world.safety.packed[0]
+    rng = np.random.default_rng(4)
+    for i in range(world.n):
+        plan = rng.integers(0, 6, size=world.block_days)
+        plan[0] = 0
+        args = (plans.traj[i], plans.hard[i], plans.rest[i], plans.lost[i])
+        plans.traj[i, :1] = world.state.record[i:i + 1]
+        plans.hard[i, 0] = world.context.consecutive_hard[i]
+        plans.rest[i, 0] = world.context.days_since_rest[i]
+        plans.lost[i, 0] = 0.0
+        p = world.params.packed[i]
+        whole = PK.score_from(0, world.block_days, 0, plan, *args, True, p, q, safety, search)
+        for k0 in (1, 17, 60, 89):
+            cached = PK.score_from(k0, world.block_days, 0, plan, *args, False, p, q, safety,
+                                   search)
+            assert cached == pytest.approx(whole, abs=1e-9)
 
 
-def test_an_ill_athletes_plan_rests_while_the_ill_rule_is_on(athletes):
-    params, state = athletes
-    sick = dataclasses.replace(state, ill_days=np.full(N, 30), maladaptation=np.zeros(N))
-    on = dataclasses.replace(OFF, ill=True)
-    hiit_on = scores(params, sick, HI, safety=on)[:, AE]
-    rest_on = scores(params, sick, R, safety=on)[:, AE]
-    np.testing.assert_allclose(hiit_on, rest_on)  # HIIT days became REST
-    hiit_off = scores(params, sick, HI, safety=OFF)[:, AE]
-    assert (hiit_off != rest_on).all()  # the switch is honoured
+def test_the_oracle_never_picks_a_masked_session(env_cohort):
+    world, _ = first_morning(env_cohort)
+    rng = np.random.default_rng(0)
+    oracle = OraclePolicy()
+    oracle.bind(world)
+    mask = rng.random((world.n, 6)) < 0.4
+    mask[:, 0] = True  # REST is never masked
+    scores = oracle.scores(mask)
+    assert (np.isneginf(scores) == ~mask).all()
+    actions = oracle.act(np.zeros((world.n, 17), np.float32), mask)
+    assert mask[np.arange(world.n), actions].all()
 
 
-def test_planned_days_obey_the_hard_day_and_rest_rules(athletes):
-    params, state = athletes
-    healthy = dataclasses.replace(state, maladaptation=np.zeros(N))
-    hard_rule = dataclasses.replace(OFF, consecutive_hard=True)
-    rest_rule = dataclasses.replace(OFF, no_recent_rest=True)
-    # with the hard-day rule, the fifth HIIT day in a row becomes REST; with the rest rule,
-    # the seventh day without rest does; without them the plans run as written
-    assert (scores(params, healthy, HI, safety=hard_rule)[:, HI]
-            != scores(params, healthy, HI, safety=OFF)[:, HI]).all()
-    assert (scores(params, healthy, AE, safety=rest_rule)[:, AE]
-            != scores(params, healthy, AE, safety=OFF)[:, AE]).all()
-    # a short block never reaches the thresholds: the rules change nothing
-    for rule in (hard_rule, rest_rule):
-        np.testing.assert_allclose(scores(params, healthy, HI, safety=rule, remaining=3),
-                                   scores(params, healthy, HI, safety=OFF, remaining=3))
+def test_the_oracle_keeps_the_rules_during_whole_blocks(env_cohort):
+    strict = C.SafetyConfig(strict=True)  # a masked action would raise
+    df = run_episodes(OraclePolicy(), episodes=8, seed=3, prior=load_prior(), cohort=env_cohort,
+                      safety=strict, block_days=40)
+    assert df["violations"].sum() == 0
+
+
+def test_the_search_improves_on_its_start_and_on_a_random_weekly_search(env_cohort):
+    world, mask = first_morning(env_cohort)
+    oracle = OraclePolicy()
+    oracle.bind(world)
+    best = oracle.scores(mask).max(axis=1)
+    start = WeeklySearchPolicy(patterns=1)
+    start.patterns = oracle.search.patterns  # the oracle's own start patterns
+    start.bind(world)
+    assert (best >= start.scores(mask).max(axis=1) - 1e-9).all()
+    weekly = WeeklySearchPolicy(patterns=300, seed=1)
+    weekly.bind(world)
+    margin = best - weekly.scores(mask).max(axis=1)
+    assert margin.mean() > 0 and (margin > 0).mean() > 0.8
+
+
+def test_plans_do_not_depend_on_the_batch_and_repeat_with_the_seed(env_cohort):
+    prior = load_prior()
+
+    def play(n):
+        return run_episodes(OraclePolicy(), episodes=n, seed=21, prior=prior,
+                            cohort=env_cohort, block_days=30)
+
+    small, large, again = play(3), play(6), play(6)
+    cols = ["athlete_id", "outcome_pct", *[c for c in small.columns if c.startswith("n_")]]
+    assert small[cols].equals(large[cols].iloc[:3].reset_index(drop=True))
+    assert large[cols].equals(again[cols])
+
+
+def test_a_new_block_starts_a_fresh_plan(env_cohort):
+    world, mask = first_morning(env_cohort, n=2)
+    oracle = OraclePolicy()
+    oracle.bind(world)
+    oracle.scores(mask)
+    assert (oracle.plans.fresh(world.day_in_block) == 0).all()  # the same morning again
+    oracle.plans.seen_day = np.array([5, 0])
+    assert oracle.plans.fresh(np.array([0, 1])).tolist() == [1, 0]
+
+
+def test_bad_search_settings_are_refused():
+    with pytest.raises(ValueError, match="head_days"):
+        PlanSearch(head_days=0)
+    with pytest.raises(ValueError, match="illness_cost"):
+        PlanSearch(illness_cost=-1.0)

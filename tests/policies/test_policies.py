@@ -61,11 +61,3 @@ def test_oracle_needs_a_world():
 
     with pytest.raises(RuntimeError, match="bind"):
         OraclePolicy().act(np.zeros((1, 17), np.float32), np.ones((1, 6), bool))
-
-
-def test_oracle_second_day_search_runs_and_respects_masks(env_cohort):
-    from periodization.policies.planner import OraclePolicy
-
-    df = run_episodes(OraclePolicy(second_day=True), episodes=3, seed=1, split="test",
-                      cohort=env_cohort, block_days=10)
-    assert df["violations"].sum() == 0 and len(df) == 3
