@@ -71,8 +71,6 @@ from pydantic.dataclasses import dataclass
 from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 from periodization.sim.records import config_record
 
-from periodization.sim.records import config_record
-
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
               "shaped_gain")
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
@@ -105,10 +103,6 @@ class RewardConfig:
         """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
         return VERSIONS.index(self.version)
 
-    @property
-    def version_code(self) -> int:
-        """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
-        return VERSIONS.index(self.version)
 
     @cached_property
     def packed(self) -> np.ndarray:

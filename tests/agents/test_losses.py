@@ -203,8 +203,8 @@ def test_alpha_stays_within_either_bound_alone(bounds):
 
 
 def test_an_update_descends_the_actor_loss():
-    """With the critics all but fixed (lr 1e-12) and α fixed, one step lowers the actor loss on its batch: the
-    actor's gradient enters the shared backward pass with its own sign."""
+    """With the critics all but fixed (lr 1e-12) and α fixed, one step lowers the actor loss
+    on its batch: the actor's gradient enters the shared backward pass with its own sign."""
     agent, rng = make_agent(lr_critic=1e-12, auto_alpha=False, lr_actor=1e-3), \
         np.random.default_rng(12)
     b = batch(64, rng)

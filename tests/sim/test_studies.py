@@ -31,7 +31,6 @@ from periodization.evaluation.studies.report import document, table
 from periodization.sim.actions import SESSION_MINUTES, Action
 
 
-
 @pytest.fixture(scope="module")
 def ctx():
     return make_context(300, seed=11)
