@@ -1,6 +1,6 @@
 """Environment throughput with random valid actions, autoreset included.
 
-* single: ``gymnasium.make("Periodization-v0")`` (checker, order and time-limit wrappers),
+* single: ``gymnasium.make("Periodization-v1")`` (checker, order and time-limit wrappers),
   one step at a time; goal ≥ 5 000 steps/s (the earlier implementation: ≈ 1 900);
 * vector: ``PeriodizationVectorEnv`` at N = 1024; goal ≥ 1 000 000 env-steps/s.
 
@@ -16,12 +16,12 @@ import gymnasium as gym
 import numpy as np
 from _common import emit, median, repeat_timed
 
-import periodization  # noqa: F401  (registers Periodization-v0)
+import periodization  # noqa: F401  (registers Periodization-v1)
 from periodization.env.vector_env import PeriodizationVectorEnv
 
 
 def single_env_rate(steps: int, repeats: int) -> list[float]:
-    env = gym.make("Periodization-v0")
+    env = gym.make("Periodization-v1")
     _, info = env.reset(seed=0)
     rng = np.random.default_rng(0)
     state = {"info": info}

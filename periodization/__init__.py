@@ -1,6 +1,6 @@
 """periodization: an adaptive training coach learned in a simulated athlete world.
 
-Importing the package registers the Gymnasium environment ``Periodization-v0``.
+Importing the package registers the Gymnasium environment ``Periodization-v1``.
 """
 
 from __future__ import annotations

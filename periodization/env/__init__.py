@@ -1,4 +1,5 @@
-"""Gymnasium environments: ``Periodization-v0`` (single) and its batched vector form.
+"""Gymnasium environments: ``Periodization-v1`` (World v2; single) and its batched
+vector form.
 
 Owns: the World (``world``), the two environments, the reward, the safety rules, episode
 starts, and the adapters for other libraries: ``sb3`` (an SB3 ``VecEnv``, needs the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-ENV_ID = "Periodization-v0"
+ENV_ID = "Periodization-v1"
 
 if ENV_ID not in gym.registry:
     gym.register(

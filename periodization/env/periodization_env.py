@@ -1,4 +1,4 @@
-"""``Periodization-v0``: one athlete, one 90-day training block, one session a day."""
+"""``Periodization-v1``: one athlete, one 90-day training block, one session a day."""
 
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ class PeriodizationEnv(CohortReference, gym.Env):
     """
     ## Description
     Prescribe one training session a day to a simulated athlete for a 90-day block. The
-    athlete is a Busso variable dose–response model with hidden non-functional
-    overreaching, illness/injury and detraining (``docs/athlete-model.md``); every action
-    changes the physiology the next observation shows. The figure of merit is the block's
+    athlete is World v2 (``docs/athlete-model.md``): adaptation that stalls past the
+    optimal load, a saturating intensity channel, fatigue that grows faster than load,
+    hidden non-functional overreaching, life stress, separate illness and injury,
+    detraining; every action changes the physiology the next observation shows, and what a
+    hard session does depends on the athlete's state that morning. The figure of merit is the block's
     change in modelled performance (``info["performance_change_pct"]`` on the last step).
 
     ## Action Space
@@ -71,10 +73,11 @@ class PeriodizationEnv(CohortReference, gym.Env):
     | 16 | TSB × recovery | – |
 
     ## Rewards
-    ``reward="v2"`` (default, the seed's: ``reward.DEFAULT_REWARD``): 6 + 0.5·short +
-    0.3·medium + 0.2·long + recovery bonus − 0.3·penalty; ``"v1"``: the seed's original;
-    ``"outcome"``: the day's realised performance change (sums to the block outcome) −
-    w·penalty; ``"shaped"``: the reward the project trains with (``TRAINING_REWARD``).
+    ``"shaped"`` (default, the reward the project trains with: ``reward.DEFAULT_REWARD``):
+    the day's change in test performance under a 21-day-rest potential, soft penalties
+    logged but not paid; ``"outcome"``: the day's realised change in test performance (sums
+    to the block outcome) − w·penalty; ``"v2"``: the seed's 6 + 0.5·short + 0.3·medium +
+    0.2·long + recovery bonus − 0.3·penalty; ``"v1"``: the seed's original.
     Components are in ``info["reward_components"]``; definitions in
     ``periodization.env.reward``.
 
@@ -103,7 +106,7 @@ class PeriodizationEnv(CohortReference, gym.Env):
     | cohort | default cohort | cohort directory or ``PreparedCohort`` |
     | split | "train" | which athletes episodes start from |
     | prior | None | start from fresh athletes of this prior instead |
-    | reward | "v2" | version name, dict or ``RewardConfig`` |
+    | reward | "shaped" | version name, dict or ``RewardConfig`` |
     | safety | all rules on | dict or ``SafetyConfig`` |
     | strict | False | raise on a masked action |
     | block_days | 90 | episode length |
@@ -114,7 +117,10 @@ class PeriodizationEnv(CohortReference, gym.Env):
     cohort: a pickled env is small and rebuilds its start sampler when loaded.
 
     ## Version History
-    * v0: first version.
+    * v1: World v2 (the athlete model of ``docs/athlete-model.md``: session effects that
+      depend on readiness, saturating intensity, separate injury), ``info["days_injured"]``
+      and ``injured``; the default reward is the one the project trains with ("shaped").
+    * v0: first version (World v1; no longer provided).
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
@@ -167,6 +173,7 @@ class PeriodizationEnv(CohortReference, gym.Env):
             "episode_return": float(w.episode_return[0]),
             "days_overreached": int(w.days_overreached[0]),
             "days_ill": int(w.days_ill[0]),
+            "days_injured": int(w.days_injured[0]),
         }
         if self.mask_reason_names:
             info["mask_reason_names"] = w.mask_reasons(0)
@@ -179,6 +186,7 @@ class PeriodizationEnv(CohortReference, gym.Env):
                 action_taken=int(result.action[0]),
                 overreached=bool(result.overreached[0]),
                 ill=bool(result.ill[0]),
+                injured=bool(result.injured[0]),
                 load=float(result.load[0]),
             )
         return info

@@ -84,12 +84,12 @@ class RewardConfig:
     """Reward version and weights; weights finite in [−1000, 1000], horizons 1–365 days
     (each step projects ``long_days`` ahead, so the horizon bounds a step's work)."""
 
-    version: Literal["v2", "v1", "outcome", "shaped"] = "v2"
+    version: Literal["v2", "v1", "outcome", "shaped"] = "shaped"
     base: WEIGHT = 6.0  # v2 constant per step
     w_short: WEIGHT = 0.5
     w_medium: WEIGHT = 0.3
     w_long: WEIGHT = 0.2
-    w_penalty: WEIGHT = 0.3  # v2 and outcome
+    w_penalty: WEIGHT = 0.0  # soft penalties (logged always; the seed's v2 pays 0.3)
     recovery_bonus: StrictBool = True  # v2
     bonus_high: WEIGHT = 2.0  # at recovery ≥ 70
     bonus_mid: WEIGHT = 1.0  # at recovery ≥ 50
@@ -113,17 +113,17 @@ class RewardConfig:
 
 # The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft
 # penalties logged but not paid.
-TRAINING_REWARD = RewardConfig(version="shaped", w_penalty=0.0)
+TRAINING_REWARD = RewardConfig()
 
-# The environment's default reward. ``Periodization-v0`` keeps the seed's v2 so that every
-# existing run and published number stays the same; ``Periodization-v1`` (with World v2)
-# makes it ``TRAINING_REWARD``: this constant is the one line to change.
-DEFAULT_REWARD = RewardConfig()
+# The environment's default reward: since ``Periodization-v1`` (World v2) the reward the
+# project trains with. The seed's v2 (a constant 6 a day plus HRV, CTL-growth and recovery
+# bonuses) trains agents that leave the athlete worse off; it stays available as "v2".
+DEFAULT_REWARD = TRAINING_REWARD
 
 # Names accepted wherever a reward is given as a string (``reward="shaped"``): a version
 # name gives that version with the weights the project uses for it.
 PRESETS = {
-    "v2": RewardConfig(version="v2"),
+    "v2": RewardConfig(version="v2", w_penalty=0.3),  # the seed's
     "v1": RewardConfig(version="v1"),
     "outcome": RewardConfig(version="outcome"),
     "shaped": TRAINING_REWARD,

@@ -45,7 +45,7 @@ from periodization.sim.prior import Prior
 
 
 class PeriodizationVectorEnv(CohortReference, gym.vector.VectorEnv):
-    """N copies of ``Periodization-v0`` in lockstep (see ``PeriodizationEnv`` for the spec)."""
+    """N copies of ``Periodization-v1`` in lockstep (see ``PeriodizationEnv`` for the spec)."""
 
     metadata: ClassVar[dict[str, Any]] = {"autoreset_mode": AutoresetMode.SAME_STEP,
                                           "render_modes": []}
@@ -136,7 +136,8 @@ class PeriodizationVectorEnv(CohortReference, gym.vector.VectorEnv):
         return {"action_mask": w.mask, "mask_reasons": C.reason_matrix(w.fired),
                 "athlete_id": w.athlete_id.copy(), "day_in_block": w.day_in_block.copy(),
                 "violations": w.violations.copy(), "episode_return": w.episode_return.copy(),
-                "days_overreached": w.days_overreached.copy(), "days_ill": w.days_ill.copy()}
+                "days_overreached": w.days_overreached.copy(), "days_ill": w.days_ill.copy(),
+                "days_injured": w.days_injured.copy()}
 
 
 def _day(result: StepResult) -> dict[str, Any]:
@@ -144,7 +145,8 @@ def _day(result: StepResult) -> dict[str, Any]:
     return {"reward_components": result.components, "performance": result.performance,
             "performance_change_pct": result.performance_change_pct,
             "violation": result.violation, "action_taken": result.action,
-            "overreached": result.overreached, "ill": result.ill, "load": result.load}
+            "overreached": result.overreached, "ill": result.ill, "injured": result.injured,
+            "load": result.load}
 
 
 def _batched(values: dict[str, Any], rows: np.ndarray) -> dict[str, Any]:

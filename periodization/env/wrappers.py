@@ -2,7 +2,7 @@
 
 RLlib's action-masking RL module reads ``{"observations", "action_mask"}``; Tianshou's
 DQN-family algorithms read ``obs.obs`` and ``obs.mask``. ``DictMaskObservation`` gives
-either from ``Periodization-v0``, the mask as float32 0/1 (a ``Box`` every library batches).
+either from ``Periodization-v1``, the mask as float32 0/1 (a ``Box`` every library batches).
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ class SB3Policy(BasePolicy):
     """The policy network of an SB3 ``model.zip`` (PPO, A2C, DQN, MaskablePPO …), acting
     deterministically. Maskable policies get the masks; others choose among all six actions,
     and the environment counts what the rules forbid. Observations must be the ones the model
-    was trained on: ``Periodization-v0``'s (normalised with the same cohort's scaler), or the
+    was trained on: ``Periodization-v1``'s (normalised with the same cohort's scaler), or the
     ``DictMaskObservation`` layout."""
 
     def __init__(self, path: str | Path, *, name: str | None = None) -> None:

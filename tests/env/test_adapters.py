@@ -69,6 +69,6 @@ def test_dict_mask_observation_passes_the_checker_and_carries_the_mask(env_cohor
 
 
 def test_dict_mask_observation_via_make(env_cohort):
-    env = DictMaskObservation(gym.make("Periodization-v0", cohort=env_cohort))
+    env = DictMaskObservation(gym.make("Periodization-v1", cohort=env_cohort))
     obs, _ = env.reset(seed=1)
     assert obs["observations"].shape == (17,) and obs["action_mask"].dtype == np.float32

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import periodization  # noqa: F401  (registers Periodization-v0)
+import periodization  # noqa: F401  (registers Periodization-v1)
 from periodization.env.constraints import RULE_NAMES
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS, RewardConfig
@@ -14,7 +14,7 @@ from periodization.sim.actions import Action
 
 
 def test_registered_env_passes_the_gymnasium_checker(env_cohort):
-    env = gym.make("Periodization-v0", cohort=env_cohort)
+    env = gym.make("Periodization-v1", cohort=env_cohort)
     check_env(env.unwrapped)
     obs, info = env.reset(seed=0)
     assert obs.shape == (17,) and obs.dtype == np.float32

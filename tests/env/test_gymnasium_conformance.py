@@ -1,4 +1,4 @@
-"""What third-party Gymnasium code expects of ``Periodization-v0`` and its vector env:
+"""What third-party Gymnasium code expects of ``Periodization-v1`` and its vector env:
 ``make_vec`` in every mode, one time limit, Gymnasium's autoreset modes and info schema,
 fixed-shape infos, clear errors before ``reset()``, small pickles."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from gymnasium.vector import AutoresetMode
 
-import periodization  # noqa: F401  (registers Periodization-v0)
+import periodization  # noqa: F401  (registers Periodization-v1)
 from periodization.env import ENV_ID
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.vector_env import PeriodizationVectorEnv
@@ -188,6 +188,8 @@ def test_the_default_reward_is_one_constant_and_shaped_is_the_training_reward(en
     from periodization.training.config import EnvConfig
 
     assert PeriodizationEnv(cohort=env_cohort).world.reward is DEFAULT_REWARD
-    assert RewardConfig(version="v2") == DEFAULT_REWARD  # v0 keeps the seed's reward
+    assert DEFAULT_REWARD == TRAINING_REWARD == RewardConfig()  # v1: the training reward
+    assert RewardConfig(version="v2", w_penalty=0.3) == PeriodizationEnv(
+        cohort=env_cohort, reward="v2").world.reward  # the seed's, by name
     shaped = PeriodizationEnv(cohort=env_cohort, reward="shaped").world.reward
     assert shaped == TRAINING_REWARD == EnvConfig().reward and shaped.w_penalty == 0.0
