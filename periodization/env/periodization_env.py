@@ -33,8 +33,9 @@ class PeriodizationEnv(CohortReference, gym.Env):
     optimal load, a saturating intensity channel, fatigue that grows faster than load,
     hidden non-functional overreaching, life stress, separate illness and injury,
     detraining; every action changes the physiology the next observation shows, and what a
-    hard session does depends on the athlete's state that morning. The figure of merit is the block's
-    change in modelled performance (``info["performance_change_pct"]`` on the last step).
+    hard session does depends on the athlete's state that morning. The figure of merit is
+    the block's change in test performance (``info["performance_change_pct"]`` on the last
+    step).
 
     ## Action Space
     ``Discrete(6)``: 0 REST, 1 ACTIVE_RECOVERY (zone 1), 2 AEROBIC_BASE (zone 2),
