@@ -15,7 +15,6 @@ from periodization.env.constraints import SafetyConfig, rules_for_morning
 from periodization.features import daily as F
 from periodization.features.table import features_for_table
 from periodization.ingest.preprocess import impute_table
-from periodization.sim.prior import load_prior
 
 
 def test_plan_under_illness_and_rules(model_dir):
@@ -45,4 +44,3 @@ def test_plan_under_illness_and_rules(model_dir):
         for a in plan.action[:, i]:
             run = 0 if a == 0 else run + 1
             assert run <= 7
-    assert load_prior().population.session_load[0] == 0
