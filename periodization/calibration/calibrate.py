@@ -55,6 +55,7 @@ from periodization.calibration.grid import (
     GRID_KEYS,
     FitInputs,
     GridSpec,
+    LinearFit,
     grid_posterior,
     grid_spec,
     linear_fit,
@@ -125,7 +126,7 @@ def calibrate(table: pd.DataFrame, *, prior: Prior | None = None) -> Calibration
     fit = _fit(hist, inputs, spec, prior, calibrated)
     for _ in range(PASSES - 1):
         rep = fit.params_replay
-        resid = np.stack([hist.ln_hrv - rep.latent[:, 0], hist.rhr - rep.latent[:, 1]], axis=1)
+        resid = np.stack([hist.ln_hrv, hist.rhr], axis=1) - fit.expected
         clean = resid - inputs.stress_shift
         normal = ~_unusual_mornings(hist, clean[:, 0], clean[:, 1], inputs.sig_h, inputs.sig_r,
                                     start)
@@ -144,7 +145,7 @@ def _responses(hist: History, rep: Replay, prior: Prior, *, use_h: np.ndarray,
                noise: np.ndarray, typical: AthleteParams, first: bool = False,
                previous: FitInputs | None = None) -> FitInputs:
     """The fit's responses: ln RMSSD and resting HR less what the replay ``rep`` already
-    explains (the replayed maladaptation's shifts, the acute RHR rise) and less the life
+    explains (the acute RHR rise; the replayed maladaptation is a regressor) and less the life
     stress that sleep shows (``stress.py``). ``residuals`` (rows, 2) of ln RMSSD and RHR
     against the model (the readings themselves in the ``first`` pass, whose SDs are then
     taken from day-to-day differences) give the readings' noise SDs ``noise`` (N, 2) —
@@ -171,9 +172,8 @@ def _responses(hist: History, rep: Replay, prior: Prior, *, use_h: np.ndarray,
         inflation = np.stack([variance_inflation(hist, clean[:, c], rep.fatigue_ratio, u)
                               for c, u in enumerate((use_h, use_r))], axis=1)
     return FitInputs(
-        y_h=np.nan_to_num(hist.ln_hrv - pop.hrv_per_maladaptation * me - shift[:, 0]),
-        y_r=np.nan_to_num(hist.rhr - rep.acute_rhr - pop.rhr_per_maladaptation * me
-                          - shift[:, 1]),
+        y_h=np.nan_to_num(hist.ln_hrv - shift[:, 0]),
+        y_r=np.nan_to_num(hist.rhr - rep.acute_rhr - shift[:, 1]), maladaptation=me,
         use_h=use_h, use_r=use_r, normal=normal, context=rep, w0=w0,
         sig_h=direct.floor_sd(sig[0], noise_h, "hrv"),
         sig_r=direct.floor_sd(sig[1], noise_r, "rhr"),
@@ -199,6 +199,7 @@ class _Fit:
     used: np.ndarray
     params_replay: Replay
     params: AthleteParams
+    expected: np.ndarray  # (rows, 2) the lines' ln RMSSD and RHR each morning, stress aside
 
 
 def _fit(hist: History, inputs: FitInputs, spec: GridSpec, prior: Prior,
@@ -230,8 +231,23 @@ def _fit(hist: History, inputs: FitInputs, spec: GridSpec, prior: Prior,
     values["life_load"] = direct.life_load(hist, one)
     _keep_prior_where(values, ~calibrated, hist, typical, inputs.w0)
     params = _params(values, typical)
-    return _Fit(values=values, se=se, interval=interval, used=lin.used,
-                params_replay=replay(params, hist, stress=inputs.stress), params=params)
+    rep = replay(params, hist, stress=inputs.stress)
+    return _Fit(values=values, se=se, interval=interval, used=lin.used, params_replay=rep,
+                params=params, expected=_expected(hist, rep, params, lin, prior))
+
+
+def _expected(hist: History, rep: Replay, params: AthleteParams, lin: LinearFit, prior: Prior
+              ) -> np.ndarray:
+    """(rows, 2) ln RMSSD and RHR the fitted lines expect on each morning (``kernels.py``'s
+    observation model at the estimate, on the replay with the estimated parameters)."""
+    me = prior.population.effective_maladaptation(rep.maladaptation)
+    idx = hist.athlete_index
+    p, shift = params, lin.maladaptation_shift[idx]
+    ln_hrv = (np.log(p.hrv_baseline_ms[idx]) + p.hrv_acute_sensitivity[idx] * rep.acute_hrv
+              + shift[:, 0] * me + p.hrv_fatigue_sensitivity[idx] * rep.fatigue_ratio)
+    rhr = (p.rhr_baseline_bpm[idx] + rep.acute_rhr + shift[:, 1] * me
+           + prior.population.rhr_per_fatigue * rep.fatigue_ratio)
+    return np.stack([ln_hrv, rhr], axis=1)
 
 
 def _finish(hist: History, fit: _Fit, prior: Prior, calibrated: np.ndarray,
@@ -251,25 +267,26 @@ def _finish(hist: History, fit: _Fit, prior: Prior, calibrated: np.ndarray,
     interval = {k: (np.where(calibrated, lo, np.nan), np.where(calibrated, hi, np.nan))
                 for k, (lo, hi) in fit.interval.items()}
     params = _params(values, typical)
-    evidence = direct.maladaptation_evidence(hist, rep, params, inputs.stress_shift,
+    evidence = direct.maladaptation_evidence(hist, fit.expected, params, inputs.stress_shift,
                                              inputs.normal)
     flagged = (evidence[:, 0] > pop.overreached_threshold) & (evidence[:, 0] > 2 * evidence[:, 1])
     added = np.where(flagged, evidence[:, 0], 0.0)
-    state = _todays_stress(hist, rep, params, inputs.normal, added)
+    state = _todays_stress(hist, rep, fit.expected, params, inputs.normal, added)
     state = dataclasses.replace(state, maladaptation=state.maladaptation + added)
     return Calibration(history=hist, params=params, state=state, se=se,
                        interval=interval, used=fit.used, calibrated=calibrated,
                        maladaptation_evidence=evidence, left_out=~inputs.normal, replay=rep)
 
 
-def _todays_stress(hist: History, rep: Replay, params: AthleteParams, normal: np.ndarray,
-                   added: np.ndarray) -> AthleteState:
-    """The replay's last morning with the life stress every reading shows (HRV, resting HR
-    and sleep against the calibrated model, less the maladaptation ``added`` (N,) to it)."""
+def _todays_stress(hist: History, rep: Replay, expected: np.ndarray, params: AthleteParams,
+                   normal: np.ndarray, added: np.ndarray) -> AthleteState:
+    """The replay's last morning with the life stress every reading shows (HRV and resting
+    HR against the fitted lines ``expected``, sleep against the model, less the
+    maladaptation ``added`` (N,) to it)."""
     pop = params.pop
     me = pop.effective_maladaptation(added)[hist.athlete_index]
-    resid = np.stack([hist.ln_hrv - rep.latent[:, 0] - pop.hrv_per_maladaptation * me,
-                      hist.rhr - rep.latent[:, 1] - pop.rhr_per_maladaptation * me,
+    resid = np.stack([hist.ln_hrv - expected[:, 0] - pop.hrv_per_maladaptation * me,
+                      hist.rhr - expected[:, 1] - pop.rhr_per_maladaptation * me,
                       hist.sleep - rep.latent[:, 2] - pop.sleep_hours_per_maladaptation * me],
                      axis=1)
     sd = np.stack([params.hrv_noise_log, params.rhr_noise_bpm, params.sleep_noise_hours], axis=1)

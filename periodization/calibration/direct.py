@@ -89,11 +89,12 @@ def sleep_estimates(hist: History, rep: Replay, typical: AthleteParams, normal: 
     return values, se
 
 
-def maladaptation_evidence(hist: History, rep: Replay, params: AthleteParams,
+def maladaptation_evidence(hist: History, expected: np.ndarray, params: AthleteParams,
                            stress_shift: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """(N, 2): maladaptation M̂ and its SE from the last ``RECENT_DAYS`` residuals, by
     weighted least squares of HRV and RHR on the model's per-unit shifts of maladaptation
-    (``hrv_per_maladaptation``, ``rhr_per_maladaptation``) beyond what the replay has and
+    (``hrv_per_maladaptation``, ``rhr_per_maladaptation``) beyond what the fitted lines
+    expect (``expected`` (rows, 2): ln RMSSD, RHR; they hold the replayed maladaptation) and
     the life stress sleep shows (``stress_shift`` (rows, 2)): a stressful fortnight is not
     overreaching. Ill mornings (not ``normal``) are left out; the SE allows for the
     residuals' persistence (``inflation.mean_inflation``)."""
@@ -104,7 +105,7 @@ def maladaptation_evidence(hist: History, rep: Replay, params: AthleteParams,
     den = np.zeros(hist.n)
     for col, obs, coef, sd in ((0, hist.ln_hrv, pop.hrv_per_maladaptation, params.hrv_noise_log),
                                (1, hist.rhr, pop.rhr_per_maladaptation, params.rhr_noise_bpm)):
-        every = np.where(normal, obs - rep.latent[:, col] - stress_shift[:, col], np.nan)
+        every = np.where(normal, obs - expected[:, col] - stress_shift[:, col], np.nan)
         resid = np.where(recent, every, np.nan)
         n = hist.per_athlete(resid, "count")
         mean = np.nan_to_num(hist.per_athlete(resid))

@@ -36,6 +36,7 @@ GRID_KEYS = ("tau_fatigue_days", "optimal_load")
 GRID_SIZES = (10, 24)  # τ_F, w*: finer changes no estimate by more than 1 %
 INTERVAL = (0.05, 0.95)
 CHUNK = 512  # athletes per kernel call: bounds the statistics' memory (~13 kB each)
+MALADAPTATION_SPREAD = 0.5  # prior SD of the lines' maladaptation coefficients, relative
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ class GridSpec:
     log_prior: np.ndarray  # (nτ, nw)
     decay: np.ndarray  # (nτ,) e^{−1/τ_F}
     gain: np.ndarray  # (nτ, nw) k_F / F*, the fatigue ratio's gain
-    linear_mean: np.ndarray  # (3,) prior mean of (ln b_hrv, s_acute, σ_F)
-    linear_precision: np.ndarray  # (3,)
+    hrv_mean: np.ndarray  # (4,) prior mean of the HRV line's (ln b_hrv, s, β_h, σ_F)
+    hrv_precision: np.ndarray  # (4,)
+    rhr_mean: np.ndarray  # (2,) prior mean of the RHR line's (b_rhr, β_r)
+    rhr_precision: np.ndarray  # (2,)
     kappa: float  # bpm of resting HR per unit fatigue ratio
 
 
@@ -94,13 +97,21 @@ def grid_spec(prior: Prior) -> GridSpec:
     acute_m, acute_sd = gaussian_approximation(prior.athlete["hrv_acute_sensitivity"])
     fat_m, fat_sd = gaussian_approximation(prior.athlete["hrv_fatigue_sensitivity"])
     ln_base = np.log(typical_value(prior.athlete["hrv_baseline_ms"]))
+    pop = prior.population
+    # how strongly this athlete's readings show the replayed maladaptation: around the
+    # population's shifts, within MALADAPTATION_SPREAD of them
+    mal_h, mal_r = pop.hrv_per_maladaptation, pop.rhr_per_maladaptation
+    spread = MALADAPTATION_SPREAD
     return GridSpec(
         values=tuple(values), log_prior=np.ascontiguousarray(logs[0][:, None] + logs[1][None]),
         decay=np.ascontiguousarray(decay[:, 0]), gain=np.ascontiguousarray(gain),
-        # the intercept's prior is all but flat: the data always determine it
-        linear_mean=np.array([ln_base, acute_m, fat_m]),
-        linear_precision=np.array([1e-6, 1.0 / acute_sd**2, 1.0 / fat_sd**2]),
-        kappa=prior.population.rhr_per_fatigue)
+        # the intercepts' priors are all but flat: the data always determine them
+        hrv_mean=np.array([ln_base, acute_m, mal_h, fat_m]),
+        hrv_precision=np.array([1e-6, 1.0 / acute_sd**2, 1.0 / (spread * mal_h) ** 2,
+                                1.0 / fat_sd**2]),
+        rhr_mean=np.array([0.0, mal_r]),
+        rhr_precision=np.array([1e-6, 1.0 / (spread * mal_r) ** 2]),
+        kappa=pop.rhr_per_fatigue)
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,7 @@ class FitInputs:
 
     y_h: np.ndarray  # ln RMSSD less known shifts (0 where unused)
     y_r: np.ndarray  # RHR less the acute rise and known shifts (0 where unused)
+    maladaptation: np.ndarray  # the replayed maladaptation's effect size m(M) each morning
     use_h: np.ndarray  # bool: mornings in the HRV fit
     use_r: np.ndarray  # bool: mornings in the RHR fit
     normal: np.ndarray  # bool: mornings not found ill or outlying
@@ -140,16 +152,20 @@ class GridPosterior:
 
 def _sums(history: History, inputs: FitInputs, rows: slice, rho0: np.ndarray,
           decay: np.ndarray, gain: np.ndarray, wstar: np.ndarray, typical: AthleteParams
-          ) -> tuple[np.ndarray, np.ndarray]:
-    """``kernels.response_sums`` for the athletes ``rows`` (candidates per athlete)."""
+          ) -> tuple[np.ndarray, ...]:
+    """``kernels.response_sums`` for the athletes ``rows`` (candidates per athlete), with
+    the regressors (1, A, m) of the HRV line and (1, m) of the RHR line."""
     c = inputs.context
-    floats = [plain(x) for x in (history.load, c.atl, c.ctl, c.fatigued, c.acute_hrv,
-                                  inputs.y_h, inputs.y_r)]
+    ones = np.ones(len(history.load))
+    x_h = np.stack([ones, c.acute_hrv, inputs.maladaptation], axis=1)
+    x_r = np.stack([ones, inputs.maladaptation], axis=1)
+    floats = [plain(x) for x in (history.load, c.atl, c.ctl, c.fatigued)]
     return CK.response_sums(
         plain(history.start[rows], np.int64), plain(history.length[rows], np.int64),
-        floats[0], plain(history.action, np.int64), *floats[1:],
-        plain(inputs.use_h, np.bool_), plain(inputs.use_r, np.bool_), plain(rho0),
-        plain(decay), plain(gain), plain(wstar), typical.pop.packed)
+        floats[0], plain(history.action, np.int64), *floats[1:], plain(x_h),
+        plain(inputs.y_h), plain(x_r), plain(inputs.y_r), plain(inputs.use_h, np.bool_),
+        plain(inputs.use_r, np.bool_), plain(rho0), plain(decay), plain(gain), plain(wstar),
+        typical.pop.packed)
 
 
 def plain(x: np.ndarray, dtype: type = np.float64) -> np.ndarray:
@@ -168,16 +184,15 @@ def grid_posterior(history: History, inputs: FitInputs, spec: GridSpec, typical:
     for lo in range(0, history.n, CHUNK):
         rows = slice(lo, min(lo + CHUNK, history.n))
         k = rows.stop - rows.start
-        fixed, sums = _sums(
+        gram_h, gram_r, cross_h, cross_r = _sums(
             history, inputs, rows, initial_ratio(typical, inputs.w0[rows], wstar[None, :]),
             np.broadcast_to(spec.decay, (k, *spec.decay.shape)),
             np.broadcast_to(spec.gain, (k, *spec.gain.shape)),
             np.broadcast_to(wstar, (k, *wstar.shape)), typical)
         sd_h, sd_r = (sd[rows] for sd in inputs.weights_sd)
-        evidence = L.hrv_line(fixed, sums, sd_h, spec.linear_mean,
-                              spec.linear_precision).log_evidence
-        sse = L.rhr_line(fixed, sums, spec.kappa)[1]
-        lp = evidence - 0.5 * sse / sd_r[:, None, None] ** 2 + spec.log_prior
+        lp = (L.hrv_line(gram_h, cross_h, sd_h, spec.hrv_mean, spec.hrv_precision).log_evidence
+              + L.rhr_line(gram_r, cross_r, sd_r, spec.rhr_mean, spec.rhr_precision,
+                           spec.kappa).log_evidence + spec.log_prior)
         lp -= lp.max(axis=(1, 2), keepdims=True)
         w = np.exp(lp)
         w /= w.sum(axis=(1, 2), keepdims=True)
@@ -216,6 +231,7 @@ class LinearFit:
     hrv: np.ndarray  # (N, 3) posterior mean of (ln b_hrv, s_acute, σ_F)
     hrv_sd: np.ndarray  # (N, 3) posterior SD
     rhr_baseline: np.ndarray  # (N,) bpm
+    maladaptation_shift: np.ndarray  # (N, 2) β_h, β_r: the readings' shift per unit m(M)
     used: np.ndarray  # (N, 2) mornings in the HRV and RHR fits
 
 
@@ -225,10 +241,15 @@ def linear_fit(history: History, inputs: FitInputs, spec: GridSpec, typical: Ath
     tau, wstar = point[:, 0], point[:, 1]
     decay, gain = fatigue_constants(typical, tau, wstar)
     rho0 = initial_ratio(typical, inputs.w0, wstar[:, None])
-    fixed, sums = _sums(history, inputs, slice(0, history.n), rho0, decay[:, None],
-                        gain[:, None, None], wstar[:, None], typical)
-    line = L.hrv_line(fixed, sums, inputs.weights_sd[0], spec.linear_mean,
-                      spec.linear_precision)
-    b_rhr = L.rhr_line(fixed, sums, spec.kappa)[0]
-    return LinearFit(hrv=line.mean[:, 0, 0], hrv_sd=line.sd[:, 0, 0],
-                     rhr_baseline=b_rhr[:, 0, 0], used=fixed[:, [L.N_H, L.N_R]])
+    gram_h, gram_r, cross_h, cross_r = _sums(history, inputs, slice(0, history.n), rho0,
+                                             decay[:, None], gain[:, None, None],
+                                             wstar[:, None], typical)
+    sd_h, sd_r = inputs.weights_sd
+    hrv = L.hrv_line(gram_h, cross_h, sd_h, spec.hrv_mean, spec.hrv_precision)
+    rhr = L.rhr_line(gram_r, cross_r, sd_r, spec.rhr_mean, spec.rhr_precision, spec.kappa)
+    keep = [0, 1, 3]  # (c, s, σ_F) of (c, s, β_h, σ_F)
+    return LinearFit(hrv=hrv.mean[:, 0, 0, keep], hrv_sd=hrv.sd[:, 0, 0, keep],
+                     rhr_baseline=rhr.mean[:, 0, 0, 0],
+                     maladaptation_shift=np.stack([hrv.mean[:, 0, 0, 2], rhr.mean[:, 0, 0, 1]],
+                                                  axis=1),
+                     used=np.stack([gram_h[:, 0, 0], gram_r[:, 0, 0]], axis=1))

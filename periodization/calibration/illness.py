@@ -10,7 +10,9 @@ imply — and biases w*. One morning's evidence is weak (a few bpm against the d
 noise); an episode's is strong, because it lasts days. So ``ill_probability`` runs a
 two-state hidden Markov model (healthy, ill) over each athlete's mornings, whose
 emissions are the likelihood ratios of the residuals against the model's illness shifts,
-and returns P(ill | every morning) (forward–backward).
+and returns P(ill | every morning) (forward–backward). The onset rate is the athlete's own
+(expectation–maximisation, shrunk to the prior's): illness follows overreaching, so some
+athletes are ill far more often than the base rate.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from periodization.calibration.grid import plain
 from periodization.calibration.history import History
 from periodization.core.jit import njit
 from periodization.sim.params import AthleteParams
+
+EM_STEPS = 3  # posterior, then the athlete's onset rate from it, twice more
+PRIOR_DAYS = 120.0  # weight of the prior's onset rate, in days of data
 
 
 @njit(cache=True)
@@ -67,7 +72,16 @@ def ill_probability(hist: History, resid: np.ndarray, sd: np.ndarray, params: At
     idx = hist.athlete_index
     llr = sum(_llr(resid[:, c], shift, sd[idx, c]) for c, shift in enumerate(
         (pop.hrv_when_ill, pop.rhr_when_ill, pop.sleep_eff_when_ill)))
-    onset = -np.expm1(-params.illness_base_rate)
+    prior_onset = -np.expm1(-params.illness_base_rate)
     stay = 1.0 - 1.0 / np.maximum(params.illness_mean_days, 1.5)
-    return _posterior(plain(hist.start, np.int64), plain(hist.length, np.int64), plain(llr),
-                      plain(onset), plain(stay))
+    onset = prior_onset
+    for _ in range(EM_STEPS):
+        p = _posterior(plain(hist.start, np.int64), plain(hist.length, np.int64), plain(llr),
+                       plain(onset), plain(stay))
+        # the athlete's own onset rate: expected episodes over healthy days, shrunk to the
+        # prior's with PRIOR_DAYS days of pseudo-data (illness follows overreaching, so
+        # some athletes are ill far more often than the base rate says)
+        episodes = hist.per_athlete(p * (1.0 - stay[idx]), "mean") * hist.length
+        healthy = hist.per_athlete(1.0 - p, "mean") * hist.length
+        onset = (episodes + prior_onset * PRIOR_DAYS) / (healthy + PRIOR_DAYS)
+    return p

@@ -2,13 +2,15 @@
 
 The observation model the fit uses (``sim/observe_kernels.latent_row``, per morning t)::
 
-    ln RMSSD_t − offset_h = c + s·A_t + σ_F·ρ_t + ε_h          ε_h ~ N(0, σ_h²)
-    RHR_t − R_t − offset_r = b + κ·ρ_t + ε_r                   ε_r ~ N(0, σ_r²)
+    ln RMSSD_t − offset_h = c + s·A_t + β_h·m_t + σ_F·ρ_t + ε_h     ε_h ~ N(0, σ_h²)
+    RHR_t − R_t − offset_r = b + β_r·m_t + κ·ρ_t + ε_r              ε_r ~ N(0, σ_r²)
 
 ``A_t`` is the acute ln RMSSD shift of recent sessions at unit sensitivity (≤ 0; the
 athlete's shift is s·A_t exactly: the model's drops scale with s and the unrecovered
-factor reads them relative to s), ``R_t`` the acute resting-HR rise, both from the replay
-(``replay.py``); κ = ``rhr_per_fatigue``; ρ_t = F_t/F* the fatigue ratio.
+factor reads them relative to s), ``R_t`` the acute resting-HR rise, ``m_t`` the replayed
+maladaptation's effect size, all from the replay (``replay.py``); κ = ``rhr_per_fatigue``;
+ρ_t = F_t/F* the fatigue ratio. The regressors that do not depend on the candidate
+((1, A, m) and (1, m)) come in as matrices, so the lines can change without this kernel.
 
 ρ comes from the recorded loads through the model's own fatigue step
 (``sim.kernels.fatigue_next``): its input on day t (the step from zero fatigue at unit
@@ -57,53 +59,59 @@ def fatigue_inputs(k0, days, load, action, atl, ctl, fatigued, wstar, q):
     return out
 
 
+@njit(inline="always")
+def _gram(G, x, y):
+    """G += v·vᵀ with v = (x, y)."""
+    k = x.shape[0]
+    for r in range(k + 1):
+        vr = x[r] if r < k else y
+        for c in range(k + 1):
+            G[r, c] += vr * (x[c] if c < k else y)
+
+
+@njit(inline="always")
+def _cross(C, rho, x, y):
+    """C[:k] += ρ·x, C[k] += ρ², C[k + 1] += ρ·y (each (nτ, nw))."""
+    k = x.shape[0]
+    for c in range(k):
+        C[c] += rho * x[c]
+    C[k] += rho * rho
+    C[k + 1] += rho * y
+
+
 @njit(cache=True)
-def response_sums(start, length, load, action, atl, ctl, fatigued, acute, y_h, y_r, use_h,
+def response_sums(start, length, load, action, atl, ctl, fatigued, x_h, y_h, x_r, y_r, use_h,
                   use_r, rho0, decay, gain, wstar, pop_1):
     """Every athlete's sufficient statistics for its candidates.
 
     Per row of the history (``start``/``length`` per athlete): the day's ``load`` and
-    ``action``, ATL/CTL after it, its unrecovered factor ``fatigued``, the unit acute HRV
-    shift ``acute``, the responses ``y_h``/``y_r`` and which mornings enter the fit
-    (``use_h``/``use_r``). Per athlete j and candidate: ``rho0`` (N, nw) the ratio on the
-    first morning, ``decay`` (N, nτ) e^{−1/τ_F}, ``gain`` (N, nτ, nw) k_F/F*, ``wstar``
-    (N, nw).
+    ``action``, ATL/CTL after it and its unrecovered factor ``fatigued``; the regressors
+    that do not depend on the candidate (``x_h`` (rows, k_h), ``x_r`` (rows, k_r)), the
+    responses ``y_h``/``y_r`` and which mornings enter each line (``use_h``/``use_r``).
+    Per athlete j and candidate: ``rho0`` (N, nw) the ratio on the first morning, ``decay``
+    (N, nτ) e^{−1/τ_F}, ``gain`` (N, nτ, nw) k_F/F*, ``wstar`` (N, nw).
 
-    Returns (fixed (N, 9), sums (N, 7, nτ, nw)): ``fixed`` the sums without ρ — HRV
-    mornings, ΣA, Σy_h, ΣA², ΣA·y_h, Σy_h², RHR mornings, Σy_r, Σy_r² — and ``sums`` Σρ,
-    ΣρA, Σρ², Σρy_h over the HRV mornings, Σρ, Σρ², Σρy_r over the RHR mornings.
+    Returns (gram_h (N, k_h + 1, k_h + 1), gram_r, cross_h (N, k_h + 2, nτ, nw), cross_r):
+    the Gram matrices of (x, y) over each line's mornings, the same for every candidate,
+    and per candidate Σρ·x, Σρ² and Σρ·y.
     """
     q = pop_1[0]
     n, nt, nw = start.shape[0], decay.shape[1], wstar.shape[1]
-    fixed = np.zeros((n, 9))
-    sums = np.zeros((n, 7, nt, nw))
+    kh, kr = x_h.shape[1], x_r.shape[1]
+    gram_h, gram_r = np.zeros((n, kh + 1, kh + 1)), np.zeros((n, kr + 1, kr + 1))
+    cross_h, cross_r = np.zeros((n, kh + 2, nt, nw)), np.zeros((n, kr + 2, nt, nw))
     for j in range(n):
         days, k0 = length[j], start[j]
         inputs = fatigue_inputs(k0, days, load, action, atl, ctl, fatigued, wstar[j], q)
-        f, s = fixed[j], sums[j]
         rho = np.zeros((nt, nw)) + rho0[j]
         step = decay[j].reshape(nt, 1)
         for d in range(days):
             k = k0 + d
             if use_h[k]:
-                a, y = acute[k], y_h[k]
-                f[0] += 1.0
-                f[1] += a
-                f[2] += y
-                f[3] += a * a
-                f[4] += a * y
-                f[5] += y * y
-                s[0] += rho
-                s[1] += rho * a
-                s[2] += rho * rho
-                s[3] += rho * y
+                _gram(gram_h[j], x_h[k], y_h[k])
+                _cross(cross_h[j], rho, x_h[k], y_h[k])
             if use_r[k]:
-                y = y_r[k]
-                f[6] += 1.0
-                f[7] += y
-                f[8] += y * y
-                s[4] += rho
-                s[5] += rho * rho
-                s[6] += rho * y
+                _gram(gram_r[j], x_r[k], y_r[k])
+                _cross(cross_r[j], rho, x_r[k], y_r[k])
             rho = rho * step + gain[j] * inputs[d]
-    return fixed, sums
+    return gram_h, gram_r, cross_h, cross_r
