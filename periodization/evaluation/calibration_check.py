@@ -1,11 +1,13 @@
 """Does calibration pay? The oracle planning with calibrated vs true vs population parameters.
 
 Simulated athletes live ``history_days`` recorded days under the behaviour policy; each is
-calibrated from that record alone (``data/calibrate.py``), then lives a ``block_days``
-block in the *true* world three times, on the same noise: planned by the oracle with the
-true parameters and state, by the same planner with the calibrated parameters and the
-replayed state (``CalibratedPlanner``), and by it with the population's median parameters
-and the state those imply. The outcome is the modelled performance change over the block.
+calibrated from that record alone (``calibration/calibrate.py``), then lives a
+``block_days`` block in the *true* world three times, on the same noise: planned by the
+oracle (``policies/planner.py``) with the true parameters and state, by the same planner
+with the calibrated parameters and the replayed state (``CalibratedPlanner``), and by it
+with the population's median parameters and the state those imply. The outcome is the
+change of test performance (``World.performance``: performance after the standard taper)
+over the block.
 """
 
 from __future__ import annotations
