@@ -56,12 +56,12 @@ from periodization.calibration.grid import (
     FitInputs,
     GridSpec,
     LinearFit,
-    grid_posterior,
     grid_spec,
     linear_fit,
 )
 from periodization.calibration.history import History, build_history, successive_difference_sd
 from periodization.calibration.inflation import variance_inflation
+from periodization.calibration.posterior import grid_posterior
 from periodization.calibration.replay import Replay, replay
 from periodization.sim.params import ATHLETE_KEYS, AthleteParams
 from periodization.sim.prior import Prior, load_prior

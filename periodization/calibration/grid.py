@@ -1,15 +1,12 @@
-"""The (τ_F, w*) grid posterior of personal calibration and its summaries.
+"""What the (τ_F, w*) posterior of personal calibration scores, and the lines at a point.
 
-The grid is uniform in ln τ_F and ln w* over each parameter's prior range; the prior
-weighs the points. For each candidate the fatigue ratio ρ is replayed from the recorded
-loads (``calibration/kernels.py``) and the linear coefficients are integrated out in
-closed form. The constants of the fatigue recursion at a candidate (its decay and the gain
-k_F/F*) and the ratio on the first morning come from the model's own parameter
-derivations (``AthleteParams.fatigue_decay``, ``.fatigue_gain``, ``.fatigue_at_optimum``;
-``dynamics.initial``), so the grid follows any change to them. Summaries per athlete: the
-posterior mean of each log-parameter (the point estimate is its exponential, a posterior
-median for a symmetric posterior), its SD (≈ the relative standard error) and a 90 %
-interval.
+For each candidate the fatigue ratio ρ is replayed from the recorded loads
+(``calibration/kernels.py``) and the linear coefficients are integrated out in closed form
+(``lines.py``); ``posterior.py`` places the candidates. The constants of the fatigue
+recursion at a candidate (its decay and the gain k_F/F*) and the ratio on the first
+morning come from the model's own parameter derivations (``AthleteParams.fatigue_decay``,
+``.fatigue_gain``, ``.fatigue_at_optimum``; ``dynamics.initial``), so the calibration
+follows any change to them. ``grid_spec`` reads the priors the fit uses from the prior.
 """
 
 from __future__ import annotations
@@ -28,23 +25,25 @@ from periodization.sim.params import AthleteParams
 from periodization.sim.prior import Prior
 from periodization.sim.prior_stats import (
     gaussian_approximation,
-    log_density_of_log,
     typical_value,
 )
 
 GRID_KEYS = ("tau_fatigue_days", "optimal_load")
-GRID_SIZES = (10, 24)  # τ_F, w*: finer changes no estimate by more than 1 %
-INTERVAL = (0.05, 0.95)
+GRID_SIZES = (8, 16)  # τ_F, w* points of each stage (``posterior.py``)
 CHUNK = 512  # athletes per kernel call: bounds the statistics' memory (~13 kB each)
 MALADAPTATION_SPREAD = 0.5  # prior SD of the lines' maladaptation coefficients, relative
+# The lines' noise variance × this: the fit approximates what stress does to fatigue, the
+# maladaptation of prior-median parameters and undetected illness, and the errors that
+# leave are shared across weeks. Measured on simulated athletes (docs/calibration.md): with
+# those mechanisms switched off the posterior is calibrated as it is (SD of the w* z-score
+# 1.05); with them, 1.36–1.39 (600 athletes, seeds 1–2): 1.8 ≈ 1.34².
+MISSPECIFICATION = 1.8
 
 
 @dataclass(frozen=True)
 class GridSpec:
-    values: tuple[np.ndarray, ...]  # per key in GRID_KEYS, ascending
-    log_prior: np.ndarray  # (nτ, nw)
-    decay: np.ndarray  # (nτ,) e^{−1/τ_F}
-    gain: np.ndarray  # (nτ, nw) k_F / F*, the fatigue ratio's gain
+    values: tuple[np.ndarray, ...]  # per key in GRID_KEYS: the first stage's grid, ascending
+    priors: tuple[dict, ...]  # per key: its prior distribution (``prior.yaml`` entry)
     hrv_mean: np.ndarray  # (4,) prior mean of the HRV line's (ln b_hrv, s, β_h, σ_F)
     hrv_precision: np.ndarray  # (4,)
     rhr_mean: np.ndarray  # (2,) prior mean of the RHR line's (b_rhr, β_r)
@@ -85,15 +84,13 @@ def athletes_like(typical: AthleteParams, n: int, **values: np.ndarray) -> Athle
 
 def grid_spec(prior: Prior) -> GridSpec:
     """The grid and the priors the fit uses, read from ``prior`` (see the module docstring)."""
-    values, logs = [], []
+    values = []
     for key, size in zip(GRID_KEYS, GRID_SIZES, strict=True):
         spec = prior.athlete[key]
         mid = typical_value(spec)
         lo, hi = spec.get("min", mid / 4.0), spec.get("max", mid * 4.0)
-        grid = np.exp(np.linspace(np.log(lo), np.log(hi), size)) if hi > lo else np.array([mid])
-        values.append(grid)
-        logs.append(log_density_of_log(spec, grid))
-    decay, gain = fatigue_constants(prior.typical(1), values[0][:, None], values[1][None, :])
+        values.append(np.exp(np.linspace(np.log(lo), np.log(hi), size)) if hi > lo
+                      else np.array([mid]))
     acute_m, acute_sd = gaussian_approximation(prior.athlete["hrv_acute_sensitivity"])
     fat_m, fat_sd = gaussian_approximation(prior.athlete["hrv_fatigue_sensitivity"])
     ln_base = np.log(typical_value(prior.athlete["hrv_baseline_ms"]))
@@ -103,8 +100,7 @@ def grid_spec(prior: Prior) -> GridSpec:
     mal_h, mal_r = pop.hrv_per_maladaptation, pop.rhr_per_maladaptation
     spread = MALADAPTATION_SPREAD
     return GridSpec(
-        values=tuple(values), log_prior=np.ascontiguousarray(logs[0][:, None] + logs[1][None]),
-        decay=np.ascontiguousarray(decay[:, 0]), gain=np.ascontiguousarray(gain),
+        values=tuple(values), priors=tuple(prior.athlete[k] for k in GRID_KEYS),
         # the intercepts' priors are all but flat: the data always determine them
         hrv_mean=np.array([ln_base, acute_m, mal_h, fat_m]),
         hrv_precision=np.array([1e-6, 1.0 / acute_sd**2, 1.0 / (spread * mal_h) ** 2,
@@ -137,24 +133,17 @@ class FitInputs:
     @property
     def weights_sd(self) -> tuple[np.ndarray, np.ndarray]:
         """The SDs the lines weigh mornings by: the noise left, widened for its persistence
-        (``inflation.py``)."""
-        return (self.sig_h * np.sqrt(self.inflation[:, 0]),
-                self.sig_r * np.sqrt(self.inflation[:, 1]))
+        (``inflation.py``) and for what the fit's model leaves out (``MISSPECIFICATION``)."""
+        widen = np.sqrt(self.inflation * MISSPECIFICATION)
+        return self.sig_h * widen[:, 0], self.sig_r * widen[:, 1]
 
 
-@dataclass(frozen=True)
-class GridPosterior:
-    estimate: np.ndarray  # (N, 2) exp(posterior mean of ln value), GRID_KEYS order
-    sd_log: np.ndarray  # (N, 2) posterior SD of ln value
-    low: np.ndarray  # (N, 2) 5 % quantile
-    high: np.ndarray  # (N, 2) 95 % quantile
-
-
-def _sums(history: History, inputs: FitInputs, rows: slice, rho0: np.ndarray,
+def response_sums(history: History, inputs: FitInputs, rows: slice, rho0: np.ndarray,
           decay: np.ndarray, gain: np.ndarray, wstar: np.ndarray, typical: AthleteParams
           ) -> tuple[np.ndarray, ...]:
-    """``kernels.response_sums`` for the athletes ``rows`` (candidates per athlete), with
-    the regressors (1, A, m) of the HRV line and (1, m) of the RHR line."""
+    """``kernels.response_sums`` for the athletes ``rows`` and their candidates (``rho0``
+    (k, nw), ``decay`` (k, nτ), ``gain`` (k, nτ, nw), ``wstar`` (k, nw)), with the
+    regressors (1, A, m) of the HRV line and (1, m) of the RHR line."""
     c = inputs.context
     ones = np.ones(len(history.load))
     x_h = np.stack([ones, c.acute_hrv, inputs.maladaptation], axis=1)
@@ -174,58 +163,6 @@ def plain(x: np.ndarray, dtype: type = np.float64) -> np.ndarray:
     return np.require(x, dtype=dtype, requirements=["C", "W"])
 
 
-def grid_posterior(history: History, inputs: FitInputs, spec: GridSpec, typical: AthleteParams
-                   ) -> GridPosterior:
-    """Posterior summaries of (τ_F, w*) for every athlete (``typical``: the prior's typical
-    athlete, for the model's derivations)."""
-    wstar = spec.values[1]
-    logs = [np.log(v) for v in spec.values]
-    parts = []
-    for lo in range(0, history.n, CHUNK):
-        rows = slice(lo, min(lo + CHUNK, history.n))
-        k = rows.stop - rows.start
-        gram_h, gram_r, cross_h, cross_r = _sums(
-            history, inputs, rows, initial_ratio(typical, inputs.w0[rows], wstar[None, :]),
-            np.broadcast_to(spec.decay, (k, *spec.decay.shape)),
-            np.broadcast_to(spec.gain, (k, *spec.gain.shape)),
-            np.broadcast_to(wstar, (k, *wstar.shape)), typical)
-        sd_h, sd_r = (sd[rows] for sd in inputs.weights_sd)
-        lp = (L.hrv_line(gram_h, cross_h, sd_h, spec.hrv_mean, spec.hrv_precision).log_evidence
-              + L.rhr_line(gram_r, cross_r, sd_r, spec.rhr_mean, spec.rhr_precision,
-                           spec.kappa).log_evidence + spec.log_prior)
-        lp -= lp.max(axis=(1, 2), keepdims=True)
-        w = np.exp(lp)
-        w /= w.sum(axis=(1, 2), keepdims=True)
-        marginals = (w.sum(axis=2), w.sum(axis=1))
-        parts.append([_summarise(p, g) for p, g in zip(marginals, logs, strict=True)])
-    n_keys = len(GRID_KEYS)
-    out = [np.concatenate([np.stack([c[i][f] for i in range(n_keys)], axis=1) for c in parts])
-           for f in range(4)]
-    return GridPosterior(estimate=np.exp(out[0]), sd_log=out[1], low=np.exp(out[2]),
-                         high=np.exp(out[3]))
-
-
-def _summarise(p: np.ndarray, log_grid: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(mean, SD, 5 % and 95 % quantiles) of ln value under marginal weights p (k, n).
-
-    Quantiles interpolate the CDF linearly between grid points, each point holding its
-    weight at its centre, so a coarse grid does not round intervals to its points.
-    """
-    mean = p @ log_grid
-    sd = np.sqrt(np.maximum(p @ log_grid**2 - mean**2, 0.0))
-    if len(log_grid) == 1:
-        return mean, sd, mean, mean
-    centre = np.cumsum(p, axis=1) - 0.5 * p
-    quantiles = []
-    for q in INTERVAL:
-        hi = np.clip((centre < q).sum(axis=1), 1, len(log_grid) - 1)
-        c0 = np.take_along_axis(centre, (hi - 1)[:, None], axis=1)[:, 0]
-        c1 = np.take_along_axis(centre, hi[:, None], axis=1)[:, 0]
-        t = np.clip((q - c0) / np.maximum(c1 - c0, 1e-300), 0.0, 1.0)
-        quantiles.append(log_grid[hi - 1] + t * (log_grid[hi] - log_grid[hi - 1]))
-    return mean, sd, quantiles[0], quantiles[1]
-
-
 @dataclass(frozen=True)
 class LinearFit:
     hrv: np.ndarray  # (N, 3) posterior mean of (ln b_hrv, s_acute, σ_F)
@@ -241,11 +178,11 @@ def linear_fit(history: History, inputs: FitInputs, spec: GridSpec, typical: Ath
     tau, wstar = point[:, 0], point[:, 1]
     decay, gain = fatigue_constants(typical, tau, wstar)
     rho0 = initial_ratio(typical, inputs.w0, wstar[:, None])
-    gram_h, gram_r, cross_h, cross_r = _sums(history, inputs, slice(0, history.n), rho0,
+    gram_h, gram_r, cross_h, cross_r = response_sums(history, inputs, slice(0, history.n), rho0,
                                              decay[:, None], gain[:, None, None],
                                              wstar[:, None], typical)
     sd_h, sd_r = inputs.weights_sd
-    hrv = L.hrv_line(gram_h, cross_h, sd_h, spec.hrv_mean, spec.hrv_precision)
+    hrv = L.hrv_line(gram_h, cross_h, sd_h, spec.hrv_mean, spec.hrv_precision, sds=True)
     rhr = L.rhr_line(gram_r, cross_r, sd_r, spec.rhr_mean, spec.rhr_precision, spec.kappa)
     keep = [0, 1, 3]  # (c, s, σ_F) of (c, s, β_h, σ_F)
     return LinearFit(hrv=hrv.mean[:, 0, 0, keep], hrv_sd=hrv.sd[:, 0, 0, keep],

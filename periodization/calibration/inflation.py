@@ -21,16 +21,22 @@ MIN_PAIRS = 20  # pairs of mornings below which a lag's autocorrelation is left 
 MAX_INFLATION = 6.0
 
 
-def _autocorrelation(hist: History, x: np.ndarray, lag: int) -> np.ndarray:
-    """(N,) autocorrelation at ``lag`` of each athlete's finite values of x (rows,)."""
-    same = np.zeros(len(x), dtype=bool)
-    same[:-lag] = hist.athlete_index[:-lag] == hist.athlete_index[lag:]
-    lead = np.full(len(x), np.nan)
-    lead[:-lag] = x[lag:]
-    product = np.where(same, x * lead, np.nan)
-    mean = hist.per_athlete(product)
-    pairs = hist.per_athlete(product, "count")
-    var = hist.per_athlete(x * x)
+def _dense(hist: History, x: np.ndarray) -> np.ndarray:
+    """(N, longest history) of x (rows,), NaN after each athlete's last day."""
+    out = np.full((hist.n, int(hist.length.max())), np.nan)
+    out[hist.athlete_index, hist.day_index] = x
+    return out
+
+
+def _autocorrelation(dense: np.ndarray, lag: int) -> np.ndarray:
+    """(N,) autocorrelation at ``lag`` of each athlete's finite values (rows of ``dense``,
+    centred)."""
+    ok = np.isfinite(dense)
+    values = np.where(ok, dense, 0.0)
+    var = (values**2).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
+    both = ok[:, :-lag] & ok[:, lag:]
+    pairs = both.sum(axis=1)
+    mean = (values[:, :-lag] * values[:, lag:]).sum(axis=1) / np.maximum(pairs, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = mean / var
     return np.where((pairs >= MIN_PAIRS) & np.isfinite(r), r, 0.0)
@@ -43,11 +49,11 @@ def _centred(hist: History, x: np.ndarray) -> np.ndarray:
 def variance_inflation(hist: History, residual: np.ndarray, regressor: np.ndarray,
                        use: np.ndarray) -> np.ndarray:
     """(N,) f ≥ 1 for residuals (rows,) and the regressor (rows,) on the mornings ``use``."""
-    e = _centred(hist, np.where(use & np.isfinite(residual), residual, np.nan))
-    x = _centred(hist, np.where(use & np.isfinite(regressor), regressor, np.nan))
+    e = _dense(hist, _centred(hist, np.where(use & np.isfinite(residual), residual, np.nan)))
+    x = _dense(hist, _centred(hist, np.where(use & np.isfinite(regressor), regressor, np.nan)))
     f = np.ones(hist.n)
-    for lag in range(1, MAX_LAG + 1):
-        f += 2.0 * _autocorrelation(hist, e, lag) * _autocorrelation(hist, x, lag)
+    for lag in range(1, min(MAX_LAG, e.shape[1] - 1) + 1):
+        f += 2.0 * _autocorrelation(e, lag) * _autocorrelation(x, lag)
     return np.clip(f, 1.0, MAX_INFLATION)
 
 
@@ -55,8 +61,8 @@ def mean_inflation(hist: History, residual: np.ndarray, use: np.ndarray, window:
                    ) -> np.ndarray:
     """(N,) f ≥ 1 for the mean of ``window`` consecutive residuals: 1 + 2·Σ_k (1 − k/window)
     ·r_e(k), with r_e from every used morning of each athlete."""
-    e = _centred(hist, np.where(use & np.isfinite(residual), residual, np.nan))
+    e = _dense(hist, _centred(hist, np.where(use & np.isfinite(residual), residual, np.nan)))
     f = np.ones(hist.n)
-    for lag in range(1, min(window, MAX_LAG + 1)):
-        f += 2.0 * (1.0 - lag / window) * _autocorrelation(hist, e, lag)
+    for lag in range(1, min(window, MAX_LAG + 1, e.shape[1])):
+        f += 2.0 * (1.0 - lag / window) * _autocorrelation(e, lag)
     return np.clip(f, 1.0, MAX_INFLATION)

@@ -60,23 +60,27 @@ def fatigue_inputs(k0, days, load, action, atl, ctl, fatigued, wstar, q):
 
 
 @njit(inline="always")
-def _gram(G, x, y):
-    """G += v·vᵀ with v = (x, y)."""
-    k = x.shape[0]
-    for r in range(k + 1):
-        vr = x[r] if r < k else y
-        for c in range(k + 1):
-            G[r, c] += vr * (x[c] if c < k else y)
-
-
-@njit(inline="always")
-def _cross(C, rho, x, y):
-    """C[:k] += ρ·x, C[k] += ρ², C[k + 1] += ρ·y (each (nτ, nw))."""
-    k = x.shape[0]
-    for c in range(k):
-        C[c] += rho * x[c]
-    C[k] += rho * rho
-    C[k + 1] += rho * y
+def _line_sums(k0, days, x, y, use, R):
+    """(gram (k+1, k+1), cross (k+2, m)) of one line over one athlete's used mornings, with
+    ``R`` (days, m) the candidates' ρ: Gram of (x, y) and Σρ·x, Σρ², Σρ·y (matrix products,
+    so plain Python runs them in numpy and the JIT in BLAS)."""
+    k = x.shape[1]
+    W = np.zeros((k + 1, days))  # (x, y) of used mornings, 0 elsewhere
+    for d in range(days):
+        if use[k0 + d]:
+            for c in range(k):
+                W[c, d] = x[k0 + d, c]
+            W[k, d] = y[k0 + d]
+    gram = np.dot(W, W.T.copy())
+    used = np.zeros((1, days))
+    for d in range(days):
+        used[0, d] = 1.0 if use[k0 + d] else 0.0
+    cross = np.empty((k + 2, R.shape[1]))
+    xr = np.dot(W, R)
+    cross[:k] = xr[:k]
+    cross[k] = np.dot(used, R * R)[0]
+    cross[k + 1] = xr[k]
+    return gram, cross
 
 
 @njit(cache=True)
@@ -103,15 +107,19 @@ def response_sums(start, length, load, action, atl, ctl, fatigued, x_h, y_h, x_r
     for j in range(n):
         days, k0 = length[j], start[j]
         inputs = fatigue_inputs(k0, days, load, action, atl, ctl, fatigued, wstar[j], q)
+        R = np.empty((days, nt, nw))  # ρ of every morning and candidate
         rho = np.zeros((nt, nw)) + rho0[j]
+        tmp = np.empty((nt, nw))
         step = decay[j].reshape(nt, 1)
         for d in range(days):
-            k = k0 + d
-            if use_h[k]:
-                _gram(gram_h[j], x_h[k], y_h[k])
-                _cross(cross_h[j], rho, x_h[k], y_h[k])
-            if use_r[k]:
-                _gram(gram_r[j], x_r[k], y_r[k])
-                _cross(cross_r[j], rho, x_r[k], y_r[k])
-            rho = rho * step + gain[j] * inputs[d]
+            R[d] = rho
+            # tomorrow's ratio: ρ·e^{−1/τ_F} + (k_F/F*)·input, in place
+            np.multiply(rho, step, rho)
+            np.multiply(gain[j], inputs[d], tmp)
+            np.add(rho, tmp, rho)
+        flat = R.reshape(days, nt * nw)
+        g, c = _line_sums(k0, days, x_h, y_h, use_h, flat)
+        gram_h[j], cross_h[j] = g, c.reshape(kh + 2, nt, nw)
+        g, c = _line_sums(k0, days, x_r, y_r, use_r, flat)
+        gram_r[j], cross_r[j] = g, c.reshape(kr + 2, nt, nw)
     return gram_h, gram_r, cross_h, cross_r

@@ -26,12 +26,13 @@ import numpy as np
 class Line:
     log_evidence: np.ndarray  # (N, nτ, nw) log marginal likelihood, up to a shared constant
     mean: np.ndarray  # (N, nτ, nw, p) posterior means of the coefficients
-    sd: np.ndarray  # (N, nτ, nw, p) posterior SDs
+    sd: np.ndarray | None  # (N, nτ, nw, p) posterior SDs (when asked for)
 
 
 def _posterior(gram: np.ndarray, xty: np.ndarray, yty: np.ndarray, sig: np.ndarray,
-               mean: np.ndarray, precision: np.ndarray) -> Line:
-    """Gram DᵀD (…, p, p), Dᵀy (…, p), y·y (…) and σ (N,) broadcast over (N, …)."""
+               mean: np.ndarray, precision: np.ndarray, sds: bool) -> Line:
+    """Gram DᵀD (…, p, p), Dᵀy (…, p), y·y (…) and σ (N,) broadcast over (N, …); the
+    posterior SDs (a matrix inverse per candidate) only with ``sds``."""
     extra = gram.ndim - 2 - 1  # candidate axes after the athlete's
     w = (1.0 / sig**2).reshape((-1,) + (1,) * extra)
     P = gram * w[..., None, None] + np.diag(precision)
@@ -39,7 +40,7 @@ def _posterior(gram: np.ndarray, xty: np.ndarray, yty: np.ndarray, sig: np.ndarr
     mu = np.linalg.solve(P, b[..., None])[..., 0]
     quad = yty * w + precision @ mean**2 - np.einsum("...i,...i", mu, b)
     _, logdet = np.linalg.slogdet(P)
-    sd = np.sqrt(np.diagonal(np.linalg.inv(P), axis1=-2, axis2=-1))
+    sd = np.sqrt(np.diagonal(np.linalg.inv(P), axis1=-2, axis2=-1)) if sds else None
     return Line(log_evidence=-0.5 * quad - 0.5 * logdet, mean=mu, sd=sd)
 
 
@@ -53,7 +54,7 @@ def _candidates(gram: np.ndarray, cross: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def hrv_line(gram: np.ndarray, cross: np.ndarray, sig: np.ndarray, mean: np.ndarray,
-             precision: np.ndarray) -> Line:
+             precision: np.ndarray, *, sds: bool = False) -> Line:
     """The HRV line with ρ's coefficient free (last): ``mean``/``precision`` (k + 1,)."""
     xx, xy, yy, rx, rr, ry = _candidates(gram, cross)
     k = xx.shape[-1]
@@ -64,15 +65,15 @@ def hrv_line(gram: np.ndarray, cross: np.ndarray, sig: np.ndarray, mean: np.ndar
     full[..., k, :k] = rx
     full[..., k, k] = rr
     xty = np.concatenate([np.broadcast_to(xy, (*shape, k)), ry[..., None]], axis=-1)
-    return _posterior(full, xty, np.broadcast_to(yy, shape), sig, mean, precision)
+    return _posterior(full, xty, np.broadcast_to(yy, shape), sig, mean, precision, sds)
 
 
 def rhr_line(gram: np.ndarray, cross: np.ndarray, sig: np.ndarray, mean: np.ndarray,
-             precision: np.ndarray, kappa: float) -> Line:
+             precision: np.ndarray, kappa: float, *, sds: bool = False) -> Line:
     """The RHR line with ρ's coefficient fixed at ``kappa``: ``mean``/``precision`` (k,)."""
     xx, xy, yy, rx, rr, ry = _candidates(gram, cross)
     shape = rx.shape[:-1]
     xty = xy - kappa * rx
     yty = yy - 2.0 * kappa * ry + kappa**2 * rr
     return _posterior(np.broadcast_to(xx, (*shape, *xx.shape[-2:])), xty, yty, sig, mean,
-                      precision)
+                      precision, sds)

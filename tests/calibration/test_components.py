@@ -52,7 +52,7 @@ def test_the_grids_fatigue_ratio_is_the_replays(cal):
     tau, wstar = params.tau_fatigue_days, params.optimal_load
     decay, gain = grid.fatigue_constants(typical, tau, wstar)
     rho0 = grid.initial_ratio(typical, inputs.w0, wstar[:, None])
-    _, gram_r, _, cross_r = grid._sums(hist, inputs, slice(0, hist.n), rho0, decay[:, None],
+    _, gram_r, _, cross_r = grid.response_sums(hist, inputs, slice(0, hist.n), rho0, decay[:, None],
                                        gain[:, None, None], wstar[:, None], typical)
     ratio, mornings = rep.fatigue_ratio, gram_r[:, 0, 0]  # the RHR line's regressors (1, m)
     assert rep.fatigued.max() > 1.1  # the stress and acute fatigue enter the recursion
