@@ -57,3 +57,19 @@ def all_readings(hist: History, resid: np.ndarray, sd: np.ndarray, use: np.ndarr
     share = pop.life_stress_share
     return _smooth(hist, np.nan_to_num(resid), sd, use & np.isfinite(resid),
                    np.array([-share, share, -share]), pop)
+
+
+def recent_stress(resid: np.ndarray, sd: np.ndarray, use: np.ndarray, pop: Population
+                  ) -> np.ndarray:
+    """(N, 2) (x_s, x_f) on the last of ``days`` mornings from residuals (N, days, 3) of
+    ln RMSSD, resting HR and sleep against an expectation without stress, their SDs (N, 3)
+    and which are used (N, days, 3): a planner's morning-by-morning reading of stress."""
+    n, days = resid.shape[0], resid.shape[1]
+    start, length = np.arange(n) * days, np.full(n, days)
+    share = pop.life_stress_share
+    ok = use & np.isfinite(resid)
+    out = stress_smoother(plain(start, np.int64), plain(length, np.int64),
+                          plain(np.nan_to_num(resid).reshape(n * days, 3)), plain(sd),
+                          plain(ok.reshape(n * days, 3), np.bool_),
+                          plain(np.array([-share, share, -share])), pop.packed)
+    return out[start + days - 1]
