@@ -2,12 +2,12 @@
 
 Simulated athletes live ``history_days`` recorded days under the behaviour policy; each is
 calibrated from that record alone (``calibration/calibrate.py``), then lives a
-``block_days`` block in the *true* world four times, on the same noise, planned by the
+``block_days`` block in the *true* world five times, on the same noise, planned by the
 oracle (``policies/planner.py``) with the true parameters and state; by the same planner
 with the calibrated parameters and the replayed state (``CalibratedPlanner``: its belief
 moves with the logged loads only); by it reading each morning's wearable for life stress
-as well (``ReadingPlanner``: what ``recommend`` does on fresh data every morning); and by it
-with the population's median parameters and the state those imply. The outcome is the
+as well (``ReadingPlanner``: what ``recommend`` does on fresh data every morning); and by
+both with the population's median parameters and the state those imply. The outcome is the
 change of test performance (``World.performance``: performance after the standard taper)
 over the block.
 """
@@ -43,7 +43,7 @@ from periodization.sim.state import HIDDEN_FIELDS, INT_FIELDS, AthleteState
 
 F_HRV, F_RHR, F_SLEEP = (FEATURE_NAMES.index(c) for c in ("hrv_rmssd_ms", "resting_hr",
                                                            "sleep_hours"))
-PLANNERS = ("true", "calibrated", "calibrated_reading", "population")
+PLANNERS = ("true", "calibrated", "calibrated_reading", "population", "population_reading")
 READING_DAYS = 28  # mornings the reading planner's stress estimate looks back over
 
 
@@ -94,6 +94,7 @@ def compare_planners(*, athletes: int = 30, history_days: int = 180, block_days:
         "calibrated": CalibratedPlanner(cal.params, cal.state),
         "calibrated_reading": ReadingPlanner(cal.params, cal.state),
         "population": CalibratedPlanner(typical, population_state),
+        "population_reading": ReadingPlanner(typical, population_state),
     }
     out = pd.DataFrame({"athlete_id": start.athlete_id})
     for name, policy in policies.items():
@@ -117,8 +118,8 @@ def summarize_comparison(df: pd.DataFrame) -> dict[str, float]:
            for p in others},
         "calibrated_beats_population_share": float(
             (df["outcome_calibrated"] > df["outcome_population"]).mean()),
-        "calibrated_reading_beats_population_share": float(
-            (df["outcome_calibrated_reading"] > df["outcome_population"]).mean()),
+        "calibrated_reading_beats_population_reading_share": float(
+            (df["outcome_calibrated_reading"] > df["outcome_population_reading"]).mean()),
         **{f"days_overreached_{p}": float(df[f"overreached_{p}"].mean()) for p in PLANNERS},
         **{f"days_ill_{p}": float(df[f"ill_{p}"].mean()) for p in PLANNERS},
     }
