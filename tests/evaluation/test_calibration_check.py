@@ -3,7 +3,7 @@ the population's median parameters, in the true world on the same noise.
 
 Measured (``benchmarks/calibration_planning.py``; 100 athletes, 180 recorded days, 90-day
 block, seeds 0–2, World v2): of the true oracle's mean gain, the calibrated planner that
-reads each morning's wearable for life stress reaches 0.88–0.94, the population's medians
+reads each morning's wearable for life stress reaches 0.87–0.94, the population's medians
 reading the same 0.69–0.77; without reading, both 0.71–0.79 (the oracle knows each
 morning's stress, and in v2 readiness matters).
 """
