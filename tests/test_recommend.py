@@ -65,8 +65,11 @@ def test_ill_allows_only_rest_or_active_recovery(year_export, model_dir):
     r = recommend(year_export, model=model_dir, today=TODAY, ill=True)
     assert r["action"] in ("REST", "ACTIVE_RECOVERY")
     masked = {m["action"]: m["reason"] for m in r["masked"]}
-    assert set(masked) == {"AEROBIC_BASE", "TEMPO", "HIIT", "STRENGTH"}
-    assert all("ill or injured" in reason for reason in masked.values())
+    training = {"AEROBIC_BASE", "TEMPO", "HIIT", "STRENGTH"}
+    assert set(masked) >= training  # a low recovery this morning may mask more
+    assert all("ill or injured" in masked[a] for a in training)
+    assert all("ill or injured" not in reason for a, reason in masked.items()
+               if a not in training)
     assert all(r["probabilities"][a] == 0 for a in masked)
     assert all(d["action"] in ("REST", "ACTIVE_RECOVERY") for d in r["plan"][:3])
     assert any("ill" in s for s in r["drivers"])

@@ -23,6 +23,7 @@ from periodization.features.daily import FEATURE_NAMES
 
 F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 MAX_DRIVERS = 3
+ALWAYS = 1e6  # the score of a sentence that must lead: larger than any deviation's
 NOTHING = "Your readings are close to your normal: nothing stands out today."
 
 
@@ -73,9 +74,10 @@ def driver_sentences(raw: np.ndarray, normal: Normals) -> list[list[str]]:
         return "fresh" if t > 10 else "balanced"
 
     candidates: list[tuple[np.ndarray, Phrase]] = [
-        (np.where(normal.ill, 10.0, 0.0),
+        # Always shown, first: these two change what may be prescribed today.
+        (np.where(normal.ill, ALWAYS + 1.0, 0.0),
          lambda i: "You reported being ill or injured: only rest or easy movement today."),
-        (np.where(overreaching(normal.maladaptation), 9.0, 0.0),  # always shown: it masks
+        (np.where(overreaching(normal.maladaptation), ALWAYS, 0.0),
          lambda i: "Your HRV and resting HR over recent weeks suggest non-functional "
                    "overreaching: back off until they return to normal."),
         (d_ln / normal.ln_hrv_sd,

@@ -3,14 +3,14 @@
 From a wearable export (one athlete) or many (a batch), for the morning of each athlete's
 last recorded day:
 
-1. import (format auto-detected; ``advice/inputs.py``), check, calibrate and fill what the
-   source lacks (``data/personal.py``);
+1. import (format auto-detected; ``ingest/inputs.py``), check, calibrate and fill what the
+   source lacks (``calibration/personal.py``);
 2. today's 17 features, by the one feature implementation, from the whole history;
 3. the safety rules: every masked action with the rule that masked it (``ill`` marks the
    athlete ill or injured); on a morning the drivers call overreaching, hard sessions are
    masked too (``advice/agreement.py``), so the advice never contradicts itself;
 4. today's session from the trained model's actor (served in numpy, no torch): action,
-   zone, minutes and target load (the athlete's calibrated session load), the policy's
+   zone, minutes and target load (the athlete's calibrated session), the policy's
    probabilities; with fewer than 14 usable days, the safe rule-based baseline instead;
 5. the few features that stand out today, in plain words (``advice/drivers.py``);
 6. a plan for the next days, simulated with the calibrated model (``advice/plan.py``).
@@ -133,8 +133,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
                          safety=safety, days=plan_days)
     normals = _normals(personal, feats.last_state, ctx, ill_now)
     drivers = driver_sentences(raw, normals)
-    loads = cal.params.session_loads
-    nominal = cal.params.pop.session_load
+    minutes, per_minute = cal.params.session_minutes, cal.params.pop.load_per_minute
     imputed_today = table[[f"{c}_imputed" for c in READINGS]].to_numpy(dtype=bool)[last]
     usable = cal.history.per_athlete(
         np.where(np.isfinite(cal.history.ln_hrv + cal.history.rhr), 1.0, np.nan), "count")
@@ -146,7 +145,7 @@ def _advise_usable(personal: PersonalData, inputs: Inputs, *, model: ExportedMod
             "athlete_id": athlete,
             "date": date.isoformat(),
             "action": ACTION_NAMES[a],
-            **_session(a, loads[i, a], nominal[a]),
+            **_session(a, minutes[i, a], per_minute[a]),
             "probabilities": {name: round(float(p), 4)
                               for name, p in zip(ACTION_NAMES, probs[i], strict=True)},
             "masked": _masked(fired[i], rule_mask[i], bool(flagged[i]), safety),
@@ -182,14 +181,15 @@ def _masked(fired: np.ndarray, rule_mask: np.ndarray, flagged: bool,
     return out
 
 
-def _session(action: int, load: float, nominal: float) -> dict[str, Any]:
-    """Zone, minutes (the guide's, scaled by the athlete's session size, within the
-    session's range) and target load (TSS) of one prescription."""
-    zone, minutes = SESSION_GUIDE[Action(action)]
+def _session(action: int, minutes: float, load_per_minute: float) -> dict[str, Any]:
+    """Zone, minutes (the athlete's calibrated session length, ``session_minutes``, within
+    the session's range, to 5 min) and target load (TSS: those minutes at the session's
+    TSS per minute, as the model loads them) of one prescription."""
+    zone, _ = SESSION_GUIDE[Action(action)]
     lo, hi = SESSION_MINUTES[Action(action)]
-    if nominal > 0:
-        minutes = int(5 * round(float(np.clip(minutes * load / nominal, lo, hi)) / 5))
-    return {"zone": zone, "minutes": minutes, "target_load": round(float(load))}
+    minutes = 5 * round(float(np.clip(minutes, lo, hi)) / 5) if hi > 0 else 0
+    return {"zone": zone, "minutes": int(minutes),
+            "target_load": round(float(minutes * load_per_minute))}
 
 
 def _normals(personal: PersonalData, before: F.FeatureState, ctx: F.MorningContext,

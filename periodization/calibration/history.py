@@ -10,6 +10,14 @@ The model needs an action id 0–5 and a load for every day, the table may not h
   AEROBIC_BASE (the commonest session; the same 15-point line the importers use);
 * unknown load: 0 for REST, otherwise the athlete's typical load for that action (their
   median ratio of recorded to nominal load × the action's nominal load).
+
+A platform's ATL/CTL on the first day (intervals.icu's, a cohort's) seed the replay's
+(``pmc_seed``): the load-spike term of fatigue reads ATL against CTL, and CTL remembers
+six weeks of training before the record.
+
+Nominal loads are the reference athlete's session loads (typical minutes × TSS per minute,
+``AthleteParams.session_loads`` at the reference optimal load and a session scale of 1), so
+``load_ratio`` is the athlete's session size against the population's: capacity × scale.
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from periodization.features.table import load_seeds
 from periodization.ingest.actions import REST_LOAD
 from periodization.sim.actions import Action
+from periodization.sim.params import Population
 
 EPOCH_MONDAY = pd.Timestamp("1970-01-05")  # model day numbers count from a Monday
 
@@ -44,6 +54,7 @@ class History:
     load: np.ndarray  # every day filled (see module docstring)
     action: np.ndarray  # every day 0–5
     load_ratio: np.ndarray  # (N,) median recorded / nominal session load (NaN: no sessions)
+    pmc_seed: np.ndarray  # (N, 2) ATL, CTL before the first day from a platform's (NaN: none)
 
     @property
     def n(self) -> int:
@@ -82,9 +93,21 @@ class History:
                 / np.bincount(idx, minlength=self.n))
 
 
-def build_history(table: pd.DataFrame, nominal_load: np.ndarray) -> History:
+def _pmc_seed(first_rows: pd.DataFrame, pop: Population) -> np.ndarray:
+    """(N, 2) ATL/CTL before each athlete's first day, backed out of the platform's values
+    after it as the features do (``features.table.load_seeds``); NaN where there are none."""
+    seeds = np.stack(load_seeds(first_rows, pop=pop), axis=1)
+    for c, col in enumerate(("atl", "ctl")):
+        known = (first_rows[col].notna().to_numpy() if col in first_rows.columns
+                 else np.zeros(len(first_rows), dtype=bool))
+        seeds[:, c] = np.where(known, seeds[:, c], np.nan)
+    return seeds
+
+
+def build_history(table: pd.DataFrame, nominal_load: np.ndarray, pop: Population) -> History:
     """Arrays of ``table`` (see the module docstring); ``nominal_load`` (6,) is the
-    population's session load per action (TSS)."""
+    reference athlete's session load per action (TSS); ``pop`` the population (its PMC
+    decays)."""
     ids, start = np.unique(table["athlete_id"].to_numpy().astype(str), return_index=True)
     length = np.diff(np.append(start, len(table)))
     dates = pd.to_datetime(table["date"])
@@ -118,7 +141,8 @@ def build_history(table: pd.DataFrame, nominal_load: np.ndarray) -> History:
         rhr=column("resting_hr"), sleep=column("sleep_hours"),
         efficiency=column("sleep_efficiency"), strain=column("strain"),
         recorded_load=recorded_load, recorded_action=recorded_action, load=load,
-        action=action.astype(np.int64), load_ratio=ratio)
+        action=action.astype(np.int64), load_ratio=ratio,
+        pmc_seed=_pmc_seed(table.iloc[start].assign(load=load[start]), pop))
 
 
 def successive_difference_sd(values: np.ndarray, history: History) -> np.ndarray:

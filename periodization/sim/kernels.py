@@ -139,6 +139,29 @@ def episode(days_left: int, healthy: bool, hazard: float, u_onset: float, u_leng
 
 
 @njit(inline="always")
+def unrecovered_factor(x, p, q) -> float:
+    """How much more a session fatigues when done unrecovered (positive life stress and
+    acute fatigue above its free level): 1 + unrecovered_fatigue·unrecovered."""
+    unrecovered = max(stress(x, q), 0.0) + max(acute_fatigue(x, p, q) - q.acute_free, 0.0)
+    return 1.0 + q.unrecovered_fatigue * unrecovered
+
+
+@njit(inline="always")
+def fatigue_next(fatigue: float, a: int, w: float, atl: float, ctl: float, fatigued: float,
+                 optimal_load: float, fatigue_decay: float, fatigue_gain: float, q) -> float:
+    """Tomorrow's fatigue after session ``a`` at load ``w`` TSS, with ATL/CTL after today
+    (``atl``, ``ctl``) and the unrecovered factor ``fatigued``. Fatigue grows faster than
+    load: a long or hard session more than its share, and load that jumps above what the
+    athlete is used to (ATL against CTL) more again. Scalars, so that personal calibration
+    can run this recursion for candidate (w*, τ_F) without a whole parameter row."""
+    acwr = atl / max(ctl, 0.3 * optimal_load)
+    spike = min(math.exp(q.acwr_gain * max(acwr - q.acwr_free, 0.0)), q.acwr_cap)
+    session = (w / optimal_load) ** q.session_exponent if w > 0.0 else 0.0
+    return fatigue * fatigue_decay + (fatigue_gain * q.fatigue_weight[a] * w
+                                      * session * spike * fatigued)
+
+
+@njit(inline="always")
 def transition_row(x, a: int, w: float, minutes: float, e_slow: float, e_fast: float,
                    u_ill: float, u_injury: float, u_length: float, p, q):
     """One athlete's day: ``AthleteRow`` x, action ``a`` done at realised load ``w`` TSS for
@@ -147,20 +170,14 @@ def transition_row(x, a: int, w: float, minutes: float, e_slow: float, e_fast: f
     illness hazard, injury hazard)."""
     eta = efficacy(x, a, p, q)
     z = stress(x, q)
-    unrecovered = max(z, 0.0) + max(acute_fatigue(x, p, q) - q.acute_free, 0.0)
-    fatigued = 1.0 + q.unrecovered_fatigue * unrecovered
+    fatigued = unrecovered_factor(x, p, q)
     hard_units = q.intensity_weight[a] * w / q.hard_unit_load
     base_slow, base_fast, intensity, pending_b, pending_i = adapt_day(
         x, p, q, q.base_weight[a] * w * eta, hard_units * eta)
     atl = x.atl * q.atl_decay + w * (1.0 - q.atl_decay)
     ctl = x.ctl * q.ctl_decay + w * (1.0 - q.ctl_decay)
-    # Fatigue grows faster than load: a long or hard session more than its share, and
-    # load that jumps above what the athlete is used to (ATL against CTL) more again.
-    acwr = atl / max(ctl, 0.3 * p.optimal_load)
-    spike = min(math.exp(q.acwr_gain * max(acwr - q.acwr_free, 0.0)), q.acwr_cap)
-    session = (w / p.optimal_load) ** q.session_exponent if w > 0.0 else 0.0
-    fatigue = x.fatigue * p.fatigue_decay + (p.fatigue_gain * q.fatigue_weight[a] * w
-                                             * session * spike * fatigued)
+    fatigue = fatigue_next(x.fatigue, a, w, atl, ctl, fatigued, p.optimal_load,
+                           p.fatigue_decay, p.fatigue_gain, q)
     sd = q.strain_decay
     strain = x.strain * sd + q.strain_weight[a] * w * (1.0 - sd)
     hard_load = x.hard_load * sd + 7.0 * hard_units * (1.0 - sd)

@@ -34,7 +34,7 @@ def test_back_off_masks_only_hard_sessions_of_flagged_athletes():
 
 @pytest.fixture(scope="module")
 def team_results(tmp_path_factory, model_dir):
-    rows = export_rows(athletes=60, days=150, seed=11)
+    rows = export_rows(athletes=120, days=150, seed=12)
     path = write_export(tmp_path_factory.mktemp("team") / "team.csv", rows, with_id=True)
     return recommend_batch(path, model=model_dir, today=dt.date(2026, 3, 1))
 

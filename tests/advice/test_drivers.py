@@ -53,3 +53,13 @@ def test_at_most_three_largest_first_and_counts_only_when_high():
 def test_a_reported_illness_comes_first():
     sentences = driver_sentences(ordinary(tsb=-30.0), normals(ill=np.array([True])))[0]
     assert sentences[0].startswith("You reported being ill")
+
+
+def test_the_sentences_that_mask_lead_however_large_the_other_deviations():
+    raw = ordinary(days_since_high_recovery=40.0, consecutive_hard_days=12.0, tsb=-80.0)
+    sentences = driver_sentences(raw, normals(maladaptation=np.array([0.6]),
+                                              days_since_rest=np.array([30])))[0]
+    assert sentences[0].startswith("Your HRV and resting HR over recent weeks suggest")
+    both = driver_sentences(raw, normals(maladaptation=np.array([0.6]),
+                                         ill=np.array([True])))[0]
+    assert both[0].startswith("You reported being ill") and both[1].startswith("Your HRV")

