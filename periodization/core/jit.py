@@ -144,6 +144,13 @@ class Row:
         column[self._i] = value
         object.__setattr__(self, name, column[self._i])
 
+    # numba records take item access too (``c["recovery"]``): the same as the attribute
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+
 
 def _has_kernels(module: types.ModuleType) -> bool:
     return any(isinstance(v, Kernel) for v in vars(module).values())
