@@ -4,7 +4,8 @@ Syntax: entries separated by commas (``"REST,HIIT:30,AE:90"``), or a file with o
 per line where ``#`` starts a comment and blank lines are skipped. An entry is an action
 name in any case (full name, or REST/R, ACTIVE_RECOVERY/AR, AEROBIC_BASE/AE, TEMPO/TE,
 HIIT/HI, STRENGTH/ST) with an optional ``:MINUTES`` (a number in (0, 300]); without it the
-session lasts its typical minutes (``SESSION_GUIDE``). REST takes no minutes.
+session lasts the athlete's own usual minutes of it (``AthleteParams.session_minutes``;
+``minutes`` holds NaN there). REST takes no minutes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from periodization.core.errors import UserError
-from periodization.evaluation.session_model import TYPICAL_MINUTES
 from periodization.sim.actions import ACTION_NAMES, Action, action_from_name
 
 MAX_MINUTES = 300.0
@@ -25,7 +25,8 @@ ABBREVIATIONS = {"R": Action.REST, "AR": Action.ACTIVE_RECOVERY, "AE": Action.AE
 
 @dataclass(frozen=True)
 class Plan:
-    """One cycle of a plan: ``actions`` (P,) int64 ids and ``minutes`` (P,) float64."""
+    """One cycle of a plan: ``actions`` (P,) int64 ids and ``minutes`` (P,) float64 (NaN:
+    the athlete's usual minutes of that session)."""
 
     actions: np.ndarray
     minutes: np.ndarray
@@ -39,8 +40,8 @@ class Plan:
         return Plan(actions=self.actions[index], minutes=self.minutes[index])
 
     def entries(self) -> list[str]:
-        """Canonical text of each day, e.g. ``AEROBIC_BASE:90``."""
-        return [ACTION_NAMES[a] if a == Action.REST else f"{ACTION_NAMES[a]}:{m:g}"
+        """Canonical text of each day, e.g. ``AEROBIC_BASE:90`` (``AEROBIC_BASE``: usual)."""
+        return [ACTION_NAMES[a] if a == Action.REST or m != m else f"{ACTION_NAMES[a]}:{m:g}"
                 for a, m in zip(self.actions.tolist(), self.minutes.tolist(), strict=True)]
 
 
@@ -58,7 +59,8 @@ def parse_entry(text: str) -> tuple[Action, float]:
                 f"unknown action {name.strip()!r} in plan entry {text.strip()!r}; expected "
                 f"one of {', '.join(ACTION_NAMES)} or R, AR, AE, TE, HI, ST") from None
     if not sep:
-        return action, float(TYPICAL_MINUTES[action])
+        # REST lasts nothing; any other session the athlete's own usual minutes
+        return action, 0.0 if action == Action.REST else float("nan")
     try:
         minutes = float(minutes_text)
     except ValueError:

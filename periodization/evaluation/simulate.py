@@ -77,10 +77,10 @@ class Outcome:
     end_test: np.ndarray  # test performance on the morning after the last day
     end_performance: np.ndarray  # raw performance on that morning
     overreached_days: np.ndarray  # mornings with maladaptation > the overreached threshold
-    ill_days: np.ndarray  # mornings ill (World v1: ill or injured)
-    injured_days: np.ndarray  # mornings injured (World v1: always 0)
-    ill_episodes: np.ndarray  # onsets of illness (World v1: of illness or injury)
-    injury_episodes: np.ndarray  # onsets of injury (World v1: always 0)
+    ill_days: np.ndarray  # mornings ill
+    injured_days: np.ndarray  # mornings injured
+    ill_episodes: np.ndarray  # onsets of illness
+    injury_episodes: np.ndarray  # onsets of injury
     hard_sessions: np.ndarray  # tempo and HIIT sessions carried out
     record: Record | None
 
@@ -130,7 +130,7 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
         load_scale: np.ndarray | float | None = None, days: int | None = None,
         decide: Decide | None = None, record: bool = False) -> Outcome:
     """Play a plan on ``athletes``: ``actions`` (P,) or (N, P) int ids cycled over ``days``
-    (default P); ``minutes`` the same shape (None = typical minutes); ``load_scale`` a
+    (default P); ``minutes`` the same shape (None or NaN = each athlete's usual minutes); ``load_scale`` a
     multiplier of each session's load (scalar, (N,) or (N, P)). ``decide(morning)`` returns
     (actions (N,), minutes (N,) or None) to override the plan day by day; minutes None
     keeps the planned minutes where the action is the planned one, typical ones elsewhere.
@@ -159,6 +159,9 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
         planned_min = _column(mins, d, n)
         if planned_min is None:
             planned_min = SM.session_minutes(params, planned)
+        elif np.isnan(planned_min).any():  # NaN: the athlete's usual minutes of it
+            planned_min = np.where(np.isnan(planned_min), SM.session_minutes(params, planned),
+                                   planned_min)
         sick = SM.ill_days(state) + SM.injured_days(state)
         obs = dynamics.observe(state, params, obs_rng) if observe else None
         if decide is not None:
@@ -217,7 +220,7 @@ class _Recorder:
 
     MORNING = (*HIDDEN_FIELDS, "injured_days", "ln_rmssd_latent", "performance",
                "test_performance", "hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours",
-               "sleep_efficiency", "strain")
+               "sleep_efficiency", "wearable_strain")  # the state has its own ``strain``
     INTEGER = frozenset({"ill_days", "injured_days"})
 
     def __init__(self, n: int, days: int) -> None:
@@ -239,7 +242,7 @@ class _Recorder:
             for j, name in enumerate(("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours",
                                       "sleep_efficiency")):
                 m[name][k] = obs.readings[:, j]
-            m["strain"][k] = obs.strain
+            m["wearable_strain"][k] = obs.strain
 
     def day(self, d: int, **values: np.ndarray) -> None:
         for k, v in values.items():

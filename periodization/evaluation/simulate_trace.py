@@ -39,16 +39,24 @@ COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("recovery", pa.float64(), "wearable: recovery score 0–100"),
     ("sleep_hours", pa.float64(), "wearable: last night's sleep, h"),
     ("sleep_efficiency", pa.float64(), "wearable: last night's sleep efficiency, %"),
-    ("strain", pa.float64(), "wearable: yesterday's strain, 0–21"),
-    ("fitness", pa.float64(), "true state: fitness impulse g, TSS·days"),
-    ("gain", pa.float64(), "true state: fatigue-gain impulse s, TSS·days"),
-    ("fatigue", pa.float64(), "true state: fatigue h, performance points"),
+    ("wearable_strain", pa.float64(), "wearable: yesterday's strain score, 0–21"),
+    ("base_slow", pa.float64(), "true state: slow aerobic base fitness, points"),
+    ("base_fast", pa.float64(), "true state: fast aerobic base fitness, points"),
+    ("intensity", pa.float64(), "true state: intensity fitness, points (saturates)"),
+    ("pending_base", pa.float64(), "true state: base stimulus not yet adapted to"),
+    ("pending_intensity", pa.float64(), "true state: intensity stimulus not yet adapted to"),
+    ("fatigue", pa.float64(), "true state: fatigue F, what rest removes, points"),
+    ("strain", pa.float64(), "true state: recent volume L, EWMA of weighted load, TSS/day"),
+    ("hard_load", pa.float64(), "true state: recent intensity H, hard sessions per week"),
     ("maladaptation", pa.float64(), "true state: hidden maladaptation M, ≥ 0"),
     ("durability", pa.float64(), "true state: strength durability D, sessions"),
-    ("acute_hrv", pa.float64(), "true state: acute ln RMSSD shift from recent sessions"),
+    ("hrv_fast", pa.float64(), "true state: ln RMSSD drop that clears within a day"),
+    ("hrv_slow", pa.float64(), "true state: ln RMSSD drop that clears over days"),
     ("acute_rhr", pa.float64(), "true state: acute resting-HR rise, bpm"),
-    ("ill_days", pa.int32(), "true state: days of illness (v1: or injury) left, today in"),
-    ("injured_days", pa.int32(), "true state: days of injury left (World v1: always 0)"),
+    ("stress_slow", pa.float64(), "true state: slow life-stress level, SD units"),
+    ("stress_fast", pa.float64(), "true state: fast life-stress level, SD units"),
+    ("ill_days", pa.int32(), "true state: days of illness left, today included"),
+    ("injured_days", pa.int32(), "true state: days of injury left, today included"),
     ("atl", pa.float64(), "true state: acute training load after yesterday, TSS/day"),
     ("ctl", pa.float64(), "true state: chronic training load after yesterday, TSS/day"),
     ("ln_rmssd_latent", pa.float64(), "noise-free ln RMSSD this morning"),
@@ -58,10 +66,8 @@ COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
 )
 SCHEMA = pa.schema([pa.field(name, kind, metadata={"description": text})
                     for name, kind, text in COLUMNS])
-MORNING_FLOATS = ("hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency",
-                  "strain", "fitness", "gain", "fatigue", "maladaptation", "durability",
-                  "acute_hrv", "acute_rhr", "atl", "ctl", "ln_rmssd_latent", "performance",
-                  "test_performance")
+MORNING_FLOATS = tuple(name for name, kind, _ in COLUMNS[8:]
+                       if kind == pa.float64())  # the readings, the state, performance
 
 
 def trace_table(outcome: Outcome, *, overreached_threshold: float) -> pa.Table:
@@ -69,7 +75,7 @@ def trace_table(outcome: Outcome, *, overreached_threshold: float) -> pa.Table:
     if outcome.record is None:
         raise ValueError("the outcome holds no record: run with record=True")
     m, d = outcome.record.morning, outcome.record.day
-    mornings, n = m["fitness"].shape
+    mornings, n = m["fatigue"].shape
 
     def by_athlete(a: np.ndarray) -> np.ndarray:  # (D+1, N) → athlete-major (N·(D+1),)
         return np.ascontiguousarray(a.T).ravel()

@@ -72,15 +72,16 @@ def test_every_plan_meets_the_same_noise(athletes):
 
 
 def test_typical_minutes_are_the_model_itself(athletes):
-    """Stating the typical minutes changes nothing, bit for bit, and a day equals
+    """Stating each athlete's usual minutes changes nothing, bit for bit, and a day equals
     ``dynamics.transition``'s own draw."""
-    minutes = SM.TYPICAL_MINUTES[WEEK]
+    minutes = athletes.params.session_minutes[:, WEEK]
     a = run(athletes, WEEK, days=21, record=True)
     b = run(athletes, WEEK, minutes=minutes, days=21, record=True)
     assert same_record(a, b, 22, 21)
     state = dynamics.transition(athletes.state, np.full(athletes.n, R), athletes.params,
                                 KeyedRandom(athletes.dynamics_keys))
-    np.testing.assert_array_equal(a.record.morning["fitness"][1], state.fitness)
+    for field in ("base_slow", "intensity", "fatigue", "maladaptation"):
+        np.testing.assert_array_equal(a.record.morning[field][1], getattr(state, field))
 
 
 def test_minutes_and_load_multipliers_scale_the_session_load():
@@ -90,16 +91,20 @@ def test_minutes_and_load_multipliers_scale_the_session_load():
     longer = run(quiet, np.array([AE]), minutes=np.array([90.0]), record=True)
     scaled = run(quiet, np.array([AE]), load_scale=np.full(6, 2.0), record=True)
     np.testing.assert_allclose(base.record.day["load"][0], nominal)
-    np.testing.assert_allclose(longer.record.day["load"][0], 1.5 * nominal)
+    # 90 minutes of it, whatever the athlete's usual length: 90 × its TSS per minute
+    np.testing.assert_allclose(longer.record.day["load"][0],
+                               90.0 * quiet.params.pop.load_per_minute[AE])
+    assert not np.allclose(nominal, nominal[0])  # usual lengths differ, so that is a check
     np.testing.assert_allclose(scaled.record.day["load"][0], 2.0 * nominal)
     np.testing.assert_allclose(longer.record.day["minutes"][0], 90.0)
 
 
 def test_ill_athletes_only_rest_or_recover(athletes):
     out = run(athletes, np.array([HI, AR]), days=120, record=True)
-    ill = out.record.morning["ill_days"][:-1] > 0
+    m = out.record.morning
+    ill = (m["ill_days"][:-1] > 0) | (m["injured_days"][:-1] > 0)  # the rule reads both
     done, planned = out.record.day["action"], out.record.day["planned_action"]
-    assert ill.any(), "no athlete fell ill: the check below would be empty"
+    assert ill.any(), "no athlete fell ill or was injured: the check below would be empty"
     assert set(np.unique(done[ill])) <= {R, AR}
     assert (done[ill & (planned == HI)] == R).all()
     assert (done[ill & (planned == AR)] == AR).all()
@@ -116,7 +121,7 @@ def test_outcome_and_last_morning_are_defined_from_the_first_morning(athletes):
     hard = np.isin(out.record.day["action"], [TE, HI]).sum(axis=0)
     np.testing.assert_array_equal(out.hard_sessions, hard)
     np.testing.assert_array_equal(out.ill_days, (m["ill_days"][1:] > 0).sum(axis=0))
-    assert (out.injured_days == 0).all() and not SM.SEPARATE_INJURY
+    np.testing.assert_array_equal(out.injured_days, (m["injured_days"][1:] > 0).sum(axis=0))
 
 
 def test_a_closed_loop_that_follows_the_plan_is_the_plan(athletes):
@@ -140,7 +145,8 @@ def test_a_closed_loop_changes_what_is_done(athletes):
 
     out = run(athletes, np.array([AE]), days=20, decide=hard_when_green, record=True)
     green = out.record.morning["recovery"][:-1] >= 67
-    healthy = out.record.morning["ill_days"][:-1] == 0
+    healthy = ((out.record.morning["ill_days"][:-1] == 0)
+               & (out.record.morning["injured_days"][:-1] == 0))
     assert (out.record.day["action"][green & healthy] == HI).all()
     assert (out.record.day["action"][~green & healthy] == AE).all()
     with pytest.raises(ValueError, match="integer action ids"):

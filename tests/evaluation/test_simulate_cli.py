@@ -26,7 +26,8 @@ def test_plan_names_abbreviations_and_minutes():
     assert plan.actions.tolist() == [Action.REST, Action.AEROBIC_BASE, Action.HIIT,
                                      Action.TEMPO, Action.STRENGTH, Action.ACTIVE_RECOVERY,
                                      Action.ACTIVE_RECOVERY]
-    assert plan.minutes.tolist() == [0, 90, 30, 40.5, 50, 30, 30]
+    usual = np.nan  # each athlete's own usual minutes of the session
+    np.testing.assert_array_equal(plan.minutes, [0, 90, usual, 40.5, usual, usual, usual])
     assert plan.fill(9).entries()[-2:] == ["REST", "AEROBIC_BASE:90"]
 
 
@@ -86,10 +87,12 @@ def test_json_shape_and_trace_schema(tmp_path):
     np.testing.assert_allclose(100 * (end - first) / first, lists["outcome_pct"])
 
 
-def test_text_output_names_the_missing_injury_model():
-    r = periodize("--plan", "AE", "--days", "3", "--athletes", "2")
+def test_text_output_shows_injury_beside_illness_and_usual_minutes():
+    r = periodize("--plan", "AE,HI:30", "--days", "3", "--athletes", "2")
     assert r.returncode == 0, r.stderr
-    assert "outcome" in r.stdout and "no separate injury state" in r.stdout
+    assert "outcome" in r.stdout and "days injured" in r.stdout and "days ill" in r.stdout
+    # a session without minutes lasts each athlete's own usual minutes: no number shown
+    assert "AEROBIC_BASE, HIIT:30" in r.stdout or "AEROBIC_BASE,HIIT:30" in r.stdout
 
 
 @pytest.mark.parametrize("args, message", [
@@ -106,7 +109,7 @@ def test_text_output_names_the_missing_injury_model():
 def test_bad_input_gives_one_line_and_exit_2(tmp_path, args, message):
     if "BAD" in args:
         bad = tmp_path / "prior.yaml"
-        bad.write_text("athlete: {}\npopulation: {}\n")
+        bad.write_text("schema: 2\nathlete: {}\npopulation: {}\n")
         args = [str(bad) if a == "BAD" else a for a in args]
     r = periodize(*args, "--athletes", "2") if "--athletes" not in args else periodize(*args)
     assert r.returncode == 2, r.stdout

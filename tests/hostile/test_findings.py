@@ -208,7 +208,7 @@ def test_a_damaged_scaler_is_one_line(run_copy, cohort_dir, change, fragment):
 @pytest.mark.parametrize("table, change, fragment", [
     ("true_params.parquet", lambda t: t.assign(optimal_load=np.nan), "holds NaN"),
     ("true_params.parquet", lambda t: t.assign(optimal_load="fast"), "column 'optimal_load'"),
-    ("hidden_state.parquet", lambda t: t.drop(columns="fitness"), "column 'fitness'"),
+    ("hidden_state.parquet", lambda t: t.drop(columns="base_slow"), "column 'base_slow'"),
 ])
 def test_a_damaged_cohort_table_is_one_line(tmp_path, cohort_dir, table, change, fragment):
     hostile = tmp_path / "cohort"

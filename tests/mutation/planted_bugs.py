@@ -54,9 +54,12 @@ BUGS = [
     ("projection horizons swapped", "env/world.py",
      "performance_days=self.reward.long_days,", "performance_days=self.reward.medium_days,",
      ["tests/env/test_projection_terms.py"]),
-    ("the oracle ignores illness", "policies/planner.py",
-     "- search.illness_cost * expected_ill)", "- 0.0 * expected_ill)",
+    ("the oracle's planned days ignore the safety rules", "policies/plan_kernels.py",
+     "        if not EK.allowed(fired, a, safety):", "        if False:",
      ["tests/policies/test_planner.py"]),
+    ("intensity fitness no longer saturates at the athlete's capacity", "sim/kernels.py",
+     "room = max(1.0 - x.intensity / p.intensity_points, 0.0)", "room = 1.0",
+     ["tests/sim/test_behaviour.py"]),
 ]
 
 
