@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from periodization.evaluation import session_model as SM
 from periodization.evaluation.simulate import Morning, run
 from periodization.evaluation.simulate_start import lived_in
 from periodization.sim import dynamics
