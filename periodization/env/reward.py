@@ -103,6 +103,13 @@ class RewardConfig:
         """The version's index in ``VERSIONS`` (the kernel's V2, V1, OUTCOME, SHAPED)."""
         return VERSIONS.index(self.version)
 
+    @property
+    def pays_projection(self) -> bool:
+        """Whether the reward pays the medium and long terms (CTL and performance projected
+        ``medium_days``/``long_days`` ahead): the seed's v1 and v2 do; ``outcome`` and
+        ``shaped`` only log them. Projecting 30 days costs most of a step."""
+        return self.version in ("v1", "v2")
+
 
     @cached_property
     def packed(self) -> np.ndarray:

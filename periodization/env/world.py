@@ -79,6 +79,10 @@ class World:
         if block_days < 1:
             raise ValueError("block_days must be at least 1")
         self.scaler, self.reward, self.safety, self.block_days = scaler, reward, safety, block_days
+        # Every reward term is computed by default (evaluation reports what each policy
+        # would earn under the seed's rewards too). Training sets this to False: the terms
+        # its reward does not pay (the projections, ~2/3 of a step) are then NaN.
+        self.all_terms = True
         self.n = 0
 
     # --- episode starts ----------------------------------------------------------------
@@ -157,9 +161,12 @@ class World:
             a = np.where(violation, int(Action.REST), a)
         params, before, ctx = self.params, self.state, self.context
 
-        perf_now, perf_long, ctl_medium = project_constant(
-            before, a, params, performance_days=self.reward.long_days,
-            ctl_days=self.reward.medium_days)
+        if self.all_terms or self.reward.pays_projection:
+            perf_now, perf_long, ctl_medium = project_constant(
+                before, a, params, performance_days=self.reward.long_days,
+                ctl_days=self.reward.medium_days)
+        else:  # not paid and not asked for: the medium and long terms come out NaN
+            perf_now = perf_long = ctl_medium = np.full(self.n, np.nan)
 
         # the session, the next morning and what it shows (the order of ``sim.day``)
         morning = day.live(before, a, params, self.rng)

@@ -57,6 +57,8 @@ class SACTrainer:
         self.env = PeriodizationVectorEnv(env.num_envs, cohort=prepared, split=env.split,
                                           reward=env.reward, safety=env.safety,
                                           block_days=env.block_days)
+        # terms the training reward does not pay are not computed (logged as absent)
+        self.env.world.all_terms = False
         self.episodes = self.env_steps = self.updates = self.rounds = 0
         self.stopped_early = False
         self._wall_before = 0.0  # wall seconds of earlier sessions (resume)
@@ -132,7 +134,7 @@ class SACTrainer:
             wall_s=self.wall_s, train_return=float(final_info["episode_return"].mean()),
             train_outcome_pct=float(final_info["performance_change_pct"].mean()),
             train_violations=float(final_info["violations"].mean()),
-            reward={c: float(v.mean()) for c, v in reward.items()},
+            reward={c: float(v.mean()) for c, v in reward.items() if np.isfinite(v).all()},
             losses=_mean_stats(stats), env_steps_per_s=n * self.config.env.block_days / round_s,
             updates_per_s=(self.updates - updates0) / update_s if update_s > 0 else 0.0,
             final=final)

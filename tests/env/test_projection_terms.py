@@ -65,3 +65,27 @@ def test_projection_runs_each_horizon_separately(env_cohort):
     well = dataclasses.replace(state, ill_days=np.zeros(4, dtype=np.int64),
                                injured_days=np.zeros(4, dtype=np.int64))
     np.testing.assert_allclose(now, dynamics.performance(well, params))
+
+
+@pytest.mark.parametrize("version", ["shaped", "outcome", "v1", "v2"])
+def test_training_skips_only_the_terms_its_reward_does_not_pay(env_cohort, version):
+    """``world.all_terms = False`` (how training runs) leaves every reward and every paid
+    term as it was; the projections come out NaN only when the reward does not pay them."""
+    infos = []
+    for all_terms in (True, False):
+        env = PeriodizationVectorEnv(8, cohort=env_cohort, reward=version)
+        env.world.all_terms = all_terms
+        env.reset(seed=4)
+        steps = []
+        for t in range(5):
+            _, reward, _, _, info = env.step(np.full(8, t % 6))
+            steps.append((reward, info["reward_components"]))
+        infos.append(steps)
+    paid = RewardConfig(version=version).pays_projection
+    for (r_all, c_all), (r_paid, c_paid) in zip(*infos, strict=True):
+        np.testing.assert_array_equal(r_all, r_paid)
+        for name, values in c_all.items():
+            if name in ("medium", "long") and not paid:
+                assert np.isnan(c_paid[name]).all() and np.isfinite(values).all()
+            else:
+                np.testing.assert_array_equal(values, c_paid[name])
