@@ -132,8 +132,9 @@ def run(athletes: Athletes, actions: np.ndarray, *, minutes: np.ndarray | None =
     """Play a plan on ``athletes``: ``actions`` (P,) or (N, P) int ids cycled over ``days``
     (default P); ``minutes`` the same shape (None or NaN = each athlete's usual minutes);
     ``load_scale`` a multiplier of each session's load (scalar, (N,) or (N, P)).
-    ``decide(morning)`` returns (actions (N,), minutes (N,) or None) to override the plan day by day; minutes None
-    keeps the planned minutes where the action is the planned one, typical ones elsewhere.
+    ``decide(morning)`` returns (actions (N,), minutes (N,) or None) to override the plan
+    day by day; minutes None keeps the planned minutes where the action is the planned one,
+    the athlete's usual ones elsewhere.
     ``record`` keeps the day-by-day figures (``Outcome.record``)."""
     n = athletes.n
     plan = _plan_array(actions, n, "actions", np.int64)
