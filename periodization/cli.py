@@ -388,6 +388,59 @@ def train(
         console.print_training_summary(summary)
 
 
+@app.command("tune")
+@user_errors
+def tune(
+    config: Annotated[Path, typer.Option(
+        help="Run config to tune: a YAML file or a packaged config's name (sac, ppo, ...).")],
+    trials: Annotated[int, typer.Option(
+        help="Finished trials (complete or pruned) the study should hold; a rerun continues "
+        "it.", min=1, max=100_000)],
+    storage: Annotated[str | None, typer.Option(
+        help="Optuna storage URL (default: sqlite:///OUT/tune.db).")] = None,
+    study: Annotated[str | None, typer.Option(
+        help="Study name (default: the config's name).")] = None,
+    out: Annotated[Path, typer.Option(
+        help="Directory for trial-<n>/ runs, best.yaml and study.json.")] = Path("tune"),
+    space: Annotated[Path | None, typer.Option(
+        help="Search space YAML (default: NAME.space.yaml next to the config; "
+        "docs/training.md).")] = None,
+    seed: Annotated[int, typer.Option(
+        help="Seeds the sampler (trials train with the config's train.seed).")] = 0,
+    quiet: Annotated[bool, typer.Option(help="No line per trial.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Tune a run config with Optuna: each trial one training run, pruned on validation.
+
+    The objective is the best validation outcome of the run (validation athletes, never the
+    return or test athletes). Needs optuna (the tune extra). Writes OUT/best.yaml, loadable
+    by `periodize train --config OUT/best.yaml`; rerunning continues the study.
+    """
+    _check_seed(seed)
+    from periodization.core.io import json_text
+    from periodization.training.tune import tune as run_study
+
+    def progress(line: str) -> None:
+        typer.echo(line, err=True)
+
+    summary = run_study(config=config, trials=trials, out=out, storage=storage, study=study,
+                        space=space, seed=seed, progress=None if quiet else progress)
+    if json_out:
+        typer.echo(json_text(summary))
+        return
+    counts = summary["trials"]
+    typer.echo(f"study {summary['study']}: {counts['complete']} complete, {counts['pruned']} "
+               f"pruned, {counts['fail']} failed ({summary['storage']})")
+    best = summary["best"]
+    if best is None:
+        typer.echo("no trial completed: no best.yaml")
+        return
+    typer.echo(f"best: trial {best['number']}, validation outcome {best['value']:+.3f} % "
+               f"-> {best['config']}")
+    for key, value in best["params"].items():
+        typer.echo(f"  {key}: {value}")
+
+
 @app.command("recommend")
 @user_errors
 def recommend(

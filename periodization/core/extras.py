@@ -2,7 +2,7 @@
 
 ``pip install periodization`` serves advice (``recommend``) and the environments; training
 needs ``[train]`` (torch, tensorboard), the HTML report ``[report]`` (matplotlib), PPO and
-SB3 models ``[ppo]``; ``[all]`` is everything.
+SB3 models ``[ppo]``, ``periodize tune`` ``[tune]`` (optuna); ``[all]`` is everything.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ EXTRAS = {
     "matplotlib": ("matplotlib", "report"),
     "stable_baselines3": ("stable-baselines3", "ppo"),
     "sb3_contrib": ("sb3-contrib", "ppo"),
+    "optuna": ("optuna", "tune"),
 }
 
 

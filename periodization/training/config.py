@@ -198,9 +198,10 @@ def from_dict(data: Any, *, source: str = "config") -> RunConfig:
 
 def packaged_configs() -> dict[str, Path]:
     """Name → file of the configs shipped in ``periodization/configs/`` (``sac``, ``ppo``,
-    ``ablation-v2`` …)."""
+    ``ablation-v2`` …), search spaces left out."""
     root = Path(__file__).resolve().parent.parent / "configs"
-    return {p.stem: p for p in sorted(root.rglob("*.yaml"))}
+    # ``NAME.space.yaml`` is the search space of ``NAME`` (``periodize tune``), not a config
+    return {p.stem: p for p in sorted(root.rglob("*.yaml")) if not p.name.endswith(".space.yaml")}
 
 
 def resolve_config(spec: str | Path) -> Path:

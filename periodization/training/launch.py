@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,16 @@ from periodization.training.rundir import RunDir
 def run_training(*, out: str | Path, config: RunConfig | None = None,
                  config_path: str | Path | None = None, episodes: int | None = None,
                  seed: int | None = None, algo: str | None = None, resume: bool = False,
-                 force: bool = False, quiet: bool = False) -> dict[str, Any]:
+                 force: bool = False, quiet: bool = False,
+                 hooks: Sequence[Callback] = ()) -> dict[str, Any]:
     """Train into ``out`` and return a summary (episodes, env steps, wall s, best eval).
 
     The config is ``config``, else read from ``config_path``, else the defaults; the
     command line's ``episodes``/``seed``/``algo`` override it. With ``resume`` the run's
     own ``config.yaml`` is used (a given config must equal it, except for ``episodes``,
-    which may grow) and training continues from ``checkpoints/last.pt``.
+    which may grow) and training continues from ``checkpoints/last.pt``. ``hooks`` are
+    extra callbacks run right after validation (``periodize tune`` reports each round's
+    validation figures to its study through one, ``training/hooks.py``).
     """
     run = RunDir(Path(out))
     if config is None and config_path is not None:
@@ -50,12 +54,12 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     run.check(resume=resume, force=force)
     with run.lock():
         return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
-                           seed=seed, algo=algo, resume=resume, quiet=quiet)
+                           seed=seed, algo=algo, resume=resume, quiet=quiet, hooks=hooks)
 
 
 def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Path | None,
                 episodes: int | None, seed: int | None, algo: str | None, resume: bool,
-                quiet: bool) -> dict[str, Any]:
+                quiet: bool, hooks: Sequence[Callback]) -> dict[str, Any]:
     from periodization.cohort.cache import prepared_cohort
 
     state = None
@@ -88,7 +92,7 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
 
         run.replace_with(write)
 
-    callbacks = default_callbacks(config, quiet=quiet)
+    callbacks = default_callbacks(config, quiet=quiet, hooks=hooks)
     learner = learner_class(config, run=run, prepared=prepared, callbacks=callbacks)
     if state is not None:
         learner.restore(state)
@@ -202,10 +206,12 @@ def _static_info(config: RunConfig) -> dict[str, Any]:
             "versions": ckpt.versions(), "python": platform.python_version()}
 
 
-def default_callbacks(config: Any, *, quiet: bool) -> CallbackList:
-    """Evaluation, early stopping (if on), CSV, TensorBoard, progress, then checkpoints."""
+def default_callbacks(config: Any, *, quiet: bool,
+                      hooks: Sequence[Callback] = ()) -> CallbackList:
+    """Evaluation, the caller's ``hooks``, early stopping (if on), CSV, TensorBoard,
+    progress, then checkpoints."""
     callbacks = CallbackList([])
-    items: list[Callback] = [EvalCallback()]
+    items: list[Callback] = [EvalCallback(), *hooks]
     if config.train.early_stopping:
         items.append(EarlyStopping(config.train.patience))
     items += [CsvLogger(), TensorBoardLogger(), ProgressBar(quiet=quiet),

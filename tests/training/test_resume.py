@@ -83,8 +83,8 @@ def test_killed_then_resumed_equals_uninterrupted(uninterrupted, tmp_path, cohor
     out = tmp_path / "run"
     original = launch.default_callbacks
 
-    def with_kill(config, *, quiet):  # die in round 4: last.pt is from episode 4,
-        callbacks = original(config, quiet=quiet)  # metrics.csv already has episode 6
+    def with_kill(config, *, quiet, hooks=()):  # die in round 4: last.pt is from episode 4,
+        callbacks = original(config, quiet=quiet, hooks=hooks)  # metrics.csv: episode 6
         callbacks.callbacks.insert(0, KillAt(env_steps=3 * 180 + 50))
         return callbacks
 

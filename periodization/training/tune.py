@@ -1,0 +1,240 @@
+"""``periodize tune``: an Optuna study over a run config's search space.
+
+Each trial is one training run (``run_trial``: config in, summary out, so another scheduler
+such as Ray can run trials later) into ``OUT/trial-<n>``. The objective is the run's best
+*validation* outcome — the mean true performance change (%) of the greedy policy on the
+validation athletes ``EvalCallback`` plays, the figure that picks ``actor.npz`` — never the
+training return or reward, and never a test athlete: test athletes stay unseen until
+``periodize evaluate``/``compare``. After every evaluation the trial reports that outcome
+(step = training episodes) and the study's pruner may stop it.
+
+The study lives in its storage (default ``sqlite:///OUT/tune.db``): running the command
+again continues it, counting finished trials (complete or pruned) towards ``--trials``; a
+trial left running by a killed process is marked failed and run again with its parameters.
+One process per study at a time (``OUT`` is locked). The best trial's full config is
+written to ``OUT/best.yaml`` (``periodize train --config OUT/best.yaml``), and every trial
+to ``OUT/study.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from periodization.agents.artifacts import CONFIG
+from periodization.core.errors import UserError
+from periodization.core.io import atomic_write_json, atomic_write_text, ensure_writable_dir
+from periodization.training.config import RunConfig, load_config, resolve_config
+from periodization.training.hooks import OnValidation, ValidationHook
+from periodization.training.search_space import SearchSpace, default_space_path, load_space
+
+BEST = "best.yaml"
+STUDY_JSON = "study.json"
+LOCK = ".tune.lock"
+OBJECTIVE = "outcome_pct"  # of the validation figures: the true outcome, not the return
+
+
+def run_trial(config: RunConfig, *, out: str | Path, on_validation: OnValidation | None = None,
+              quiet: bool = True) -> dict[str, Any]:
+    """Train ``config`` into ``out`` (replacing a run there) and return the training summary
+    with ``objective``: the best validation outcome (%) of the run (on validation athletes,
+    never the return, never test athletes). ``on_validation(episodes, eval)`` is called
+    after every evaluation and may raise to stop the run (a pruned trial)."""
+    from periodization.training.launch import run_training
+
+    hooks = [ValidationHook(on_validation)] if on_validation is not None else []
+    summary = run_training(out=out, config=config, force=True, quiet=quiet, hooks=hooks)
+    best = summary.get("best") or {}
+    if OBJECTIVE not in best:  # every run evaluates at its end, so this is a bug
+        raise RuntimeError(f"run {out} finished without a validation outcome")
+    return {**summary, "objective": float(best[OBJECTIVE])}
+
+
+def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | None = None,
+         study: str | None = None, space: str | Path | None = None, seed: int = 0,
+         progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run (or continue) a study until ``trials`` trials have finished; its summary.
+
+    ``config`` is a run config file or packaged name; ``space`` its search space (default:
+    ``NAME.space.yaml`` next to it, ``search_space.py``); ``seed`` seeds the sampler (every
+    trial trains with the config's own ``train.seed``, so trials compare on equal episodes).
+    """
+    from periodization.core.extras import require
+
+    optuna = require("optuna", purpose="periodize tune")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if trials < 1:
+        raise UserError(f"--trials must be at least 1, got {trials}")
+    config_file = resolve_config(config)
+    base = load_config(config_file)
+    search = load_space(space if space is not None else default_space_path(config_file),
+                        base=base)
+    fixed = search.trial_config(base, {})
+    from periodization.training.launch import check_run_memory
+
+    check_run_memory(fixed)
+    out = Path(out)
+    ensure_writable_dir(out)
+    name = study or config_file.stem
+    url = storage or f"sqlite:///{(out / 'tune.db').resolve()}"
+    from periodization.training.rundir import _acquire
+
+    lock = _acquire(out / LOCK, out)
+    try:
+        _check_out(out, name)
+        storage_ = _open_storage(optuna, url)
+        retried = _retry_interrupted(optuna, storage_, name)
+        existing = _load_or_create(optuna, storage_, name, seed=seed, search=search,
+                                   fixed=fixed)
+        left = trials - _count_finished(optuna, existing)
+        if left > 0:
+            objective = _objective(optuna, search=search, base=base, out=out,
+                                   progress=progress)
+            existing.optimize(objective, n_trials=left, catch=())
+        return _summary(optuna, existing, out=out, url=url, retried=retried)
+    finally:
+        lock.release()
+
+
+def _objective(optuna: Any, *, search: SearchSpace, base: RunConfig, out: Path,
+               progress: Callable[[str], None] | None) -> Callable[[Any], float]:
+    def objective(trial: Any) -> float:
+        values = {p.key: p.suggest(trial) for p in search.params}
+        config = search.trial_config(base, values)
+        run_dir = out / f"trial-{trial.number}"
+        trial.set_user_attr("run_dir", str(run_dir))
+
+        def report(episodes: int, figures: dict[str, float]) -> None:
+            trial.report(figures[OBJECTIVE], step=episodes)
+            if trial.should_prune():
+                if progress:
+                    progress(f"trial {trial.number}: pruned at {episodes} episodes "
+                             f"(validation outcome {figures[OBJECTIVE]:+.2f} %)")
+                raise optuna.TrialPruned(f"validation outcome {figures[OBJECTIVE]:.3f} % at "
+                                         f"{episodes} episodes")
+
+        summary = run_trial(config, out=run_dir, on_validation=report)
+        if progress:
+            progress(f"trial {trial.number}: validation outcome {summary['objective']:+.2f} % "
+                     f"({summary['wall_s']:.0f} s)")
+        _write_best_if(trial, summary["objective"], out)
+        return summary["objective"]
+
+    return objective
+
+
+def _write_best_if(trial: Any, value: float, out: Path) -> None:
+    """``best.yaml`` as soon as a trial beats the study's best (a killed study keeps it)."""
+    try:
+        best = trial.study.best_value
+    except ValueError:  # no completed trial yet
+        best = None
+    if best is None or value > best:
+        text = (Path(trial.user_attrs["run_dir"]) / CONFIG).read_text()
+        header = (f"# periodize tune: best trial {trial.number} of study "
+                  f"{trial.study.study_name!r}, validation outcome {value:+.3f} %\n")
+        atomic_write_text(out / BEST, header + text)
+
+
+def _open_storage(optuna: Any, url: str) -> Any:
+    """The study's storage; a bad URL is one line naming it."""
+    if "://" not in url:
+        raise UserError(f"--storage must be a database URL such as sqlite:///tune.db, got "
+                        f"{url!r}")
+    if url.startswith("sqlite:///"):
+        parent = Path(url.removeprefix("sqlite:///")).parent
+        if not parent.is_dir():
+            raise UserError(f"--storage {url}: directory not found: {parent}")
+    try:
+        return optuna.storages.RDBStorage(url)
+    except Exception as exc:  # sqlalchemy raises many types for a bad URL or server
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"--storage {url}: cannot open ({first})") from None
+
+
+def _retry_interrupted(optuna: Any, storage: Any, name: str) -> list[int]:
+    """Trials another (killed) process left running: failed, and queued again."""
+    try:
+        study = optuna.load_study(study_name=name, storage=storage)
+    except KeyError:  # a new study
+        return []
+    running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
+    for trial in running:
+        storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+        study.enqueue_trial(trial.params, user_attrs={"retry_of": trial.number})
+    return [t.number for t in running]
+
+
+def _load_or_create(optuna: Any, storage: Any, name: str, *, seed: int, search: SearchSpace,
+                    fixed: RunConfig) -> Any:
+    """The study, its sampler seeded by ``seed`` and the trials so far (a resumed study
+    does not replay the startup trials it already sampled)."""
+    try:
+        n_before = len(optuna.load_study(study_name=name, storage=storage).trials)
+    except KeyError:
+        n_before = 0
+    sampler = optuna.samplers.TPESampler(seed=seed + n_before)
+    return optuna.create_study(study_name=name, storage=storage, direction="maximize",
+                               sampler=sampler, pruner=_pruner(optuna, search, fixed),
+                               load_if_exists=True)
+
+
+def _pruner(optuna: Any, search: SearchSpace, fixed: RunConfig) -> Any:
+    spec = search.pruner
+    if spec["type"] == "none":
+        return optuna.pruners.NopPruner()
+    if spec["type"] == "threshold":
+        return optuna.pruners.ThresholdPruner(lower=float(spec["lower"]))
+    # steps are training episodes: warm-up counts the trial's first evaluations
+    return optuna.pruners.MedianPruner(
+        n_startup_trials=spec["startup_trials"],
+        n_warmup_steps=spec["warmup_evaluations"] * fixed.train.eval_every_episodes)
+
+
+def _count_finished(optuna: Any, study: Any) -> int:
+    states = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+    return len(study.get_trials(deepcopy=False, states=states))
+
+
+def _check_out(out: Path, name: str) -> None:
+    """``OUT`` holds one study's trials: refuse to mix another study's into it."""
+    path = out / STUDY_JSON
+    if path.is_file():
+        try:
+            held = json.loads(path.read_text()).get("study")
+        except (OSError, ValueError, AttributeError):
+            raise UserError(f"{path} is damaged; choose another --out") from None
+        if held != name:
+            raise UserError(f"{out} holds the trials of study {held!r}; pass --study {held} "
+                            "to continue it or choose another --out")
+
+
+def _summary(optuna: Any, study: Any, *, out: Path, url: str,
+             retried: list[int]) -> dict[str, Any]:
+    rows = [{"number": t.number, "state": t.state.name.lower(), "value": t.value,
+             "params": _readable(t.params), "run_dir": t.user_attrs.get("run_dir"),
+             "last_step": t.last_step} for t in study.get_trials(deepcopy=False)]
+    counts = {s: sum(r["state"] == s for r in rows) for s in ("complete", "pruned", "fail")}
+    best = None
+    if counts["complete"]:
+        t = study.best_trial
+        best = {"number": t.number, "value": t.value, "params": _readable(t.params),
+                "run_dir": t.user_attrs.get("run_dir"), "config": str(out / BEST)}
+    summary = {"study": study.study_name, "storage": url, "out": str(out),
+               "trials": counts, "retried": retried, "best": best}
+    atomic_write_json(out / STUDY_JSON, {**summary, "all_trials": rows})
+    return summary
+
+
+def _readable(params: dict[str, Any]) -> dict[str, Any]:
+    """Categorical values travel as JSON strings (``"[64, 64]"``): decode them."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[key] = value
+    return out
