@@ -141,15 +141,16 @@ def _learner_class(config: RunConfig) -> Any:
 
 def _last_checkpoint(run: RunDir, *, episodes: int) -> dict[str, Any]:
     """``checkpoints/last.pt`` of a run to resume, which must have episodes left to run."""
-    path = run.checkpoint("last")
+    path, info = run.checkpoint("last"), run.info()
+    # judged by run.json: a finished ppo run's last.pt may be an earlier one (where a rollout
+    # ended), so its episodes can be fewer than the run trained
+    if info.get("finished") and int(info.get("episodes", 0)) >= episodes:
+        raise UserError(f"{run.root} has already trained {info.get('episodes')} "
+                        "episodes; pass a larger --episodes to extend it")
     if not path.exists():
         raise UserError(f"checkpoint not found: {path} (the run stopped before its first "
                         "checkpoint; start it again with --force)")
-    state = ckpt.load_checkpoint(path)
-    if state["progress"]["episodes"] >= episodes and run.info().get("finished"):
-        raise UserError(f"{run.root} has already trained {state['progress']['episodes']} "
-                        "episodes; pass a larger --episodes to extend it")
-    return state
+    return ckpt.load_checkpoint(path)
 
 
 def _finish(run: RunDir, config: RunConfig, state: dict[str, Any]) -> dict[str, Any]:
@@ -168,9 +169,15 @@ def _resume_config(run: RunDir, *, given: RunConfig | None, episodes: int | None
     """The run's saved config, with ``--episodes`` applied; anything else must not change."""
     check_features_version(run.info().get("features_version"), source=f"run {run.root}")
     saved = load_config(run / CONFIG)
-    if saved.train.algo != "sac":
-        raise UserError(f"--resume is implemented for sac runs; this {saved.train.algo} run "
-                        "takes under a minute: start it again with --force")
+    if saved.train.algo == "ppo":
+        from periodization.training.ppo import resumable
+
+        if not resumable(saved):
+            per_env = saved.train.checkpoint_every_episodes // saved.env.num_envs \
+                * saved.env.block_days
+            raise UserError(f"--resume of a ppo run needs ppo.n_steps ({saved.ppo.n_steps}) to "
+                            f"divide the env steps between checkpoints ({per_env} per "
+                            "environment), as in configs/ppo.yaml; start it again with --force")
     wanted = (given or saved).with_overrides(seed=seed, algo=algo)
     a, b = to_dict(wanted), to_dict(saved)
     del a["train"]["episodes"], b["train"]["episodes"]

@@ -10,7 +10,6 @@ import torch
 
 from periodization.agents.artifacts import load_actor
 from periodization.cohort.cache import prepared_cohort
-from periodization.core.errors import UserError
 from periodization.policies.registry import make_policy
 from periodization.policies.rollout import run_episodes
 from periodization.training.config import PPOConfig, from_dict, to_dict
@@ -34,8 +33,6 @@ def test_ppo_run_directory_is_a_policy(tmp_path, cohort_dir):
     table = run_episodes(make_policy(str(out), prepared=prepared), episodes=4, seed=1,
                          split="test", cohort=prepared)
     assert table["violations"].sum() == 0
-    with pytest.raises(UserError, match="implemented for sac"):
-        run_training(out=out, resume=True, episodes=8, quiet=True)
     # the exported numpy actor is the trained network: the same policy as sb3's
     from sb3_contrib import MaskablePPO
 
