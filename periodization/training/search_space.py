@@ -51,8 +51,11 @@ class Param:
     def suggest(self, trial: Any) -> Any:
         """The value ``trial`` (an ``optuna.Trial``) samples for this key."""
         if self.type == "float":
-            return trial.suggest_float(self.key, self.low, self.high, log=self.log,
-                                       step=self.step)
+            value = trial.suggest_float(self.key, self.low, self.high, log=self.log,
+                                        step=self.step)
+            # a stepped value is low + k·step in binary floating point (0.15000000000000002):
+            # the config gets the decimal the space meant
+            return round(value, 12) if self.step is not None else value
         if self.type == "int":
             return trial.suggest_int(self.key, int(self.low), int(self.high), log=self.log,
                                      step=int(self.step or 1))

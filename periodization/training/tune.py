@@ -80,9 +80,7 @@ def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | Non
     ensure_writable_dir(out)
     name = study or config_file.stem
     url = storage or f"sqlite:///{(out / 'tune.db').resolve()}"
-    from periodization.training.rundir import _acquire
-
-    lock = _acquire(out / LOCK, out)
+    lock = _lock(out)
     try:
         _check_out(out, name)
         storage_ = _open_storage(optuna, url)
@@ -97,6 +95,19 @@ def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | Non
         return _summary(optuna, existing, out=out, url=url, retried=retried)
     finally:
         lock.release()
+
+
+def _lock(out: Path) -> Any:
+    """``OUT/.tune.lock``, held for the study (a second process is refused in one line)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(out / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UserError(f"another periodize tune is running in {out}; wait for it or choose "
+                        "another --out") from None
+    return lock
 
 
 def _objective(optuna: Any, *, search: SearchSpace, base: RunConfig, out: Path,

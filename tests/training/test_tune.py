@@ -78,8 +78,12 @@ def test_pruning_stops_a_trial_at_its_first_evaluation(tmp_path, cohort_dir):
     space = {**SPACE, "pruner": {"type": "threshold", "lower": 1000.0}}
     config = write_study_files(tmp_path, cohort_dir, space)
     out = tmp_path / "study"
-    summary = tune(config=config, trials=2, out=out)
+    result = CliRunner().invoke(app, ["tune", "--config", str(config), "--trials", "2",
+                                      "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
     assert summary["trials"] == {"complete": 0, "pruned": 2, "fail": 0}
+    assert result.stderr.count("pruned at") == 2  # a line per trial
     assert summary["best"] is None and not (out / "best.yaml").exists()
     budget = tiny_config(cohort_dir).train
     for row in load(out)["all_trials"]:
@@ -144,3 +148,14 @@ def test_missing_extra_names_it(tmp_path, cohort_dir, monkeypatch):
     with pytest.raises(UserError, match=r"pip install 'periodization\[tune\]'"):
         tune(config=config, trials=1, out=tmp_path / "study")
     assert not (tmp_path / "study").exists()
+
+
+def test_a_second_process_on_the_same_out_is_refused(tmp_path, cohort_dir):
+    from filelock import FileLock
+
+    config = write_study_files(tmp_path, cohort_dir)
+    out = tmp_path / "study"
+    out.mkdir()
+    with FileLock(out / ".tune.lock"), pytest.raises(UserError, match="another periodize tune"):
+        tune(config=config, trials=1, out=out)
+    assert not list(out.glob("trial-*"))
