@@ -120,7 +120,8 @@ def _objective(optuna: Any, *, search: SearchSpace, base: RunConfig, out: Path,
 
         def report(episodes: int, figures: dict[str, float]) -> None:
             trial.report(figures[OBJECTIVE], step=episodes)
-            if trial.should_prune():
+            # the budget's last evaluation: the run is trained, nothing is left to save
+            if episodes < config.train.episodes and trial.should_prune():
                 if progress:
                     progress(f"trial {trial.number}: pruned at {episodes} episodes "
                              f"(validation outcome {figures[OBJECTIVE]:+.2f} %)")

@@ -92,6 +92,16 @@ def test_pruning_stops_a_trial_at_its_first_evaluation(tmp_path, cohort_dir):
         assert not info["finished"]
 
 
+def test_a_trained_run_is_not_pruned_at_its_final_evaluation(tmp_path, cohort_dir):
+    # budget 2 episodes: the only evaluation is the last, after which nothing can be saved
+    space = {**SPACE, "fixed": {"train.episodes": 2},
+             "pruner": {"type": "threshold", "lower": 1000.0}}
+    config = write_study_files(tmp_path, cohort_dir, space)
+    summary = tune(config=config, trials=1, out=tmp_path / "study")
+    assert summary["trials"] == {"complete": 1, "pruned": 0, "fail": 0}
+    assert load_config(tmp_path / "study" / "best.yaml").train.episodes == 2
+
+
 def test_a_trial_left_running_by_a_killed_process_is_run_again(tmp_path, cohort_dir):
     config = write_study_files(tmp_path, cohort_dir)
     out = tmp_path / "study"
