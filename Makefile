@@ -79,7 +79,7 @@ bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py
 
 # The published results: three training seeds of the default config and of PPO on the
-# same world and budget, the ablations, and the full comparison (about 5 + 3 + 12 + 3
+# same world and budget, the ablations, and the full comparison (about 5 + 1 + 12 + 3
 # minutes on a 2-core machine). Each agent's seeds are one group in the report.
 SEEDS := 0 1 2
 train-seeds: $(STAMP)

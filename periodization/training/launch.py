@@ -36,7 +36,7 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
                  config_path: str | Path | None = None, episodes: int | None = None,
                  seed: int | None = None, algo: str | None = None, resume: bool = False,
                  force: bool = False, quiet: bool = False,
-                 hooks: Sequence[Callback] = ()) -> dict[str, Any]:
+                 hooks: Sequence[Callback] = (), group: str | None = None) -> dict[str, Any]:
     """Train into ``out`` and return a summary (episodes, env steps, wall s, best eval).
 
     The config is ``config``, else read from ``config_path``, else the defaults; the
@@ -44,7 +44,8 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     own ``config.yaml`` is used (a given config must equal it, except for ``episodes``,
     which may grow) and training continues from ``checkpoints/last.pt``. ``hooks`` are
     extra callbacks run right after validation (``periodize tune`` reports each round's
-    validation figures to its study through one, ``training/hooks.py``).
+    validation figures to its study through one, ``training/hooks.py``). ``group`` names
+    the agent in ``compare`` (default: the config file's name, else the algorithm).
     """
     run = RunDir(Path(out))
     if config is None and config_path is not None:
@@ -54,12 +55,14 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
     run.check(resume=resume, force=force)
     with run.lock():
         return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
-                           seed=seed, algo=algo, resume=resume, quiet=quiet, hooks=hooks)
+                           seed=seed, algo=algo, resume=resume, quiet=quiet, hooks=hooks,
+                           group=group)
 
 
 def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Path | None,
                 episodes: int | None, seed: int | None, algo: str | None, resume: bool,
-                quiet: bool, hooks: Sequence[Callback]) -> dict[str, Any]:
+                quiet: bool, hooks: Sequence[Callback], group: str | None
+                ) -> dict[str, Any]:
     from periodization.cohort.cache import prepared_cohort
 
     state = None
@@ -77,7 +80,7 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     prepared.athletes("val")
     # Runs trained from the same config file are training seeds of one agent (``compare``
     # aggregates them by this group); a resumed run keeps the group it started with.
-    group = run.info().get("group") if resume else None
+    group = run.info().get("group") if resume else group
     group = group or (Path(config_path).stem if config_path is not None else config.train.algo)
     info = {**_static_info(config), "group": group, "finished": False, "stopped_early": False}
     if resume:

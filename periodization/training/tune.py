@@ -38,15 +38,17 @@ OBJECTIVE = "outcome_pct"  # of the validation figures: the true outcome, not th
 
 
 def run_trial(config: RunConfig, *, out: str | Path, on_validation: OnValidation | None = None,
-              quiet: bool = True) -> dict[str, Any]:
+              group: str | None = None, quiet: bool = True) -> dict[str, Any]:
     """Train ``config`` into ``out`` (replacing a run there) and return the training summary
     with ``objective``: the best validation outcome (%) of the run (on validation athletes,
     never the return, never test athletes). ``on_validation(episodes, eval)`` is called
-    after every evaluation and may raise to stop the run (a pruned trial)."""
+    after every evaluation and may raise to stop the run (a pruned trial). ``group`` names
+    the run as an agent of its own in ``compare`` (trials are not seeds of one agent)."""
     from periodization.training.launch import run_training
 
     hooks = [ValidationHook(on_validation)] if on_validation is not None else []
-    summary = run_training(out=out, config=config, force=True, quiet=quiet, hooks=hooks)
+    summary = run_training(out=out, config=config, force=True, quiet=quiet, hooks=hooks,
+                           group=group)
     best = summary.get("best") or {}
     if OBJECTIVE not in best:  # every run evaluates at its end, so this is a bug
         raise RuntimeError(f"run {out} finished without a validation outcome")
@@ -128,7 +130,8 @@ def _objective(optuna: Any, *, search: SearchSpace, base: RunConfig, out: Path,
                 raise optuna.TrialPruned(f"validation outcome {figures[OBJECTIVE]:.3f} % at "
                                          f"{episodes} episodes")
 
-        summary = run_trial(config, out=run_dir, on_validation=report)
+        summary = run_trial(config, out=run_dir, on_validation=report,
+                            group=f"{trial.study.study_name}-trial-{trial.number}")
         if progress:
             progress(f"trial {trial.number}: validation outcome {summary['objective']:+.2f} % "
                      f"({summary['wall_s']:.0f} s)")

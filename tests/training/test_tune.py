@@ -54,6 +54,7 @@ def test_study_runs_resumes_and_writes_a_trainable_best(tmp_path, cohort_dir, mo
         info = json.loads((out / f"trial-{row['number']}" / "run.json").read_text())
         assert row["value"] == pytest.approx(info["best"]["outcome_pct"])
         assert row["value"] != pytest.approx(info["best"]["return"])
+        assert info["group"] == f"tiny-trial-{row['number']}"  # an agent of its own
     best = first["best"]
     assert best["value"] == max(r["value"] for r in rows)
     trial_config = load_config(out / f"trial-{best['number']}" / "config.yaml")
