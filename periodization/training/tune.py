@@ -192,9 +192,17 @@ def _load_or_create(optuna: Any, storage: Any, name: str, *, seed: int, search: 
     except KeyError:
         n_before = 0
     sampler = optuna.samplers.TPESampler(seed=seed + n_before)
-    return optuna.create_study(study_name=name, storage=storage, direction="maximize",
-                               sampler=sampler, pruner=_pruner(optuna, search, fixed),
-                               load_if_exists=True)
+    study = optuna.create_study(study_name=name, storage=storage, direction="maximize",
+                                sampler=sampler, pruner=_pruner(optuna, search, fixed),
+                                load_if_exists=True)
+    # an existing study keeps its own directions: one that minimises would rank trials upside
+    # down
+    if study.directions != [optuna.study.StudyDirection.MAXIMIZE]:
+        directions = ", ".join(d.name.lower() for d in study.directions)
+        raise UserError(f"study {name!r} in the storage is not a periodize tune study (it "
+                        f"{directions}s, not maximise one validation outcome); pass another "
+                        "--study")
+    return study
 
 
 def _pruner(optuna: Any, search: SearchSpace, fixed: RunConfig) -> Any:

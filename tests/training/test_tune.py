@@ -170,3 +170,11 @@ def test_a_second_process_on_the_same_out_is_refused(tmp_path, cohort_dir):
     with FileLock(out / ".tune.lock"), pytest.raises(UserError, match="another periodize tune"):
         tune(config=config, trials=1, out=out)
     assert not list(out.glob("trial-*"))
+
+
+def test_a_foreign_study_of_the_same_name_is_refused(tmp_path, cohort_dir):
+    config = write_study_files(tmp_path, cohort_dir)
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    optuna.create_study(study_name="tiny", storage=url, direction="minimize")
+    with pytest.raises(UserError, match="not a periodize tune study"):
+        tune(config=config, trials=1, out=tmp_path / "study", storage=url)
