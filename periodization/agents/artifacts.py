@@ -11,7 +11,7 @@ trainers that write them::
       actor.npz            numpy export of the best actor: weight_i (out, in), bias_i (out,)
       metrics.csv          one row per round: training and validation figures
       tb/                  TensorBoard events
-      checkpoints/         best.pt, last.pt, replay-<n>.npz (PPO: best.zip, last.zip)
+      checkpoints/         best.pt, last.pt, replay-<n>.npz (PPO: best.zip, last.zip, last.pt)
       .periodize.lock      held by the process training into it (filelock)
 
 A *model directory* (the default model shipped in ``periodization/models/default/``, or any

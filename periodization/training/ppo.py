@@ -194,8 +194,17 @@ class PPOTrainer:
         import torch
 
         policy, rng = self.model.policy, state["trainer"]["rng"]
-        policy.load_state_dict(state["agent"]["policy"])
-        policy.optimizer.load_state_dict(state["agent"]["optimizer"])
+        missing = [k for k in ("policy", "optimizer") if k not in state["agent"]] + \
+            [k for k in ("torch", "numpy", "python") if k not in rng]
+        if missing:  # e.g. a SAC checkpoint copied into a PPO run
+            raise UserError(f"cannot resume {self.run.root}: checkpoints/last.pt is not a PPO "
+                            f"checkpoint (no {missing[0]!r}); start it again with --force")
+        try:
+            policy.load_state_dict(state["agent"]["policy"])
+            policy.optimizer.load_state_dict(state["agent"]["optimizer"])
+        except (RuntimeError, KeyError, ValueError) as exc:  # torch's shape/key mismatches
+            raise UserError(f"cannot resume {self.run.root}: its PPO checkpoint does not fit "
+                            f"the config's networks ({type(exc).__name__})") from None
         progress = {k: int(v) for k, v in state["progress"].items()}
         self.episodes, self.env_steps, self.rounds = (progress[k] for k in (
             "episodes", "env_steps", "rounds"))

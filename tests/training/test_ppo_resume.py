@@ -86,3 +86,13 @@ def test_ppo_resume_needs_checkpoints_on_rollout_ends(tmp_path, cohort_dir):
     run_training(out=out, config=ppo_config(cohort_dir, n_steps=40), episodes=4, quiet=True)
     with pytest.raises(UserError, match=r"ppo.n_steps \(40\) to divide .* \(180 per"):
         run_training(out=out, resume=True, episodes=8, quiet=True)
+
+
+def test_a_sac_checkpoint_in_a_ppo_run_is_one_line(tmp_path, cohort_dir, tiny_run):
+    import shutil
+
+    out = tmp_path / "run"
+    run_training(out=out, config=ppo_config(cohort_dir), episodes=4, quiet=True)
+    shutil.copy(tiny_run / "checkpoints" / "last.pt", out / "checkpoints" / "last.pt")
+    with pytest.raises(UserError, match="not a PPO checkpoint"):
+        run_training(out=out, resume=True, episodes=8, quiet=True)
