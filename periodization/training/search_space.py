@@ -12,7 +12,7 @@ A small YAML file, by default next to the run config (``sac.yaml`` → ``sac.spa
     pruner:                    # optional; default median, 2 startup trials, 1 evaluation
       type: median             # median | threshold | none
       startup_trials: 2        # median: trials that finish before any is pruned
-      warmup_evaluations: 1    # median: evaluations of a trial before it may be pruned
+      warmup_evaluations: 1    # median: a trial's first evaluations, never judged
       # type: threshold, lower: 0.0  prunes a trial whose validation outcome falls below
 
 Every key, distribution and bound is checked before the first trial, in one line naming

@@ -211,10 +211,11 @@ def _pruner(optuna: Any, search: SearchSpace, fixed: RunConfig) -> Any:
         return optuna.pruners.NopPruner()
     if spec["type"] == "threshold":
         return optuna.pruners.ThresholdPruner(lower=float(spec["lower"]))
-    # steps are training episodes: warm-up counts the trial's first evaluations
+    # steps are training episodes; the pruner spares steps below n_warmup_steps, so the
+    # first ``warmup_evaluations`` evaluations (at k × eval_every_episodes) are never judged
     return optuna.pruners.MedianPruner(
         n_startup_trials=spec["startup_trials"],
-        n_warmup_steps=spec["warmup_evaluations"] * fixed.train.eval_every_episodes)
+        n_warmup_steps=spec["warmup_evaluations"] * fixed.train.eval_every_episodes + 1)
 
 
 def _count_finished(optuna: Any, study: Any) -> int:

@@ -178,3 +178,24 @@ def test_a_foreign_study_of_the_same_name_is_refused(tmp_path, cohort_dir):
     optuna.create_study(study_name="tiny", storage=url, direction="minimize")
     with pytest.raises(UserError, match="not a periodize tune study"):
         tune(config=config, trials=1, out=tmp_path / "study", storage=url)
+
+
+def test_median_warmup_spares_the_first_evaluations(tmp_path, cohort_dir):
+    from periodization.training.search_space import load_space
+    from periodization.training.tune import _pruner
+
+    space = {**SPACE, "pruner": {"type": "median", "startup_trials": 1,
+                                 "warmup_evaluations": 1}}
+    config = write_study_files(tmp_path, cohort_dir, space)
+    base = load_config(config)  # evaluations every 2 episodes
+    search = load_space(tmp_path / "tiny.space.yaml", base=base)
+    study = optuna.create_study(direction="maximize", pruner=_pruner(optuna, search, base))
+    good = study.ask()
+    for step in (2, 4):
+        good.report(10.0, step)
+    study.tell(good, 10.0)
+    poor = study.ask()
+    poor.report(-10.0, 2)
+    assert not poor.should_prune()  # its first evaluation is never judged
+    poor.report(-10.0, 4)
+    assert poor.should_prune()
