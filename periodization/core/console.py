@@ -99,8 +99,10 @@ def print_comparison(summary: dict, index: Path) -> None:
     """The report's headline table (learned agents with their seeds dimmed underneath), its
     sentences, and where the report is."""
     m = summary["method"]
-    table = Table(title=f"{m['population']}, seed {m['seed']}: {summary['athletes']} athletes",
-                  title_justify="left", box=box.SIMPLE_HEAD)
+    who = "" if m.get("mode") == "prior" else f" ({summary['athletes']} athletes)"
+    table = Table(title=f"{m['population']}, seed {m['seed']}{who}",
+                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True)
     # Short headers: the table fits 80 columns (a pipe or a CI log has no wider terminal).
     # ``p best``: paired Wilcoxon on athlete means against the best policy; ``hard``: the
     # share of days with tempo or HIIT (the return is in summary.json and the report).

@@ -23,7 +23,8 @@ from periodization.core.errors import UserError
 EVALUATION_TAG = 0x6576616C  # "eval": ``periodize evaluate`` and ``compare``
 VALIDATION_TAG = 0x76616C69  # "vali": validation during training (``validation_seeds``)
 STREAM_BITS = 128
-MAX_ATHLETES = 100_000  # per policy: bounds the time and the tables
+MAX_ATHLETES = 100_000  # episodes per policy: bounds the time and the tables
+MAX_BLOCKS = 100
 PRIOR = "prior"
 COHORT = "cohort"
 
@@ -99,6 +100,13 @@ class EpisodePlan:
         return {"mode": COHORT, "episodes": self.rows, "seed": self.seed, "split": self.split}
 
 
+def _check_count(option: str, value: int, most: int) -> None:
+    if value < 1:
+        raise UserError(f"{option} must be at least 1, got {value}")
+    if value > most:
+        raise UserError(f"{option} must be at most {most}, got {value}")
+
+
 def plan_episodes(*, seed: int, athletes: int | None = None, blocks: int | None = None,
                   episodes: int | None = None, split: str | None = None, prior: Any = None,
                   tag: int = EVALUATION_TAG) -> EpisodePlan:
@@ -110,17 +118,16 @@ def plan_episodes(*, seed: int, athletes: int | None = None, blocks: int | None 
                         "--split (cohort episodes) exclude each other")
     if cohort_mode:
         n = 100 if episodes is None else episodes
-        if not 1 <= n <= MAX_ATHLETES:
-            raise UserError(f"--episodes must be between 1 and {MAX_ATHLETES}, got {n}")
+        _check_count("--episodes", n, MAX_ATHLETES)
         return EpisodePlan(mode=COHORT, seed=seed, seeds=stream_seeds(seed, n, tag=tag),
                            split=split or "test")
     n = 1000 if athletes is None else athletes
     k = 1 if blocks is None else blocks
-    if not 1 <= n <= MAX_ATHLETES:
-        raise UserError(f"--athletes must be between 1 and {MAX_ATHLETES}, got {n}")
-    if not 1 <= k <= 100 or n * k > MAX_ATHLETES:
-        raise UserError(f"--blocks-per-athlete must be between 1 and 100 (and athletes × "
-                        f"blocks at most {MAX_ATHLETES}), got {k}")
+    _check_count("--athletes", n, MAX_ATHLETES)
+    _check_count("--blocks-per-athlete", k, MAX_BLOCKS)
+    if n * k > MAX_ATHLETES:
+        raise UserError(f"--athletes × --blocks-per-athlete must be at most {MAX_ATHLETES}, "
+                        f"got {n} × {k}")
     return EpisodePlan(mode=PRIOR, seed=seed, seeds=stream_seeds(seed, n, blocks=k, tag=tag),
                        athletes=n, blocks=k, prior=prior,
                        words=athlete_words(seed, n, tag=tag) if k > 1 else

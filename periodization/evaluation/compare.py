@@ -2,7 +2,8 @@
 
 Baselines, each training seed of each learned agent and each ablation run are evaluated on
 the rows of one ``EpisodePlan`` (by default 1000 fresh athletes of the prior; the same
-athletes, start days and noise for all), so every comparison is paired by athlete. The policies are kept, so the report can replay an episode or draw a
+athletes, start days and noise for all), so every comparison is paired by athlete. The
+policies are kept, so the report can replay an episode or draw a
 policy map without building them again (behaviour cloning trains on construction).
 """
 
@@ -16,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from periodization.agents.artifacts import default_model_dir
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
 from periodization.evaluation.analysis import Roster
-from periodization.evaluation.athletes import COHORT, EpisodePlan
-from periodization.agents.artifacts import default_model_dir
+from periodization.evaluation.athletes import COHORT, EpisodePlan, plan_episodes
 from periodization.evaluation.evaluate import DEFAULT_POLICY, default_policy
 from periodization.evaluation.play import play
 from periodization.evaluation.runs import (
@@ -113,11 +114,13 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
 
 
 def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
-                   ablations: dict[str, list[RunInfo]] | None = None, plan: EpisodePlan,
-                   cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
+                   ablations: dict[str, list[RunInfo]] | None = None,
+                   plan: EpisodePlan | None = None, episodes: int | None = None,
+                   seed: int = 0, split: str | None = None, cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                    factory: PolicyFactory | None = None,
                    progress: Callable[[str], None] | None = None) -> Comparison:
-    """Evaluate every policy on the rows of ``plan``.
+    """Evaluate every policy on the rows of ``plan`` (without one: ``episodes`` on the
+    cohort's ``split`` when either is given, else 1000 fresh athletes of ``seed``).
 
     ``factory`` builds a policy from a baseline name or a run directory (default: the
     registry's ``make_policy`` on this cohort).
@@ -128,6 +131,8 @@ def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
     ablations = ablations or {}
     if not baselines and not agents and not ablations:
         raise UserError("no policy to compare: give --runs or --baselines")
+    if plan is None:
+        plan = plan_episodes(seed=seed, episodes=episodes, split=split)
     prepared = prepared_cohort(cohort)
     if plan.mode == COHORT:
         prepared.athletes(plan.split)  # a one-line error for an unknown or empty split

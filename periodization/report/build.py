@@ -1,6 +1,6 @@
 """The comparison report: ``REPORT_DIR/index.html`` (self-contained), ``summary.json`` (every
-figure in its tables), ``episodes.csv`` (every per-episode row with its athlete, to redo any statistic) and
-``figures/*.png``.
+figure in its tables), ``episodes.csv`` (every per-episode row with its athlete, to redo
+any statistic) and ``figures/*.png``.
 
 ``compare_and_report`` is what ``periodize compare`` calls: check the inputs, run every
 policy on the same episodes, analyse, draw, write; the output directory is written
@@ -59,7 +59,7 @@ def method_info(comparison: Comparison, *, cohort: Any, command: str | None) -> 
                       + ("one 90-day block each" if blocks == 1 else
                          f"{blocks} 90-day blocks each (the same start, other noise)"))
     else:
-        population = f"episodes of the cohort's {split} athletes"
+        population = f"{settings['episodes']} episodes of the cohort's {split} athletes"
     return {
         **settings,
         "population": population,
@@ -128,13 +128,16 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
 
 def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
                        ablations: Sequence[str] = (), policies: Sequence[str] = (),
-                       baselines: list[str], plan: EpisodePlan,
+                       baselines: list[str], plan: EpisodePlan | None = None,
+                       episodes: int | None = None, seed: int = 0, split: str | None = None,
                        cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                        force: bool = False, command: str | None = None,
                        factory: PolicyFactory | None = None,
                        progress: Callable[[str], None] | None = None
                        ) -> tuple[dict, Path]:
-    """``periodize compare``: returns the summary and the path of ``index.html``.
+    """``periodize compare``: returns the summary and the path of ``index.html``. The
+    episodes: ``plan``, else ``episodes`` on the cohort's ``split`` when either is given,
+    else 1000 fresh athletes of ``seed``.
 
     Inputs are checked before anything runs (run directories, a non-empty policy list,
     the output directory); ``UserError`` for any of them.
@@ -144,7 +147,8 @@ def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
         raise UserError("no policy to compare: give --runs, --policy or --baselines")
     with staged_directory(out, force=force) as stage:
         comparison = run_comparison(baselines=baselines, agents=agents,
-                                    ablations=ablation_runs, plan=plan, cohort=cohort,
+                                    ablations=ablation_runs, plan=plan, episodes=episodes,
+                                    seed=seed, split=split, cohort=cohort,
                                     reward=reward,
                                     factory=factory,
                                     progress=progress and (lambda p: progress(f"evaluating {p}")))
