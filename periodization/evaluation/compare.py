@@ -116,7 +116,8 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
 def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
                    ablations: dict[str, list[RunInfo]] | None = None,
                    plan: EpisodePlan | None = None, episodes: int | None = None,
-                   seed: int = 0, split: str | None = None, cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
+                   seed: int = 0, split: str | None = None,
+                   cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                    factory: PolicyFactory | None = None,
                    progress: Callable[[str], None] | None = None) -> Comparison:
     """Evaluate every policy on the rows of ``plan`` (without one: ``episodes`` on the
