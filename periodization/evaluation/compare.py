@@ -88,9 +88,9 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
                                               meta={"policy": spec})]
             continue
         if not (spec.startswith(SB3_PREFIX) or is_reference(spec)):
-            raise UserError(f"--policy expects default, sb3:MODEL.zip or module:attr, got "
-                            f"{spec!r} (run directories go to --runs, baselines to "
-                            "--baselines)")
+            raise UserError(f"--policy expects sb3:MODEL.zip or module:attr (or default, the "
+                            f"packaged model), got {spec!r} (run directories go to --runs, "
+                            "baselines to --baselines)")
         name = spec_name(spec)
         if name in groups:
             raise UserError(f"two agents are named {name!r}: give each policy once")
