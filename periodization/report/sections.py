@@ -99,7 +99,7 @@ def statistics(summary: dict) -> dict:
 
 
 def ablations(summary: dict) -> dict:
-    """What each ablation changes versus the default agent (paired by episode)."""
+    """What each ablation changes versus the default agent (paired by athlete)."""
     ab = summary["ablations"]
     rows = []
     for name, row in ab["rows"].items():
