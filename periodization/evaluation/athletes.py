@@ -29,22 +29,26 @@ PRIOR = "prior"
 COHORT = "cohort"
 
 
-def stream_seeds(seed: int, athletes: int, *, blocks: int = 1, tag: int = EVALUATION_TAG
-                 ) -> list[int]:
+def stream_seeds(seed: int, athletes: int, *, blocks: int | None = None,
+                 tag: int = EVALUATION_TAG) -> list[int]:
     """Environment seeds of ``athletes`` × ``blocks`` rows, athlete-major (row = athlete ×
-    blocks + block): distinct Python ints, disjoint between tags and from training's words."""
+    blocks + block): distinct Python ints, disjoint between tags and from training's words.
+    ``blocks=None``: one row per stream, the stream itself (cohort episodes); an int: the
+    blocks' streams spawned from each athlete's (fresh athletes, whose identity is
+    ``athlete_words``)."""
     base = np.random.SeedSequence(seed, spawn_key=(tag,))
     out = []
     for athlete in base.spawn(athletes):
-        for block in athlete.spawn(blocks) if blocks > 1 else [athlete]:
+        for block in [athlete] if blocks is None else athlete.spawn(blocks):
             words = block.generate_state(STREAM_BITS // 32, np.uint32)
             out.append((tag << STREAM_BITS) | int.from_bytes(words.tobytes(), "little"))
     return out
 
 
 def athlete_words(seed: int, athletes: int, *, tag: int = EVALUATION_TAG) -> np.ndarray:
-    """One uint64 per athlete from its own stream: who the athlete is when it has several
-    blocks (``env.starts.BlockStarts``); blocks differ only in their noise."""
+    """One uint64 per athlete from its own stream: who the athlete is
+    (``env.starts.BlockStarts``), whatever the number of blocks; blocks differ only in
+    their noise."""
     base = np.random.SeedSequence(seed, spawn_key=(tag,))
     return np.array([a.generate_state(2, np.uint64)[1] for a in base.spawn(athletes)],
                     dtype=np.uint64)
@@ -60,9 +64,9 @@ def validation_seeds(seed: int, athletes: int) -> list[int]:
 class EpisodePlan:
     """The rows every policy of an evaluation plays, in the same order for every policy.
 
-    ``mode`` is ``prior`` (fresh athletes, ``blocks`` each) or ``cohort`` (``episodes`` rows
-    on athletes of ``split``; an athlete may come up several times). ``seeds[i]`` starts row
-    i; ``athlete[i]`` (prior mode) is its athlete's index.
+    ``mode`` is ``prior`` (fresh athletes, ``blocks`` each; athlete a is ``words[a]``, the
+    same athlete for any number of blocks) or ``cohort`` (``episodes`` rows on athletes of
+    ``split``; an athlete may come up several times). ``seeds[i]`` starts row i.
     """
 
     mode: str
@@ -77,11 +81,6 @@ class EpisodePlan:
     @property
     def rows(self) -> int:
         return len(self.seeds)
-
-    @property
-    def athlete_index(self) -> np.ndarray:
-        """(rows,) athlete of each row in prior mode."""
-        return np.repeat(np.arange(self.athletes), self.blocks)
 
     def describe(self) -> str:
         if self.mode == PRIOR:
@@ -129,6 +128,4 @@ def plan_episodes(*, seed: int, athletes: int | None = None, blocks: int | None 
         raise UserError(f"--athletes × --blocks-per-athlete must be at most {MAX_ATHLETES}, "
                         f"got {n} × {k}")
     return EpisodePlan(mode=PRIOR, seed=seed, seeds=stream_seeds(seed, n, blocks=k, tag=tag),
-                       athletes=n, blocks=k, prior=prior,
-                       words=athlete_words(seed, n, tag=tag) if k > 1 else
-                       np.zeros(0, dtype=np.uint64))
+                       athletes=n, blocks=k, prior=prior, words=athlete_words(seed, n, tag=tag))

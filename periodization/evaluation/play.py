@@ -25,7 +25,6 @@ def play(policy: BasePolicy, plan: EpisodePlan, *, prepared: PreparedCohort,
     starts, prior = None, None
     if plan.mode == PRIOR:
         prior = plan.prior if isinstance(plan.prior, Prior) else load_prior(plan.prior)
-    if plan.mode == PRIOR and plan.blocks > 1:
         starts = functools.partial(BlockStarts, words=plan.words, blocks=plan.blocks)
     table = run_episodes(policy, episodes=plan.rows, seed=plan.seeds, split=plan.split,
                          cohort=prepared, prior=prior,

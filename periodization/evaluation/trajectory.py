@@ -1,8 +1,8 @@
 """Day-by-day record of one episode: what the athlete's true load state was each morning,
 what the policy chose, and where performance went.
 
-Row i of an ``EpisodePlan`` is seeded with ``plan.seeds[i]`` (and, with several blocks per
-athlete, its athlete's word), so a one-row environment seeded the same way replays the same
+Row i of an ``EpisodePlan`` is seeded with ``plan.seeds[i]`` (and, for fresh athletes, its
+athlete's word), so a one-row environment seeded the same way replays the same
 athlete, start day and noise; without a plan, episode i of seed S is row i of
 ``run_episodes(…, seed=S)`` (seeded with S + i). A policy that acts per row (every
 baseline, the oracle, a trained actor) therefore takes the same decisions here as in the
@@ -50,7 +50,7 @@ def record_episode(policy: BasePolicy, episode_index: int, *, seed: int = 0,
             prior = plan.prior if isinstance(plan.prior, Prior) else load_prior(plan.prior)
     env = PeriodizationVectorEnv(1, cohort=cohort, split=split, prior=prior, reward=reward,
                                  safety=safety, block_days=block_days, autoreset=False)
-    if plan is not None and plan.mode == PRIOR and plan.blocks > 1:
+    if plan is not None and plan.mode == PRIOR:
         env.starts = BlockStarts(env.starts, plan.words[[episode_index // plan.blocks]], 1)
     obs, info = env.reset(seed=[row_seed])
     world = env.world

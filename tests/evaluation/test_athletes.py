@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from periodization.core.errors import UserError
-from periodization.env.starts import PriorStarts
+from periodization.env.starts import BlockStarts, PriorStarts
 from periodization.evaluation.athletes import (
     COHORT,
     PRIOR,
@@ -27,6 +27,7 @@ def training_words(episode_seed: int, rounds: int, rows: int) -> set[int]:
 
 def test_seed_streams_never_meet():
     streams = {f"eval {s}": set(stream_seeds(s, 300)) for s in (0, 1, 2)}
+    streams.update({f"eval {s} blocks": set(stream_seeds(s, 100, blocks=3)) for s in (0, 1)})
     streams["validation 0"] = set(validation_seeds(0, 300))
     streams["training"] = set().union(*(training_words(s, 20, 64) for s in (0, 1, 2)))
     names = list(streams)
@@ -37,12 +38,12 @@ def test_seed_streams_never_meet():
 
 
 def test_seeds_0_and_1_share_no_athlete_and_no_noise():
-    starts = PriorStarts(load_prior(), burn_in_days=7)
     drawn = {}
     for seed in (0, 1):
-        rngs = [np.random.default_rng(np.random.SeedSequence(s))
-                for s in stream_seeds(seed, 40)]
-        drawn[seed] = starts.sample(rngs)
+        plan = plan_episodes(seed=seed, athletes=40)
+        starts = BlockStarts(PriorStarts(load_prior(), burn_in_days=7), plan.words, 1)
+        drawn[seed] = starts.sample([np.random.default_rng(np.random.SeedSequence(s))
+                                     for s in plan.seeds])
     a, b = drawn[0], drawn[1]
     assert not set(a.athlete_id) & set(b.athlete_id)
     assert not set(a.noise_key.tolist()) & set(b.noise_key.tolist())
@@ -70,7 +71,9 @@ def test_blocks_of_one_athlete_share_the_athlete_not_the_noise(prepared_small):
     assert (outcome[0::2] != outcome[1::2]).all()  # other noise, other block
     one = evaluate_policies(["whoop"], plan=plan_episodes(seed=5, athletes=3),
                             cohort=prepared_small)
-    assert not set(one["athlete_id"]) & set(ids)  # 1 block each: independent athletes
+    # athlete a is the same athlete whatever the number of blocks, and block 0 the same block
+    assert list(one["athlete_id"]) == list(ids[0::2])
+    assert np.array_equal(one["outcome_pct"].to_numpy(), outcome[0::2])
 
 
 def test_plans_and_their_refusals():
