@@ -88,14 +88,26 @@ def print_policy_table(summary: dict[str, dict], *, title: str) -> None:
     console.print(table)
 
 
+def _p_best(test: dict | None) -> str:
+    if test is None:
+        return "best"
+    p = test["p_value"]
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def print_comparison(summary: dict, index: Path) -> None:
     """The report's headline table (learned agents with their seeds dimmed underneath), its
     sentences, and where the report is."""
     m = summary["method"]
-    table = Table(title=f"{m['episodes']} episodes, {m['split']} athletes, seed {m['seed']}",
-                  title_justify="left", box=box.SIMPLE_HEAD)
+    who = "" if m.get("mode") == "prior" else f" ({summary['athletes']} athletes)"
+    table = Table(title=f"{m['population']}, seed {m['seed']}{who}",
+                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True)
     # Short headers: the table fits 80 columns (a pipe or a CI log has no wider terminal).
-    for col in ("policy", "outcome %", "95 % CI", "overr. d", "ill d", "viol.", "return"):
+    # ``p best``: paired Wilcoxon on athlete means against the best policy; ``hard``: the
+    # share of days with tempo or HIIT (the return is in summary.json and the report).
+    for col in ("policy", "outcome %", "95 % CI", "overr. d", "ill d", "viol.", "hard",
+                "p best"):
         table.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
 
     def row(name: str, label: str, style: str | None = None) -> None:
@@ -104,7 +116,8 @@ def print_comparison(summary: dict, index: Path) -> None:
         low, high = x["outcome_pct"]["ci95"]
         table.add_row(esc(label), f"{x['outcome_pct']['mean']:+.2f}", f"{low:+.2f} … {high:+.2f}",
                       f"{x['days_overreached']['mean']:.1f}", f"{x['days_ill']['mean']:.1f}",
-                      f"{s['violations_total']:g}", f"{x['return']['mean']:.0f}", style=style)
+                      f"{s['violations_total']:g}", f"{100 * s['hard_share']:.0f} %",
+                      _p_best(s.get("vs_best")), style=style)
 
     for name in summary["headline"]:
         best = name == summary["best_heuristic"]

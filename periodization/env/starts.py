@@ -106,15 +106,43 @@ class PriorStarts:
         self.burn_in_days = burn_in_days
 
     def sample(self, rngs: list[np.random.Generator]) -> EpisodeStart:
-        keys = derive_keys(_draw_words(rngs), stream=3)
-        k = len(rngs)
+        return self.start_words(_draw_words(rngs))
+
+    def start_words(self, words: np.ndarray) -> EpisodeStart:
+        """The starts of one raw uint64 word per episode (what ``sample`` draws)."""
+        keys = derive_keys(words, stream=3)
+        k = len(words)
         kr = KeyedRandom(derive_keys(keys, stream=1))  # burn-in stream; episodes use ``keys``
         params = self.prior.sample(k, kr)
         state = dynamics.initial(params, day=(kr.random(k) * 7).astype(np.int64))
         lived = burn_in(params, state, kr, days=self.burn_in_days)
-        ids = np.array([f"prior-{int(x) % 10**8:08d}" for x in keys], dtype=object)
+        # 16 hex digits: 1000s of athletes never share an id (8 decimal digits did, 1 in 200)
+        ids = np.array([f"prior-{int(x):016x}" for x in keys], dtype=object)
         return EpisodeStart(params=params, state=lived.state, features=lived.features,
                             athlete_id=ids, noise_key=keys)
+
+
+class BlockStarts:
+    """``blocks`` episodes of each of ``len(words)`` fresh athletes: row r is block
+    r % blocks of athlete r // blocks. The athlete (parameters, burn-in, starting state)
+    comes from its own word; each block's noise from the row's generator, so blocks of one
+    athlete differ only in what happens during the block. Starts every row at once."""
+
+    def __init__(self, base: PriorStarts, words: np.ndarray, blocks: int) -> None:
+        self.base, self.blocks = base, blocks
+        self.words = np.asarray(words, dtype=np.uint64)
+
+    def sample(self, rngs: list[np.random.Generator]) -> EpisodeStart:
+        rows = len(self.words) * self.blocks
+        if len(rngs) != rows:
+            raise ValueError(f"BlockStarts starts all {rows} rows at once, got {len(rngs)}")
+        athletes = self.base.start_words(self.words)
+        which = np.repeat(np.arange(len(self.words)), self.blocks)
+        return EpisodeStart(params=take(athletes.params, which),
+                            state=take(athletes.state, which),
+                            features=take(athletes.features, which),
+                            athlete_id=athletes.athlete_id[which],
+                            noise_key=derive_keys(_draw_words(rngs), stream=3))
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 aggregated over their training seeds, paired tests against the baselines, the share of the
 oracle's outcome, the gap closed from the best heuristic, and ablations.
 
-Input is one per-episode table (``policies.rollout.run_episodes`` rows, a ``policy`` column naming
-each policy, per-seed agents as ``group/s<seed>``) and a ``Roster`` saying who is who.
+Input is one per-episode table (``evaluation.play`` rows, a ``policy`` column naming each
+policy, per-seed agents as ``group/s<seed>``) and a ``Roster`` saying who is who.
 Output is plain JSON-ready dicts: ``summary.json`` and the report are built from them.
+
+The athlete (``athlete_id``) is the unit: CIs resample athletes (all blocks of one athlete
+together) and paired tests compare athlete means.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from periodization.env.reward import COMPONENTS
-from periodization.evaluation.stats import mean_ci95, paired_bootstrap_ci95, paired_wilcoxon
+from periodization.evaluation.stats import (
+    mean_ci95,
+    n_athletes,
+    paired_bootstrap_ci95,
+    paired_wilcoxon,
+)
 from periodization.sim.actions import ACTION_NAMES
 
 HEURISTICS = ("rule", "whoop", "hrv", "fixed", "cloning")  # candidates for "best heuristic"
@@ -69,21 +77,31 @@ def with_aggregates(episodes: pd.DataFrame, roster: Roster) -> pd.DataFrame:
 
 
 def describe(df: pd.DataFrame, *, seed: int = 0) -> dict:
-    """Mean and bootstrap 95 % CI of every metric (per episode), and action shares."""
+    """Mean and athlete-bootstrap 95 % CI of every metric (per episode), action shares, the
+    share of hard sessions (tempo + HIIT) and how many athletes it rests on."""
     metrics = {}
+    clusters = df["athlete_id"].to_numpy()
     for m in METRICS:
         values = df[m].to_numpy(dtype=np.float64)
-        metrics[m] = {"mean": float(values.mean()), "ci95": list(mean_ci95(values, seed=seed))}
+        metrics[m] = {"mean": float(values.mean()),
+                      "ci95": list(mean_ci95(values, clusters=clusters, seed=seed))}
     counts = df[[f"n_{a}" for a in ACTION_NAMES]].sum()
     total = max(float(counts.sum()), 1.0)
-    return {"episodes": len(df), "metrics": metrics,
+    return {"episodes": len(df), "athletes": n_athletes(clusters, len(df)), "metrics": metrics,
             "violations_total": float(df["violations"].sum()),
+            "hard_share": float(df["hard_sessions"].sum() / total),
             "action_share": {a: float(counts[f"n_{a}"] / total) for a in ACTION_NAMES}}
 
 
 def outcomes(episodes: pd.DataFrame) -> pd.DataFrame:
     """Episode × policy table of outcomes (%), for paired statistics."""
     return episodes.pivot(index="episode", columns="policy", values="outcome_pct")
+
+
+def athletes_of(episodes: pd.DataFrame) -> np.ndarray:
+    """(episodes,) the athlete of each episode, in ``outcomes``' row order (episode i is
+    the same athlete for every policy)."""
+    return episodes.groupby("episode", sort=True)["athlete_id"].first().to_numpy()
 
 
 def best_heuristic(policies: dict[str, dict]) -> str | None:
@@ -95,7 +113,7 @@ def best_heuristic(policies: dict[str, dict]) -> str | None:
 
 
 def oracle_relative(agent: np.ndarray, oracle: np.ndarray, best: np.ndarray | None, *,
-                    seed: int = 0) -> dict:
+                    seed: int = 0, clusters: np.ndarray | None = None) -> dict:
     """Share of the oracle's outcome, mean(agent) / mean(oracle), and gap closed,
     (agent − best heuristic) / (oracle − best heuristic), each with a paired bootstrap CI.
     A figure is None where its denominator is not positive (undefined or misleading)."""
@@ -103,18 +121,22 @@ def oracle_relative(agent: np.ndarray, oracle: np.ndarray, best: np.ndarray | No
     if oracle.mean() > 0:
         out["share_of_oracle"] = {
             "value": float(agent.mean() / oracle.mean()),
-            "ci95": list(paired_bootstrap_ci95([agent, oracle], lambda a, o: a / o, seed=seed))}
+            "ci95": list(paired_bootstrap_ci95([agent, oracle], lambda a, o: a / o,
+                                       clusters=clusters, seed=seed))}
     if best is not None and oracle.mean() > best.mean():
         gap = lambda a, o, b: (a - b) / (o - b)  # noqa: E731 - the definition, used twice
         out["gap_closed"] = {
             "value": float(gap(agent.mean(), oracle.mean(), best.mean())),
-            "ci95": list(paired_bootstrap_ci95([agent, oracle, best], gap, seed=seed))}
+            "ci95": list(paired_bootstrap_ci95([agent, oracle, best], gap, clusters=clusters,
+                                               seed=seed))}
     return out
 
 
-def versus(agent: np.ndarray, other: np.ndarray, *, alpha: float = ALPHA) -> dict:
-    """Paired Wilcoxon of agent − other on outcomes, and the verdict at ``alpha``."""
-    test = paired_wilcoxon(agent, other)
+def versus(agent: np.ndarray, other: np.ndarray, *, alpha: float = ALPHA,
+           clusters: np.ndarray | None = None) -> dict:
+    """Paired Wilcoxon of agent − other on athlete-mean outcomes, and the verdict at
+    ``alpha``."""
+    test = paired_wilcoxon(agent, other, clusters=clusters)
     significant = test["p_value"] < alpha
     verdict = "better" if significant and test["mean_diff"] > 0 else (
         "worse" if significant and test["mean_diff"] < 0 else "no difference")
@@ -122,15 +144,18 @@ def versus(agent: np.ndarray, other: np.ndarray, *, alpha: float = ALPHA) -> dic
 
 
 def agent_statistics(table: pd.DataFrame, roster: Roster, group: str, *, best: str | None,
-                     seed: int = 0, alpha: float = ALPHA) -> dict:
+                     seed: int = 0, alpha: float = ALPHA,
+                     clusters: np.ndarray | None = None) -> dict:
     """Tests of one learned agent (mean over its seeds) against every baseline, per-seed
     tests, and its place between the best heuristic and the oracle."""
     agent = table[group].to_numpy()
     out = {
         "seeds": roster.agents[group],
-        "vs": {b: versus(agent, table[b].to_numpy(), alpha=alpha) for b in roster.baselines},
+        "vs": {b: versus(agent, table[b].to_numpy(), alpha=alpha, clusters=clusters)
+               for b in roster.baselines},
         "per_seed_vs": {label: {b: versus(table[label].to_numpy(), table[b].to_numpy(),
-                                          alpha=alpha) for b in roster.baselines}
+                                          alpha=alpha, clusters=clusters)
+                                for b in roster.baselines}
                         for label in roster.agents[group]},
     }
     heuristics = [b for b in roster.baselines if b in HEURISTICS]
@@ -138,7 +163,8 @@ def agent_statistics(table: pd.DataFrame, roster: Roster, group: str, *, best: s
         out["vs"][h]["verdict"] == "better" for h in heuristics)
     if ORACLE in table:
         out.update(oracle_relative(agent, table[ORACLE].to_numpy(),
-                                   table[best].to_numpy() if best else None, seed=seed))
+                                   table[best].to_numpy() if best else None, seed=seed,
+                                   clusters=clusters))
     else:
         out.update(share_of_oracle=None, gap_closed=None)
     return out
@@ -153,12 +179,15 @@ def ablation_statistics(episodes: pd.DataFrame, roster: Roster, *, seed: int = 0
         row = {"seeds": roster.ablations[name], "reference": reference, "delta": None}
         if reference is not None:
             ref = episodes[episodes["policy"] == reference].set_index("episode").sort_index()
+            clusters = this["athlete_id"].to_numpy()
             row["delta"] = {}
             for m in ABLATION_METRICS:
                 d = this[m].to_numpy(dtype=np.float64) - ref[m].to_numpy(dtype=np.float64)
-                row["delta"][m] = {"mean": float(d.mean()), "ci95": list(mean_ci95(d, seed=seed))}
+                row["delta"][m] = {"mean": float(d.mean()),
+                                   "ci95": list(mean_ci95(d, clusters=clusters, seed=seed))}
             row["delta"]["outcome_pct"]["p_value"] = paired_wilcoxon(
-                this["outcome_pct"].to_numpy(), ref["outcome_pct"].to_numpy())["p_value"]
+                this["outcome_pct"].to_numpy(), ref["outcome_pct"].to_numpy(),
+                clusters=clusters)["p_value"]
         rows[name] = row
     return {"reference": reference, "rows": rows}
 
@@ -185,7 +214,18 @@ def analyse(episodes: pd.DataFrame, roster: Roster, *, seed: int = 0,
                 for name, g in full.groupby("policy", sort=False)}
     best = best_heuristic(policies)
     table = outcomes(full)
-    agents = {g: agent_statistics(table, roster, g, best=best, seed=seed, alpha=alpha)
+    clusters = athletes_of(full)
+    agents = {g: agent_statistics(table, roster, g, best=best, seed=seed, alpha=alpha,
+                                  clusters=clusters)
               for g in roster.agents}
-    return {"alpha": alpha, "best_heuristic": best, "policies": policies, "agents": agents,
+    ranked = [p for p in policies if policies[p]["kind"] in
+              ("agent", "oracle", "heuristic", "reference")] or list(policies)
+    top = max(ranked, key=lambda p: policies[p]["metrics"]["outcome_pct"]["mean"])
+    for name, s in policies.items():  # every policy against the best one, on athlete means
+        s["vs_best"] = None if name == top else {
+            "policy": top, **paired_wilcoxon(table[name].to_numpy(), table[top].to_numpy(),
+                                             clusters=clusters)}
+    return {"alpha": alpha, "best_heuristic": best, "best_policy": top,
+            "athletes": n_athletes(clusters, len(clusters)), "episodes": len(clusters),
+            "policies": policies, "agents": agents,
             "ablations": ablation_statistics(full, roster, seed=seed)}

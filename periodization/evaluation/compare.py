@@ -1,8 +1,9 @@
 """``periodize compare``: every policy on the same episodes, then statistics and the report.
 
 Baselines, each training seed of each learned agent and each ablation run are evaluated on
-episodes 0 … N−1 of one seed (the same athletes, start days and noise for all), so every
-comparison is paired. The policies are kept, so the report can replay an episode or draw a
+the rows of one ``EpisodePlan`` (by default 1000 fresh athletes of the prior; the same
+athletes, start days and noise for all), so every comparison is paired by athlete. The
+policies are kept, so the report can replay an episode or draw a
 policy map without building them again (behaviour cloning trains on construction).
 """
 
@@ -16,9 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from periodization.agents.artifacts import default_model_dir
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
 from periodization.evaluation.analysis import Roster
+from periodization.evaluation.athletes import COHORT, EpisodePlan, plan_episodes
+from periodization.evaluation.evaluate import DEFAULT_POLICY, default_policy
+from periodization.evaluation.play import play
 from periodization.evaluation.runs import (
     ABLATION_PREFIX,
     RunInfo,
@@ -30,8 +35,8 @@ from periodization.evaluation.runs import (
 from periodization.policies.base import BasePolicy
 from periodization.policies.external import SB3_PREFIX, is_reference, spec_name
 from periodization.policies.registry import BASELINES
-from periodization.policies.rollout import run_episodes
 
+PACKAGED = "packaged"  # the algo of ``--policy default``: the model shipped with the package
 PolicyFactory = Callable[[str], BasePolicy]  # baseline name or run directory → policy
 
 
@@ -44,8 +49,9 @@ class Comparison:
     runs: dict[str, RunInfo]  # per-seed label → its run
     policies: dict[str, BasePolicy]  # label → the policy that produced its rows
     prepared: PreparedCohort
-    settings: dict[str, Any]  # episodes, seed, split, reward (its version, for reports)
+    settings: dict[str, Any]  # the plan's settings and the reward version (for reports)
     reward: Any = None  # the evaluation reward as given (None: the default, v2)
+    plan: EpisodePlan | None = None  # the episodes every policy played
 
 
 def parse_baselines(spec: str) -> list[str]:
@@ -66,16 +72,25 @@ def parse_baselines(spec: str) -> list[str]:
 def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequence[str] = ()
                  ) -> tuple[dict[str, list[RunInfo]], dict[str, list[RunInfo]]]:
     """Agents and ablations (name → runs) from ``--runs``, ``--ablation NAME=DIRS`` and
-    ``--policy SPEC`` (``sb3:PATH`` or ``module:attr``: an agent with a single seed).
+    ``--policy SPEC`` (``default``, the packaged model, ``sb3:PATH`` or ``module:attr``: an
+    agent with a single seed).
 
     A run in ``--runs`` whose group begins with ``ablation-`` is an ablation; an
     ``--ablation`` name overrides the runs' own group names.
     """
     groups = group_runs([load_run(p) for p in expand_run_paths(runs)])
     for spec in policies:
+        if spec == DEFAULT_POLICY:  # the packaged model, as ``recommend`` loads it
+            if DEFAULT_POLICY in groups:
+                raise UserError("two agents are named 'default': give each policy once")
+            groups[DEFAULT_POLICY] = [RunInfo(path=default_model_dir(),
+                                              group=DEFAULT_POLICY, seed=0, algo=PACKAGED,
+                                              meta={"policy": spec})]
+            continue
         if not (spec.startswith(SB3_PREFIX) or is_reference(spec)):
-            raise UserError(f"--policy expects sb3:MODEL.zip or module:attr, got {spec!r} "
-                            "(run directories go to --runs, baselines to --baselines)")
+            raise UserError(f"--policy expects sb3:MODEL.zip or module:attr (or default, the "
+                            f"packaged model), got {spec!r} (run directories go to --runs, "
+                            "baselines to --baselines)")
         name = spec_name(spec)
         if name in groups:
             raise UserError(f"two agents are named {name!r}: give each policy once")
@@ -99,12 +114,14 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
 
 
 def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
-                   ablations: dict[str, list[RunInfo]] | None = None, episodes: int,
-                   seed: int, split: str = "test",
+                   ablations: dict[str, list[RunInfo]] | None = None,
+                   plan: EpisodePlan | None = None, episodes: int | None = None,
+                   seed: int = 0, split: str | None = None,
                    cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                    factory: PolicyFactory | None = None,
                    progress: Callable[[str], None] | None = None) -> Comparison:
-    """Evaluate every policy on episodes 0 … ``episodes``−1 of ``seed``.
+    """Evaluate every policy on the rows of ``plan`` (without one: ``episodes`` on the
+    cohort's ``split`` when either is given, else 1000 fresh athletes of ``seed``).
 
     ``factory`` builds a policy from a baseline name or a run directory (default: the
     registry's ``make_policy`` on this cohort).
@@ -115,13 +132,14 @@ def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
     ablations = ablations or {}
     if not baselines and not agents and not ablations:
         raise UserError("no policy to compare: give --runs or --baselines")
-    if episodes < 1:
-        raise UserError(f"--episodes must be at least 1, got {episodes}")
+    if plan is None:
+        plan = plan_episodes(seed=seed, episodes=episodes, split=split)
     prepared = prepared_cohort(cohort)
-    prepared.athletes(split)  # a one-line error for an unknown or empty split
+    if plan.mode == COHORT:
+        prepared.athletes(plan.split)  # a one-line error for an unknown or empty split
     if factory is None:
         def factory(name: str) -> BasePolicy:
-            return make_policy(name, prepared=prepared, seed=seed)
+            return make_policy(name, prepared=prepared, seed=plan.seed)
 
     runs = {r.label: r for members in (*agents.values(), *ablations.values()) for r in members}
     jobs = [(b, b) for b in baselines] + [(label, str(r.path)) for label, r in runs.items()]
@@ -129,13 +147,13 @@ def run_comparison(*, baselines: list[str], agents: dict[str, list[RunInfo]],
     for label, source in jobs:
         if progress is not None:
             progress(label)
-        policy = policies[label] = factory(source)
-        tables.append(run_episodes(policy, episodes=episodes, seed=seed, split=split,
-                                   cohort=prepared, reward=reward, name=label))
+        packaged = label in runs and runs[label].algo == PACKAGED
+        policy = policies[label] = default_policy(prepared) if packaged else factory(source)
+        tables.append(play(policy, plan, prepared=prepared, reward=reward, name=label))
     roster = Roster(baselines=list(baselines),
                     agents={g: [r.label for r in m] for g, m in agents.items()},
                     ablations={g: [r.label for r in m] for g, m in ablations.items()})
-    settings = {"episodes": episodes, "seed": seed, "split": split,
-                "reward": str(getattr(reward, "version", reward) or "v2")}
+    settings = {**plan.settings(), "reward": str(getattr(reward, "version", reward) or "v2")}
     return Comparison(episodes=pd.concat(tables, ignore_index=True), roster=roster, runs=runs,
-                      policies=policies, prepared=prepared, settings=settings, reward=reward)
+                      policies=policies, prepared=prepared, settings=settings, reward=reward,
+                      plan=plan)

@@ -1,10 +1,12 @@
 """Day-by-day record of one episode: what the athlete's true load state was each morning,
 what the policy chose, and where performance went.
 
-Episode i of seed S is row i of ``run_episodes(…, seed=S)``: the vector environment seeds
-row i with S + i, so a one-row environment seeded with S + i replays the same athlete,
-start day and noise. A policy that acts per row (every baseline, the oracle, a trained
-actor) therefore takes the same decisions here as in the comparison.
+Row i of an ``EpisodePlan`` is seeded with ``plan.seeds[i]`` (and, for fresh athletes, its
+athlete's word), so a one-row environment seeded the same way replays the same
+athlete, start day and noise; without a plan, episode i of seed S is row i of
+``run_episodes(…, seed=S)`` (seeded with S + i). A policy that acts per row (every
+baseline, the oracle, a trained actor) therefore takes the same decisions here as in the
+comparison.
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ import numpy as np
 import pandas as pd
 
 from periodization.cohort.dataset import PreparedCohort
+from periodization.env.starts import BlockStarts
 from periodization.env.vector_env import PeriodizationVectorEnv
+from periodization.evaluation.athletes import PRIOR, EpisodePlan
 from periodization.policies.base import BasePolicy
 from periodization.sim.actions import ACTION_NAMES
 
 
-def record_episode(policy: BasePolicy, episode_index: int, *, seed: int, split: str = "test",
+def record_episode(policy: BasePolicy, episode_index: int, *, seed: int = 0,
+                   plan: EpisodePlan | None = None, split: str = "test",
                    cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                    safety: Any = None, block_days: int = 90) -> pd.DataFrame:
-    """One row per day of episode ``episode_index`` of ``seed``.
+    """One row per day of episode ``episode_index`` of ``plan`` (or of ``seed`` on the
+    cohort's ``split``).
 
     Columns: ``day`` (1 …), the morning's true ``ctl``, ``atl`` (TSS/day) and ``tsb``
     (CTL − ATL), ``recovery`` (0–100, the wearable score), ``ill`` and ``overreached``
@@ -35,9 +41,18 @@ def record_episode(policy: BasePolicy, episode_index: int, *, seed: int, split: 
     """
     if episode_index < 0:
         raise ValueError("episode_index must be at least 0")
-    env = PeriodizationVectorEnv(1, cohort=cohort, split=split, reward=reward, safety=safety,
-                                 block_days=block_days, autoreset=False)
-    obs, info = env.reset(seed=[seed + episode_index])
+    row_seed, prior = seed + episode_index, None
+    if plan is not None:
+        from periodization.sim.prior import Prior, load_prior
+
+        row_seed, split = plan.seeds[episode_index], plan.split
+        if plan.mode == PRIOR:
+            prior = plan.prior if isinstance(plan.prior, Prior) else load_prior(plan.prior)
+    env = PeriodizationVectorEnv(1, cohort=cohort, split=split, prior=prior, reward=reward,
+                                 safety=safety, block_days=block_days, autoreset=False)
+    if plan is not None and plan.mode == PRIOR:
+        env.starts = BlockStarts(env.starts, plan.words[[episode_index // plan.blocks]], 1)
+    obs, info = env.reset(seed=[row_seed])
     world = env.world
     policy.reset(1)
     policy.bind(world)

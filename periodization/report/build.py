@@ -1,6 +1,6 @@
 """The comparison report: ``REPORT_DIR/index.html`` (self-contained), ``summary.json`` (every
-figure in its tables), ``episodes.csv`` (every per-episode row, to redo any statistic) and
-``figures/*.png``.
+figure in its tables), ``episodes.csv`` (every per-episode row with its athlete, to redo
+any statistic) and ``figures/*.png``.
 
 ``compare_and_report`` is what ``periodize compare`` calls: check the inputs, run every
 policy on the same episodes, analyse, draw, write; the output directory is written
@@ -21,6 +21,7 @@ from periodization.core.errors import UserError
 from periodization.core.io import fault_point, json_text, staged_directory
 from periodization.core.spreadsheet import formula_safe
 from periodization.evaluation.analysis import HEURISTICS, analyse, headline_order
+from periodization.evaluation.athletes import EpisodePlan
 from periodization.evaluation.compare import (
     Comparison,
     PolicyFactory,
@@ -50,15 +51,26 @@ def versions() -> dict[str, str]:
 def method_info(comparison: Comparison, *, cohort: Any, command: str | None) -> dict:
     """How the numbers were made: enough to run the same comparison again."""
     meta = comparison.prepared.cohort.meta
-    split = comparison.settings["split"]
+    settings = comparison.settings
+    split = settings.get("split")
+    if settings.get("mode") == "prior":
+        blocks = settings["blocks_per_athlete"]
+        population = (f"{settings['athletes']} fresh athletes of {settings['prior']}, "
+                      + ("one 90-day block each" if blocks == 1 else
+                         f"{blocks} 90-day blocks each (the same start, other noise)"))
+    else:
+        population = f"{settings['episodes']} episodes of the cohort's {split} athletes"
     return {
-        **comparison.settings,
-        "episode_seeds": "episode i starts from seed + i (athlete, start day, noise)",
+        **settings,
+        "population": population,
+        "episode_seeds": "each athlete (and block) has its own seed stream, spawned from "
+                         "SeedSequence(seed, spawn_key=(evaluation tag,)): disjoint from "
+                         "training's and validation's, and from other evaluation seeds",
         "cohort": {"path": "the default cached cohort" if cohort is None
                    else ("(in memory)" if isinstance(cohort, PreparedCohort) else str(cohort)),
                    "athletes": meta.get("athletes"), "days": meta.get("days"),
                    "seed": meta.get("seed"),
-                   "split_athletes": len(comparison.prepared.splits[split])},
+                   "split_athletes": len(comparison.prepared.splits[split]) if split else None},
         "baselines": comparison.roster.baselines,
         "agents": {g: [{"label": lbl, "run": str(comparison.runs[lbl].path),
                         "seed": comparison.runs[lbl].seed, "algo": comparison.runs[lbl].algo}
@@ -66,9 +78,11 @@ def method_info(comparison: Comparison, *, cohort: Any, command: str | None) -> 
                    for g, labels in {**comparison.roster.agents,
                                      **comparison.roster.ablations}.items()},
         "statistics": {
-            "confidence_intervals": "percentile bootstrap of the mean over episodes, "
-                                    "2000 resamples",
-            "paired_test": "two-sided Wilcoxon signed-rank on paired per-episode outcomes "
+            "unit": "the athlete: every figure rests on the same athletes, counted in "
+                    "'athletes'",
+            "confidence_intervals": "percentile bootstrap of the mean resampling athletes "
+                                    "(all blocks of an athlete together), 2000 resamples",
+            "paired_test": "two-sided Wilcoxon signed-rank on paired athlete-mean outcomes "
                            "(scipy, zero differences dropped)",
             "training_seeds": "a learned agent's per-episode value is the mean over its "
                               "training seeds; its CI and tests use that mean",
@@ -77,7 +91,7 @@ def method_info(comparison: Comparison, *, cohort: Any, command: str | None) -> 
                           "outcomes; best heuristic = highest mean outcome of "
                           + ", ".join(HEURISTICS),
             "ratio_intervals": "share of oracle and gap closed: paired bootstrap over "
-                               "episodes, 2000 resamples",
+                               "athletes, 2000 resamples",
         },
         "versions": versions(),
         "command": command,
@@ -114,14 +128,16 @@ def write_report(comparison: Comparison, out_dir: Path, *, cohort: Any = None,
 
 def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
                        ablations: Sequence[str] = (), policies: Sequence[str] = (),
-                       baselines: list[str], episodes: int,
-                       seed: int, split: str = "test",
+                       baselines: list[str], plan: EpisodePlan | None = None,
+                       episodes: int | None = None, seed: int = 0, split: str | None = None,
                        cohort: str | Path | PreparedCohort | None = None, reward: Any = None,
                        force: bool = False, command: str | None = None,
                        factory: PolicyFactory | None = None,
                        progress: Callable[[str], None] | None = None
                        ) -> tuple[dict, Path]:
-    """``periodize compare``: returns the summary and the path of ``index.html``.
+    """``periodize compare``: returns the summary and the path of ``index.html``. The
+    episodes: ``plan``, else ``episodes`` on the cohort's ``split`` when either is given,
+    else 1000 fresh athletes of ``seed``.
 
     Inputs are checked before anything runs (run directories, a non-empty policy list,
     the output directory); ``UserError`` for any of them.
@@ -129,12 +145,11 @@ def compare_and_report(*, out: str | Path, runs: Sequence[str | Path] = (),
     agents, ablation_runs = collect_runs(list(runs), list(ablations), policies)
     if not baselines and not agents and not ablation_runs:
         raise UserError("no policy to compare: give --runs, --policy or --baselines")
-    if episodes < 1:
-        raise UserError(f"--episodes must be at least 1, got {episodes}")
     with staged_directory(out, force=force) as stage:
         comparison = run_comparison(baselines=baselines, agents=agents,
-                                    ablations=ablation_runs, episodes=episodes, seed=seed,
-                                    split=split, cohort=cohort, reward=reward,
+                                    ablations=ablation_runs, plan=plan, episodes=episodes,
+                                    seed=seed, split=split, cohort=cohort,
+                                    reward=reward,
                                     factory=factory,
                                     progress=progress and (lambda p: progress(f"evaluating {p}")))
         summary = write_report(comparison, stage, cohort=cohort, command=command,

@@ -81,15 +81,15 @@ def build_figures(comparison: Comparison, summary: dict, out_dir: Path, *,
     subjects, episode, why = pmc_subjects(comparison, summary)
     if subjects:
         say("figures: performance-management chart")
-        s = comparison.settings
-        traj = {name: record_episode(comparison.policies[label], episode, seed=s["seed"],
-                                     split=s["split"], cohort=comparison.prepared,
+        traj = {name: record_episode(comparison.policies[label], episode,
+                                     plan=comparison.plan, cohort=comparison.prepared,
                                      reward=comparison.reward)
                 for name, label in subjects.items()}
         athlete = next(iter(traj.values()))["athlete_id"].iloc[0]
         pmc_colours = {name: colours.get(label, "black") for name, label in subjects.items()}
         out.append(Figure("pmc", "The same athlete under each policy", (
-            f"Test athlete {athlete}, episode {episode} ({why}), replayed under each policy: "
+            f"Held-out athlete {athlete}, episode {episode} ({why}), replayed under each "
+            "policy (one athlete, to show how; the tables rest on every athlete): "
             "chronic (CTL) and acute (ATL) training load and their difference, the training "
             "stress balance (TSB), from the athlete's true state each morning; the strip "
             "underneath is the session carried out each day."),
@@ -117,14 +117,14 @@ def build_figures(comparison: Comparison, summary: dict, out_dir: Path, *,
     say("figures: actions and outcomes")
     shares = {n: summary["policies"][n]["action_share"] for n in names}
     out.append(Figure("actions", "Action distributions", (
-        "Share of days each policy prescribed each session, over all test episodes "
-        "(learned agents: mean over training seeds)."),
+        "Share of days each policy prescribed each session, over all evaluation episodes "
+        f"({summary['athletes']} athletes; learned agents: mean over training seeds)."),
         plots.action_distribution(shares, out_dir / "actions.png")))
     full = with_aggregates(comparison.episodes, comparison.roster)
     out.append(Figure("outcome_vs_overreached", "Outcome against overreaching", (
         "Each episode's performance change against its days of non-functional "
         "overreaching (faint points, jittered sideways), and each policy's mean with 95 % "
-        "bootstrap confidence intervals."),
+        f"bootstrap confidence intervals over its {summary['athletes']} athletes."),
         plots.outcome_vs_overreached(full, out_dir / "outcome_vs_overreached.png", names=names,
                                      colours=colours, seed=comparison.settings["seed"])))
     return out

@@ -167,7 +167,9 @@ def outcome_vs_overreached(episodes: pd.DataFrame, path: str | Path, *, names: l
         c = colours[name]
         ax.scatter(x + dx + jitter.uniform(-0.03, 0.03, len(x)), y, s=10, color=c, alpha=0.3,
                    lw=0)
-        (xl, xh), (yl, yh) = mean_ci95(x, seed=seed), mean_ci95(y, seed=seed)
+        athletes = rows["athlete_id"].to_numpy()  # CIs resample athletes, not blocks
+        (xl, xh), (yl, yh) = (mean_ci95(x, clusters=athletes, seed=seed),
+                              mean_ci95(y, clusters=athletes, seed=seed))
         ax.errorbar(x.mean() + dx, y.mean(), xerr=[[x.mean() - xl], [xh - x.mean()]],
                     yerr=[[y.mean() - yl], [yh - y.mean()]], fmt="o", ms=8, color=c,
                     mec="white", capsize=3, label=name, zorder=5)

@@ -39,7 +39,8 @@ def _policy_row(s: dict, label: str) -> list[Any]:
             mean_ci(m["days_overreached"], "{:.1f}"), mean_ci(m["days_ill"], "{:.1f}"),
             with_note(num(m["violations"]["mean"], "{:.2f}"),
                       f"({num(s['violations_total'], '{:g}')} in all)"),
-            mean_ci(m["return"], "{:.0f}")]
+            mean_ci(m["return"], "{:.0f}"), num(100 * s["hard_share"], "{:.1f}"),
+            fmt_p(s["vs_best"]["p_value"]) if s.get("vs_best") else "best"]
 
 
 def headline(summary: dict) -> dict[str, list]:
@@ -98,7 +99,7 @@ def statistics(summary: dict) -> dict:
 
 
 def ablations(summary: dict) -> dict:
-    """What each ablation changes versus the default agent (paired by episode)."""
+    """What each ablation changes versus the default agent (paired by athlete)."""
     ab = summary["ablations"]
     rows = []
     for name, row in ab["rows"].items():

@@ -1,7 +1,7 @@
 """Plain-words verdicts generated from the numbers of ``analysis.analyse``.
 
 Every sentence is derived from a figure in ``summary.json``; nothing here decides a result,
-it only says it. "Beats" means the paired Wilcoxon test on per-episode outcomes is
+it only says it. "Beats" means the paired Wilcoxon test on athlete-mean outcomes is
 significant at the report's alpha *and* the mean difference is positive.
 """
 

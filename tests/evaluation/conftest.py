@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from periodization.evaluation.athletes import plan_episodes
 from periodization.evaluation.compare import collect_runs, run_comparison
 from periodization.evaluation.runs import load_run
 from periodization.policies.base import (
@@ -84,5 +85,6 @@ def fake_runs(tmp_path_factory) -> Path:
 def comparison(prepared_small, fake_runs):
     agents, ablations = collect_runs([fake_runs], [])
     return run_comparison(baselines=BASELINES, agents=agents, ablations=ablations,
-                          episodes=EPISODES, seed=1, cohort=prepared_small,
+                          plan=plan_episodes(seed=1, athletes=EPISODES),
+                          cohort=prepared_small,
                           factory=stand_in_factory(prepared_small))

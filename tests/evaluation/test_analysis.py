@@ -27,6 +27,7 @@ def table(policy: str, outcome, **extra) -> pd.DataFrame:
             "outcome_pct": np.asarray(outcome, float), "return": np.asarray(outcome, float) * 10,
             **{f"reward_{c}": 1.0 for c in COMPONENTS}, "delta_ctl": 0.0, "final_tsb": 0.0,
             "recovery_ge_60_pct": 50.0, "days_overreached": 0, "days_ill": 1, "violations": 0,
+            "hard_sessions": 20,
             **{f"n_{a}": 15 for a in ACTION_NAMES}}
     cols.update(extra)
     return pd.DataFrame(cols)

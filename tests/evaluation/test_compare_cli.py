@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -80,3 +81,23 @@ def test_help_does_not_import_matplotlib():
             "print('matplotlib' in sys.modules, 'torch' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.split() == ["False", "False"]
+
+
+def test_fresh_athletes_with_the_packaged_model(cohort_dir, tmp_path):
+    out = tmp_path / "fresh"
+    r = compare("--baselines", "rest,whoop", "--policy", "default", "--athletes", "4",
+                "--blocks-per-athlete", "2", "--cohort", str(cohort_dir), "--out", str(out),
+                "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    assert summary["athletes"] == 4 and summary["episodes"] == 8
+    assert summary["method"]["mode"] == "prior" and "default" in summary["agents"]
+    assert summary["agents"]["default"]["vs"]["whoop"]["athletes"] == 4  # tests: 4 athletes
+    best = summary["best_policy"]
+    for name, s in summary["policies"].items():
+        assert s["athletes"] == 4 and 0.0 <= s["hard_share"] <= 1.0
+        assert (s["vs_best"] is None) == (name == best)
+    html = (out / "index.html").read_text()
+    assert "rests on these <b>4 athletes</b>" in html and "4 fresh athletes" in html
+    episodes = pd.read_csv(out / "episodes.csv")
+    assert episodes.groupby("policy")["athlete_id"].nunique().eq(4).all()

@@ -35,7 +35,27 @@ def test_json_output_is_a_stable_interface(cohort_dir):
     assert out["rest"]["action_share"]["REST"] == 1.0
 
 
+def test_fresh_athletes_by_default_with_per_athlete_lists(cohort_dir):
+    r = run("--policy", "rest", "--policy", "whoop", "--athletes", "5",
+            "--blocks-per-athlete", "2", "--cohort", str(cohort_dir), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    rest, whoop = out["rest"]["per_athlete"], out["whoop"]["per_athlete"]
+    keys = ["athlete", "outcome_pct", "overreached_days", "ill_days", "injured_days",
+            "hard_sessions"]
+    assert list(rest) == keys and all(len(rest[k]) == 5 for k in keys)
+    assert rest["athlete"] == whoop["athlete"] and len(set(rest["athlete"])) == 5
+    assert all(a.startswith("prior-") for a in rest["athlete"])  # not cohort athletes
+    assert out["rest"]["athletes"] == 5 and out["rest"]["episodes"] == 10
+    assert rest["hard_sessions"] == [0.0] * 5 and out["rest"]["hard_share"] == 0.0
+    # the summary's mean is the mean of the athletes' figures (equal blocks per athlete)
+    assert abs(sum(whoop["outcome_pct"]) / 5 - out["whoop"]["outcome_pct"]) < 1e-9
+
+
 @pytest.mark.parametrize("args, message", [
+    (["--policy", "rest", "--athletes", "0"], "--athletes must be at least 1"),
+    (["--policy", "rest", "--athletes", "3", "--split", "test"], "exclude each other"),
+    (["--policy", "rest", "--episodes", "3", "--prior", "x.yaml"], "--prior draws fresh"),
     (["--policy", "nonsense"], "unknown policy 'nonsense'"),
     (["--policy", "rest", "--cohort", "/no/such/cohort"], "cohort directory not found"),
     (["--policy", "rest", "--split", "holdout"], "unknown split 'holdout'"),

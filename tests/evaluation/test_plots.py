@@ -36,6 +36,7 @@ def test_each_plot_writes_a_png(tmp_path):
                   np.arange(88).reshape(8, 11) % 6)
     share = {a: 1 / 6 for a in ACTION_NAMES}
     episodes = pd.DataFrame({"policy": ["sac"] * 5 + ["whoop"] * 5,
+                             "athlete_id": [f"A{i}" for i in range(5)] * 2,
                              "days_overreached": [0, 1, 0, 2, 0] * 2,
                              "outcome_pct": np.arange(10.0)})
     paths = [
