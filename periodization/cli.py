@@ -540,7 +540,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Directory for everything the demo writes.")] = Path(
         "runs/demo"),
     quick: Annotated[bool, typer.Option(
-        help="Smaller and faster (80 athletes, 60 training episodes, 30 test episodes), for "
+        help="Smaller and faster (80 athletes, 60 training episodes, 100 fresh test athletes), for "
         "trying it out; the numbers are noisier.")] = False,
     seed: SeedOpt = 0,
     config: Annotated[Path | None, typer.Option(

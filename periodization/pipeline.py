@@ -18,11 +18,11 @@ class DemoSize:
     athletes: int
     days: int
     train_episodes: int
-    eval_episodes: int
+    eval_athletes: int  # fresh athletes of the prior, one block each, as `compare` does
 
 
-FULL = DemoSize(athletes=200, days=180, train_episodes=300, eval_episodes=100)
-QUICK = DemoSize(athletes=80, days=150, train_episodes=60, eval_episodes=30)
+FULL = DemoSize(athletes=200, days=180, train_episodes=300, eval_athletes=1000)
+QUICK = DemoSize(athletes=80, days=150, train_episodes=60, eval_athletes=100)
 
 
 def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
@@ -32,6 +32,7 @@ def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
     announces each stage; ``show_cohort`` gets the cohort's summary as soon as it exists."""
     import dataclasses
 
+    from periodization.evaluation.athletes import plan_episodes
     from periodization.policies.registry import BASELINES
     from periodization.report.build import compare_and_report
     from periodization.training.config import RunConfig, load_config
@@ -52,10 +53,11 @@ def run_demo(*, out: Path, quick: bool, seed: int, config: Path | None,
     run_dir = out / "runs" / "sac"
     run_training(out=run_dir, config=run_config, force=True, quiet=False)
 
-    say(f"3/3 comparing with every baseline on {size.eval_episodes} test episodes")
+    say(f"3/3 comparing with every baseline on {size.eval_athletes} fresh athletes")
     report, index = compare_and_report(
         out=out / "report", runs=[run_dir], baselines=list(BASELINES),
-        episodes=size.eval_episodes, seed=seed, split="test", cohort=cohort_dir, force=True,
+        plan=plan_episodes(seed=seed, athletes=size.eval_athletes), seed=seed,
+        cohort=cohort_dir, force=True,
         command=f"periodize demo{' --quick' if quick else ''} --out {out} --seed {seed}",
         progress=say)
     return index, report
