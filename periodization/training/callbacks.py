@@ -118,8 +118,12 @@ class EvalCallback(Callback):
         train, env = learner.config.train, learner.config.env
         if report.episodes % train.eval_every_episodes and not report.last:
             return
-        table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes, seed=train.seed,
-                             split="val", cohort=learner.prepared, reward=env.reward,
+        from periodization.training.population import VAL_SEED, validation_prior
+
+        prior = validation_prior(train)
+        table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes,
+                             seed=train.seed if prior is None else VAL_SEED, split="val",
+                             cohort=learner.prepared, prior=prior, reward=env.reward,
                              safety=env.safety, block_days=env.block_days)
         report.eval = {"outcome_pct": float(table["outcome_pct"].mean()),
                        "return": float(table["return"].mean()),

@@ -64,8 +64,18 @@ class EnvConfig:
     """Cohort split episodes start from; evaluation always uses ``val``."""
 
     cohort: StrictStr | None = None
-    """Cohort directory (None: the cached default cohort)."""
+    """Cohort directory (None: the cached default cohort). Its training athletes' scaler
+    normalises observations whatever ``prior`` is."""
 
+    prior: StrictStr | None = None
+    """Train on fresh athletes of a prior instead of the cohort's ``split``: ``default``
+    (the packaged prior) or a prior YAML file. Every episode is a new athlete drawn from it
+    after a lived-in burn-in (``env/starts.py``), so a run sees thousands of athletes, not
+    the cohort's 140 (``training/population.py``)."""
+
+    prior_spread: Real(1.0, 4.0) = 1.0
+    """Multiplies every per-athlete spread of ``prior`` (sigma, sd, uniform half-width and
+    the bounds' distance from the centre): domain randomisation beyond the population."""
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
@@ -113,6 +123,11 @@ class TrainConfig:
     eval_every_episodes: Count(1, 1_000_000) = 30
     """Evaluate on validation athletes after every this many training episodes (and at the
     end)."""
+
+    eval_prior: StrictStr | None = None
+    """Validate on fresh athletes of a prior (``default`` or a file; the same athletes for
+    every run, seeds ``training/population.VAL_SEED``…, never test or training athletes)
+    instead of the cohort's ``val`` split (None)."""
 
     eval_episodes: Count(1, 100_000) = 100
     """Validation episodes per evaluation (the same episodes every time, so evaluations are

@@ -78,6 +78,10 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     prepared = prepared_cohort(config.env.cohort)  # or a bad cohort leaves OUT as it was
     prepared.athletes(config.env.split)  # one-line errors for an unknown or empty split
     prepared.athletes("val")
+    from periodization.training.population import training_prior, validation_prior
+
+    training_prior(config.env)  # a missing or invalid prior is one line, before any file
+    validation_prior(config.train)
     # Runs trained from the same config file are training seeds of one agent (``compare``
     # aggregates them by this group); a resumed run keeps the group it started with.
     group = run.info().get("group") if resume else group

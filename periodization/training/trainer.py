@@ -33,6 +33,7 @@ from periodization.sim.actions import N_ACTIONS
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
+from periodization.training.population import training_prior
 from periodization.training.rundir import RunDir
 
 
@@ -55,7 +56,8 @@ class SACTrainer:
                                    n_actions=N_ACTIONS)
         self.rng = np.random.default_rng(sample_seed)
         self.env = PeriodizationVectorEnv(env.num_envs, cohort=prepared, split=env.split,
-                                          reward=env.reward, safety=env.safety,
+                                          prior=training_prior(env), reward=env.reward,
+                                          safety=env.safety,
                                           block_days=env.block_days)
         # terms the training reward does not pay are not computed (logged as absent)
         self.env.world.all_terms = False
