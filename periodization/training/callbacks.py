@@ -28,7 +28,8 @@ from periodization.core.io import atomic_write_text, fault_point, naming
 CSV_COLUMNS = ("env_steps", "episodes", "updates", "wall_s", "train_return",
                "train_outcome_pct", "train_violations", "eval_outcome_pct", "eval_return",
                "eval_violations", "alpha", "entropy", "critic_loss", "q_mean",
-               "env_steps_per_s", "updates_per_s")
+               "env_steps_per_s", "updates_per_s", "cost_overreached", "cost_ill",
+               "lambda_overreached", "lambda_ill")
 
 
 @dataclass

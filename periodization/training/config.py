@@ -2,8 +2,9 @@
 serialisation.
 
 ``RunConfig`` holds ``EnvConfig`` (the simulated world the agent trains in), ``SACConfig``
-(the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm) and
-``TrainConfig`` (budget, schedule, evaluation, checkpoints). The defaults *are* the default
+(the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm),
+``TrainConfig`` (budget, schedule, evaluation, checkpoints) and ``ConstraintConfig``
+(Lagrangian budgets on bad days). The defaults *are* the default
 run, ``periodization/configs/sac.yaml`` (``--config sac``; a test keeps the two equal).
 Every dataclass is a pydantic schema (``core/validation.py``): constructing one checks types,
 finiteness and ranges, and reading YAML names the key at fault: ``sac.yaml: sac.lr_actor
@@ -149,13 +150,37 @@ class TrainConfig:
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
+class ConstraintConfig:
+    """Lagrangian SAC (``agents/lagrangian.py``): per-block budgets on bad days, priced by
+    multipliers that dual ascent updates after every round. Off by default; the hard masks
+    apply either way. SAC only."""
+
+    enabled: StrictBool = False
+    overreached_days: Real(0.0, 365.0) = 1.0
+    """Budget: mean days per block the athlete may wake up non-functionally overreached."""
+    ill_days: Real(0.0, 365.0) = 3.0
+    """Budget: mean days per block ill. Illness has a base rate no plan removes (about
+    2.5–3 days a block even resting every day), so a budget below that only drives λ to
+    ``lambda_max``."""
+    lr: Real(0.0, 100.0) = 0.01
+    """Multiplier step per round per day over (or under) budget; λ is in reward units (≈
+    points of 21-day test performance) per bad day."""
+    lambda_init: Real(0.0, 1000.0) = 0.0
+    lambda_max: Real(0.0, 1000.0) = 2.0
+    """λ is clipped to [0, lambda_max]: an infeasible budget cannot blow the reward up."""
+
+
+@dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class RunConfig:
     env: EnvConfig = field(default_factory=EnvConfig)
     sac: SACConfig = field(default_factory=SACConfig)
     ppo: PPOConfig = field(default_factory=PPOConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    constraints: ConstraintConfig = field(default_factory=ConstraintConfig)
 
     def __post_init__(self) -> None:
+        if self.constraints.enabled and self.train.algo != "sac":
+            raise ValueError("constraints.enabled needs train.algo sac (Lagrangian SAC)")
         for name in ("episodes", "eval_every_episodes", "checkpoint_every_episodes"):
             if getattr(self.train, name) % self.env.num_envs:
                 raise ValueError(

@@ -120,7 +120,7 @@ def check_run_memory(config: RunConfig) -> None:
 
     steps = config.train.episodes * config.env.block_days
     rows = min(config.sac.buffer_size, steps) if config.train.algo == "sac" else 0
-    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS  # replay.py's layout
+    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS + 4 * 2  # replay.py's layout
     widths = [N_FEATURES, *config.sac.hidden, N_ACTIONS]
     params = sum(a * b + b for a, b in itertools.pairwise(widths))
     # actor, two critics and their targets, Adam's two moments: ~ 16 copies, float32
