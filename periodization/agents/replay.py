@@ -4,8 +4,9 @@ Shapes: B = batch (transitions added or sampled at once), O = observation featur
 A = actions. Masks are bool, True = allowed.
 
 Memory: one transition takes 2·O·4 (obs, next_obs) + 8 + 4 + 2 + 2·A + 4·C bytes: 170 B
-at O = 17, A = 6, C = 2 cost flags, so the default 1M capacity is ≈ 170 MB. ``np.zeros`` obtains zeroed pages
-from the OS lazily, so the resident size grows with what has actually been stored.
+at O = 17, A = 6, C = 2 cost flags, so the default 1M capacity is ≈ 170 MB. ``np.zeros``
+obtains zeroed pages from the OS lazily, so the resident size grows with what has actually
+been stored.
 ``next_obs`` is stored rather than derived from the following row because vectorised
 collection interleaves athletes and autoreset puts a new episode's first observation
 where the old episode's last ``next_obs`` would be.

@@ -52,6 +52,8 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
         config = load_config(config_path)
     # A missing extra is refused before the run directory (or its lock) is touched.
     _learner_class(config or RunConfig().with_overrides(algo=algo))
+    if config is not None:  # a missing or invalid prior is one line, before any file
+        _check_priors(config)
     run.check(resume=resume, force=force)
     with run.lock():
         return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
@@ -78,10 +80,6 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     prepared = prepared_cohort(config.env.cohort)  # or a bad cohort leaves OUT as it was
     prepared.athletes(config.env.split)  # one-line errors for an unknown or empty split
     prepared.athletes("val")
-    from periodization.training.population import training_prior, validation_prior
-
-    training_prior(config.env)  # a missing or invalid prior is one line, before any file
-    validation_prior(config.train)
     # Runs trained from the same config file are training seeds of one agent (``compare``
     # aggregates them by this group); a resumed run keeps the group it started with.
     group = run.info().get("group") if resume else group
@@ -109,6 +107,13 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     return {"run_dir": str(run.root), "algo": config.train.algo, "seed": config.train.seed,
             **learner.progress(), "wall_s": final["wall_s"],
             "stopped_early": learner.stopped_early, "best": final.get("best")}
+
+
+def _check_priors(config: RunConfig) -> None:
+    from periodization.training.population import training_prior, validation_prior
+
+    training_prior(config.env)
+    validation_prior(config.train)
 
 
 def check_run_memory(config: RunConfig) -> None:

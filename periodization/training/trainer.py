@@ -154,7 +154,8 @@ class SACTrainer:
             train_outcome_pct=float(final_info["performance_change_pct"].mean()),
             train_violations=float(final_info["violations"].mean()),
             reward={c: float(v.mean()) for c, v in reward.items() if np.isfinite(v).all()},
-            losses={**_mean_stats(stats), **constraint}, env_steps_per_s=n * self.config.env.block_days / round_s,
+            losses={**_mean_stats(stats), **constraint},
+            env_steps_per_s=n * self.config.env.block_days / round_s,
             updates_per_s=(self.updates - updates0) / update_s if update_s > 0 else 0.0,
             final=final)
 
