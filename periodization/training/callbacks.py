@@ -131,8 +131,9 @@ class EvalCallback(Callback):
                        "violations": float(table["violations"].mean()),
                        "days_overreached": float(table["days_overreached"].mean()),
                        "days_ill": float(table["days_ill"].mean())}
-        if report.eval["outcome_pct"] > self.best_outcome:
-            self.best_outcome, self.best_episodes = report.eval["outcome_pct"], report.episodes
+        score = selection_score(report.eval, learner.config.constraints)
+        if score > self.best_outcome:
+            self.best_outcome, self.best_episodes = score, report.episodes
             report.new_best = True
 
     def state_dict(self) -> dict[str, Any]:
@@ -141,6 +142,23 @@ class EvalCallback(Callback):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.best_outcome = state.get("best_outcome", -math.inf)
         self.best_episodes = state.get("best_episodes", 0)
+
+
+# A constrained run's evaluation over its overreached-days budget ranks below every one
+# within it: its score is shifted down by this much per day over.
+_OVER_BUDGET = 1000.0
+
+
+def selection_score(evaluation: dict[str, float], constraints: Any) -> float:
+    """What "best" maximises: the validation outcome (%), and for a constrained run the
+    outcome of evaluations whose overreached days per block are within budget, ahead of
+    any over it (those ranked by how far over). The ill-days budget is left out: illness
+    has a base rate that validation noise alone can push over it."""
+    outcome = evaluation["outcome_pct"]
+    if constraints is None or not constraints.enabled:
+        return outcome
+    over = evaluation["days_overreached"] - constraints.overreached_days
+    return outcome if over <= 0 else -_OVER_BUDGET * (1.0 + over)
 
 
 class EarlyStopping(Callback):

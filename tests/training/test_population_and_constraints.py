@@ -93,3 +93,15 @@ def test_constraints_need_sac():
     with pytest.raises(ValueError, match="sac"):
         RunConfig(constraints=ConstraintConfig(enabled=True),
                   train=dataclasses.replace(RunConfig().train, algo="ppo"))
+
+
+def test_a_constrained_run_prefers_an_evaluation_within_budget():
+    from periodization.training.callbacks import selection_score
+
+    cons = ConstraintConfig(enabled=True, overreached_days=1.0)
+    within = {"outcome_pct": 2.0, "days_overreached": 0.8}
+    over = {"outcome_pct": 5.0, "days_overreached": 1.5}
+    further = {"outcome_pct": 6.0, "days_overreached": 3.0}
+    assert selection_score(within, cons) > selection_score(over, cons) > selection_score(
+        further, cons)
+    assert selection_score(over, ConstraintConfig()) == 5.0  # unconstrained: the outcome
