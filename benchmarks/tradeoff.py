@@ -95,7 +95,7 @@ def plot(runs: list[dict], budgets: list[dict], refs: dict, png: Path, *, athlet
     ax.set_title(f"Lagrangian SAC: outcome vs overreaching ({athletes} validation athletes)",
                  fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     png.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png)
