@@ -34,7 +34,9 @@ class ReplayBatch(NamedTuple):
     truncated_B: torch.Tensor  # bool: a time limit, bootstrapped through
     action_mask_BA: torch.Tensor  # bool, mask of the state the action was taken in
     next_action_mask_BA: torch.Tensor  # bool, mask of the next state
-    cost_BC: torch.Tensor  # float32 (B, C): the day's cost flags (agents/lagrangian.COSTS)
+    # float32 (B, C): the day's cost flags (agents/lagrangian.COSTS); None in batches built
+    # by hand (the SAC losses never read it: the trainer folds it into the reward)
+    cost_BC: torch.Tensor | None = None
 
 
 # Storage name → (dtype, trailing shape as a function of (O, A)), in ReplayBatch order.
