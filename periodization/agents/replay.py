@@ -3,9 +3,10 @@
 Shapes: B = batch (transitions added or sampled at once), O = observation features,
 A = actions. Masks are bool, True = allowed.
 
-Memory: one transition takes 2·O·4 (obs, next_obs) + 8 + 4 + 2 + 2·A bytes: 162 B at
-O = 17, A = 6, so the default 1M capacity is ≈ 162 MB. ``np.zeros`` obtains zeroed pages
-from the OS lazily, so the resident size grows with what has actually been stored.
+Memory: one transition takes 2·O·4 (obs, next_obs) + 8 + 4 + 2 + 2·A + 4·C bytes: 170 B
+at O = 17, A = 6, C = 2 cost flags, so the default 1M capacity is ≈ 170 MB. ``np.zeros``
+obtains zeroed pages from the OS lazily, so the resident size grows with what has actually
+been stored.
 ``next_obs`` is stored rather than derived from the following row because vectorised
 collection interleaves athletes and autoreset puts a new episode's first observation
 where the old episode's last ``next_obs`` would be.
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
+from periodization.agents.lagrangian import N_COSTS
 from periodization.agents.masks import check_mask
 
 
@@ -32,6 +34,9 @@ class ReplayBatch(NamedTuple):
     truncated_B: torch.Tensor  # bool: a time limit, bootstrapped through
     action_mask_BA: torch.Tensor  # bool, mask of the state the action was taken in
     next_action_mask_BA: torch.Tensor  # bool, mask of the next state
+    # float32 (B, C): the day's cost flags (agents/lagrangian.COSTS); None in batches built
+    # by hand (the SAC losses never read it: the trainer folds it into the reward)
+    cost_BC: torch.Tensor | None = None
 
 
 # Storage name → (dtype, trailing shape as a function of (O, A)), in ReplayBatch order.
@@ -44,6 +49,7 @@ _FIELDS: dict[str, tuple[type, Any]] = {
     "truncated": (np.bool_, lambda o, a: ()),
     "action_mask": (np.bool_, lambda o, a: (a,)),
     "next_action_mask": (np.bool_, lambda o, a: (a,)),
+    "cost": (np.float32, lambda o, a: (N_COSTS,)),
 }
 
 
@@ -69,18 +75,21 @@ class ReplayBuffer:
 
     def add(self, *, obs_BO: np.ndarray, action_B: np.ndarray, reward_B: np.ndarray,
             next_obs_BO: np.ndarray, terminated_B: np.ndarray, truncated_B: np.ndarray,
-            action_mask_BA: np.ndarray, next_action_mask_BA: np.ndarray) -> None:
+            action_mask_BA: np.ndarray, next_action_mask_BA: np.ndarray,
+            cost_BC: np.ndarray | None = None) -> None:
         """Store B transitions at once (one per athlete of a vectorised step).
 
         ``next_obs_BO`` must be the observation the action led to, also on the last step of
         an episode (the final observation, not the first one of the next episode).
+        ``cost_BC`` (B, C) holds the day's cost flags of a constrained run (zeros if None).
         Raises ``ValueError`` on wrong shapes, non-finite values, an empty mask row or an
         action that its own state's mask forbids.
         """
         n = len(action_B)
         given = {"obs": obs_BO, "action": action_B, "reward": reward_B, "next_obs": next_obs_BO,
                  "terminated": terminated_B, "truncated": truncated_B,
-                 "action_mask": action_mask_BA, "next_action_mask": next_action_mask_BA}
+                 "action_mask": action_mask_BA, "next_action_mask": next_action_mask_BA,
+                 "cost": np.zeros((n, N_COSTS), np.float32) if cost_BC is None else cost_BC}
         rows: dict[str, np.ndarray] = {}
         for name, (dtype, tail) in _FIELDS.items():
             shape = (n, *tail(self.obs_dim, self.n_actions))
@@ -89,7 +98,7 @@ class ReplayBuffer:
             rows[name] = np.asarray(given[name], dtype=None if dtype is np.bool_ else dtype)
         for name in ("action_mask", "next_action_mask"):
             check_mask(rows[name], n_actions=self.n_actions, name=name)
-        for name in ("obs", "reward", "next_obs"):
+        for name in ("obs", "reward", "next_obs", "cost"):
             if not np.isfinite(rows[name]).all():
                 raise ValueError(f"{name} contains NaN or inf")
         if ((rows["action"] < 0) | (rows["action"] >= self.n_actions)).any() or not \
@@ -124,6 +133,8 @@ class ReplayBuffer:
             raise ValueError(f"replay state is for capacity {state['capacity']}, "
                              f"this buffer holds {self.capacity}")
         for name, a in self._data.items():
+            if name == "cost" and name not in state:  # saved before costs were stored
+                state = {**state, name: np.zeros((size, N_COSTS), np.float32)}
             stored = np.asarray(state[name])
             if stored.shape != (size, *a.shape[1:]):
                 raise ValueError(f"replay state field {name} has shape {stored.shape}")

@@ -28,7 +28,8 @@ from periodization.core.io import atomic_write_text, fault_point, naming
 CSV_COLUMNS = ("env_steps", "episodes", "updates", "wall_s", "train_return",
                "train_outcome_pct", "train_violations", "eval_outcome_pct", "eval_return",
                "eval_violations", "alpha", "entropy", "critic_loss", "q_mean",
-               "env_steps_per_s", "updates_per_s")
+               "env_steps_per_s", "updates_per_s", "cost_overreached", "cost_ill",
+               "lambda_overreached", "lambda_ill")
 
 
 @dataclass
@@ -118,16 +119,21 @@ class EvalCallback(Callback):
         train, env = learner.config.train, learner.config.env
         if report.episodes % train.eval_every_episodes and not report.last:
             return
-        table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes, seed=train.seed,
-                             split="val", cohort=learner.prepared, reward=env.reward,
+        from periodization.training.population import VAL_SEED, validation_prior
+
+        prior = validation_prior(train)
+        table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes,
+                             seed=train.seed if prior is None else VAL_SEED, split="val",
+                             cohort=learner.prepared, prior=prior, reward=env.reward,
                              safety=env.safety, block_days=env.block_days)
         report.eval = {"outcome_pct": float(table["outcome_pct"].mean()),
                        "return": float(table["return"].mean()),
                        "violations": float(table["violations"].mean()),
                        "days_overreached": float(table["days_overreached"].mean()),
                        "days_ill": float(table["days_ill"].mean())}
-        if report.eval["outcome_pct"] > self.best_outcome:
-            self.best_outcome, self.best_episodes = report.eval["outcome_pct"], report.episodes
+        score = selection_score(report.eval, learner.config.constraints)
+        if score > self.best_outcome:
+            self.best_outcome, self.best_episodes = score, report.episodes
             report.new_best = True
 
     def state_dict(self) -> dict[str, Any]:
@@ -136,6 +142,23 @@ class EvalCallback(Callback):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.best_outcome = state.get("best_outcome", -math.inf)
         self.best_episodes = state.get("best_episodes", 0)
+
+
+# A constrained run's evaluation over its overreached-days budget ranks below every one
+# within it: its score is shifted down by this much per day over.
+_OVER_BUDGET = 1000.0
+
+
+def selection_score(evaluation: dict[str, float], constraints: Any) -> float:
+    """What "best" maximises: the validation outcome (%), and for a constrained run the
+    outcome of evaluations whose overreached days per block are within budget, ahead of
+    any over it (those ranked by how far over). The ill-days budget is left out: illness
+    has a base rate that validation noise alone can push over it."""
+    outcome = evaluation["outcome_pct"]
+    if constraints is None or not constraints.enabled:
+        return outcome
+    over = evaluation["days_overreached"] - constraints.overreached_days
+    return outcome if over <= 0 else -_OVER_BUDGET * (1.0 + over)
 
 
 class EarlyStopping(Callback):

@@ -2,8 +2,9 @@
 serialisation.
 
 ``RunConfig`` holds ``EnvConfig`` (the simulated world the agent trains in), ``SACConfig``
-(the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm) and
-``TrainConfig`` (budget, schedule, evaluation, checkpoints). The defaults *are* the default
+(the learner, ``agents/config.py``), ``PPOConfig`` (the second algorithm),
+``TrainConfig`` (budget, schedule, evaluation, checkpoints) and ``ConstraintConfig``
+(Lagrangian budgets on bad days). The defaults *are* the default
 run, ``periodization/configs/sac.yaml`` (``--config sac``; a test keeps the two equal).
 Every dataclass is a pydantic schema (``core/validation.py``): constructing one checks types,
 finiteness and ranges, and reading YAML names the key at fault: ``sac.yaml: sac.lr_actor
@@ -64,8 +65,18 @@ class EnvConfig:
     """Cohort split episodes start from; evaluation always uses ``val``."""
 
     cohort: StrictStr | None = None
-    """Cohort directory (None: the cached default cohort)."""
+    """Cohort directory (None: the cached default cohort). Its training athletes' scaler
+    normalises observations whatever ``prior`` is."""
 
+    prior: StrictStr | None = None
+    """Train on fresh athletes of a prior instead of the cohort's ``split``: ``default``
+    (the packaged prior) or a prior YAML file. Every episode is a new athlete drawn from it
+    after a lived-in burn-in (``env/starts.py``), so a run sees thousands of athletes, not
+    the cohort's 140 (``training/population.py``)."""
+
+    prior_spread: Real(1.0, 4.0) = 1.0
+    """Multiplies every per-athlete spread of ``prior`` (sigma, sd, uniform half-width and
+    the bounds' distance from the centre): domain randomisation beyond the population."""
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
@@ -114,6 +125,11 @@ class TrainConfig:
     """Evaluate on validation athletes after every this many training episodes (and at the
     end)."""
 
+    eval_prior: StrictStr | None = None
+    """Validate on fresh athletes of a prior (``default`` or a file; the same athletes for
+    every run, seeds ``training/population.VAL_SEED``…, never test or training athletes)
+    instead of the cohort's ``val`` split (None)."""
+
     eval_episodes: Count(1, 100_000) = 100
     """Validation episodes per evaluation (the same episodes every time, so evaluations are
     comparable and 'best' is chosen on paired episodes). 100: the 95 % CI of a mean outcome
@@ -134,13 +150,37 @@ class TrainConfig:
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
+class ConstraintConfig:
+    """Lagrangian SAC (``agents/lagrangian.py``): per-block budgets on bad days, priced by
+    multipliers that dual ascent updates after every round. Off by default; the hard masks
+    apply either way. SAC only."""
+
+    enabled: StrictBool = False
+    overreached_days: Real(0.0, 365.0) = 1.0
+    """Budget: mean days per block the athlete may wake up non-functionally overreached."""
+    ill_days: Real(0.0, 365.0) = 3.0
+    """Budget: mean days per block ill. Illness has a base rate no plan removes (about
+    2.5–3 days a block even resting every day), so a budget below that only drives λ to
+    ``lambda_max``."""
+    lr: Real(0.0, 100.0) = 0.01
+    """Multiplier step per round per day over (or under) budget; λ is in reward units (≈
+    points of 21-day test performance) per bad day."""
+    lambda_init: Real(0.0, 1000.0) = 0.0
+    lambda_max: Real(0.0, 1000.0) = 2.0
+    """λ is clipped to [0, lambda_max]: an infeasible budget cannot blow the reward up."""
+
+
+@dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class RunConfig:
     env: EnvConfig = field(default_factory=EnvConfig)
     sac: SACConfig = field(default_factory=SACConfig)
     ppo: PPOConfig = field(default_factory=PPOConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    constraints: ConstraintConfig = field(default_factory=ConstraintConfig)
 
     def __post_init__(self) -> None:
+        if self.constraints.enabled and self.train.algo != "sac":
+            raise ValueError("constraints.enabled needs train.algo sac (Lagrangian SAC)")
         for name in ("episodes", "eval_every_episodes", "checkpoint_every_episodes"):
             if getattr(self.train, name) % self.env.num_envs:
                 raise ValueError(

@@ -52,6 +52,8 @@ def run_training(*, out: str | Path, config: RunConfig | None = None,
         config = load_config(config_path)
     # A missing extra is refused before the run directory (or its lock) is touched.
     _learner_class(config or RunConfig().with_overrides(algo=algo))
+    if config is not None:  # a missing or invalid prior is one line, before any file
+        _check_priors(config)
     run.check(resume=resume, force=force)
     with run.lock():
         return _locked_run(run, config=config, config_path=config_path, episodes=episodes,
@@ -107,6 +109,13 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
             "stopped_early": learner.stopped_early, "best": final.get("best")}
 
 
+def _check_priors(config: RunConfig) -> None:
+    from periodization.training.population import training_prior, validation_prior
+
+    training_prior(config.env)
+    validation_prior(config.train)
+
+
 def check_run_memory(config: RunConfig) -> None:
     """Refuse a run whose replay buffer (as full as the budget can fill it) and networks
     would not fit in the memory available (``UserError`` naming the keys)."""
@@ -116,7 +125,7 @@ def check_run_memory(config: RunConfig) -> None:
 
     steps = config.train.episodes * config.env.block_days
     rows = min(config.sac.buffer_size, steps) if config.train.algo == "sac" else 0
-    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS  # replay.py's layout
+    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS + 4 * 2  # replay.py's layout
     widths = [N_FEATURES, *config.sac.hidden, N_ACTIONS]
     params = sum(a * b + b for a, b in itertools.pairwise(widths))
     # actor, two critics and their targets, Adam's two moments: ~ 16 copies, float32

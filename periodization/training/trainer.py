@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from periodization.agents import lagrangian as L
 from periodization.agents.artifacts import ACTOR
 from periodization.agents.replay import ReplayBuffer
 from periodization.cohort.dataset import PreparedCohort
@@ -33,6 +34,7 @@ from periodization.sim.actions import N_ACTIONS
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
+from periodization.training.population import training_prior
 from periodization.training.rundir import RunDir
 
 
@@ -55,11 +57,16 @@ class SACTrainer:
                                    n_actions=N_ACTIONS)
         self.rng = np.random.default_rng(sample_seed)
         self.env = PeriodizationVectorEnv(env.num_envs, cohort=prepared, split=env.split,
-                                          reward=env.reward, safety=env.safety,
+                                          prior=training_prior(env), reward=env.reward,
+                                          safety=env.safety,
                                           block_days=env.block_days)
         # terms the training reward does not pay are not computed (logged as absent)
         self.env.world.all_terms = False
         self.episodes = self.env_steps = self.updates = self.rounds = 0
+        cons = config.constraints
+        # Lagrange multipliers of the per-block budgets (zero and never updated when off)
+        self.lam = np.full(L.N_COSTS, cons.lambda_init if cons.enabled else 0.0)
+        self.budget = np.array([cons.overreached_days, cons.ill_days])
         self.stopped_early = False
         self._wall_before = 0.0  # wall seconds of earlier sessions (resume)
         self._session_start = time.perf_counter()
@@ -93,6 +100,7 @@ class SACTrainer:
         updates0, update_s = self.updates, 0.0
         stats: list[tuple[float, ...]] = []
         reward = {c: np.zeros(n) for c in COMPONENTS}
+        costs = np.zeros((n, L.N_COSTS))  # bad days of each row's episode
         obs, info = self.env.reset(seed=self.round_seeds(self.rounds))
         mask = info["action_mask"]
         ended = np.zeros(n, dtype=bool)
@@ -110,9 +118,11 @@ class SACTrainer:
                                       next_mask)
                 ended |= done
                 final_info = info["final_info"]
+            cost = L.day_costs(info, n)
+            costs += cost
             self.buffer.add(obs_BO=obs, action_B=action, reward_B=r, next_obs_BO=store_obs,
                             terminated_B=terminated, truncated_B=truncated,
-                            action_mask_BA=mask, next_action_mask_BA=store_mask)
+                            action_mask_BA=mask, next_action_mask_BA=store_mask, cost_BC=cost)
             for part in (info, info.get("final_info", {})):  # ended rows: in final_info
                 if "reward_components" in part:
                     rows = part["_reward_components"]
@@ -129,13 +139,23 @@ class SACTrainer:
         self.rounds += 1
         self.episodes += n
         round_s = time.perf_counter() - t0
+        lam_used = self.lam.copy()
+        cons = self.config.constraints
+        if cons.enabled:  # dual ascent on this round's episodes
+            self.lam = L.dual_step(self.lam, costs.mean(axis=0), self.budget, lr=cons.lr,
+                                   lam_max=cons.lambda_max)
+        constraint = {f"cost_{c}": float(costs[:, i].mean()) for i, c in enumerate(L.COSTS)}
+        if cons.enabled:
+            constraint.update({f"lambda_{c}": float(lam_used[i])
+                               for i, c in enumerate(L.COSTS)})
         return RoundReport(
             episodes=self.episodes, env_steps=self.env_steps, updates=self.updates,
             wall_s=self.wall_s, train_return=float(final_info["episode_return"].mean()),
             train_outcome_pct=float(final_info["performance_change_pct"].mean()),
             train_violations=float(final_info["violations"].mean()),
             reward={c: float(v.mean()) for c, v in reward.items() if np.isfinite(v).all()},
-            losses=_mean_stats(stats), env_steps_per_s=n * self.config.env.block_days / round_s,
+            losses={**_mean_stats(stats), **constraint},
+            env_steps_per_s=n * self.config.env.block_days / round_s,
             updates_per_s=(self.updates - updates0) / update_s if update_s > 0 else 0.0,
             final=final)
 
@@ -154,6 +174,9 @@ class SACTrainer:
         stats = []
         while self.updates < due:
             batch = self.buffer.sample(self.config.sac.batch_size, self.rng)
+            if self.lam.any():  # Lagrangian: the reward less the bad days at today's prices
+                batch = batch._replace(reward_B=torch_from(L.penalised_reward(
+                    batch.reward_B.numpy(), batch.cost_BC.numpy(), self.lam)))
             stats.append(tuple(self.agent.update(batch)))
             self.updates += 1
         return stats
@@ -189,6 +212,7 @@ class SACTrainer:
             self.run.checkpoint("last"), kind="last", config=to_dict(self.config),
             agent=self.agent.state_dict(), progress=self.progress(),
             trainer={"rng": self.rng.bit_generator.state, "wall_s": self.wall_s,
+                     "lagrange": self.lam.tolist(),
                      "callbacks": callback_state}, replay_file=replay)
         for old in self.run.checkpoints.glob("replay-*.npz"):
             if old.name != replay:
@@ -206,7 +230,15 @@ class SACTrainer:
         for key, value in state["progress"].items():
             setattr(self, key, int(value))
         self._wall_before = float(state["trainer"]["wall_s"])
+        if "lagrange" in state["trainer"]:
+            self.lam = np.asarray(state["trainer"]["lagrange"], dtype=np.float64)
         self.callbacks.load_state_dict(state["trainer"]["callbacks"])
+
+
+def torch_from(x: np.ndarray) -> Any:
+    import torch
+
+    return torch.from_numpy(x)
 
 
 def _mean_stats(stats: list[tuple[float, ...]]) -> dict[str, float]:

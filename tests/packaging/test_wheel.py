@@ -38,6 +38,8 @@ def test_the_wheel_carries_license_metadata_configs_and_the_model(wheel):
     for shipped in ("periodization/configs/sac.yaml", "periodization/configs/ppo.yaml",
                     "periodization/configs/ablations/ablation-v2.yaml",
                     "periodization/sim/prior.yaml", "periodization/models/default/actor.npz",
+                    "periodization/sim/populations/masters.yaml",
+                    "periodization/configs/sac-wide.yaml",
                     "_periodize.py"):
         assert shipped in names, shipped
     requires = " ".join(meta.get_all("Requires-Dist"))

@@ -1,0 +1,51 @@
+"""Safety as an objective: Lagrange multipliers on per-block budgets of bad days.
+
+A constrained run maximises the block's return subject to E[days overreached per block] ≤ b_o
+and E[days ill per block] ≤ b_i (on top of the hard masks, which stay on). The Lagrangian
+relaxation trains SAC on r − Σ_c λ_c · cost_c, where cost_c is the day's flag (1 if the
+athlete woke up overreached / ill after the session, else 0), and updates the multipliers by
+projected dual ascent once per round of episodes:
+
+    λ_c ← clip(λ_c + lr · (mean episode cost_c − b_c), 0, λ_max)
+
+so λ rises while the policy spends more bad days than its budget and falls back to 0 when it
+spends fewer (Altman 1999, constrained MDPs; Tessler et al. 2019 for the actor-critic form).
+Costs are stored in the replay buffer apart from the reward, and the penalty is applied with
+the *current* λ when a batch is sampled, so old transitions are not priced at stale λ.
+
+Shapes: B = batch, C = cost kinds (``COSTS``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COSTS = ("overreached", "ill")  # the env's per-day flags (info keys), in cost-column order
+N_COSTS = len(COSTS)
+
+
+def dual_step(lam_C: np.ndarray, cost_C: np.ndarray, budget_C: np.ndarray, *, lr: float,
+              lam_max: float) -> np.ndarray:
+    """One projected dual-ascent step: each multiplier moves by ``lr`` × (mean episode cost
+    − budget), in days per block, and is kept in [0, ``lam_max``]."""
+    step = np.asarray(cost_C, dtype=np.float64) - np.asarray(budget_C, dtype=np.float64)
+    return np.clip(np.asarray(lam_C, dtype=np.float64) + lr * step, 0.0, lam_max)
+
+
+def penalised_reward(reward_B: np.ndarray, cost_BC: np.ndarray, lam_C: np.ndarray
+                     ) -> np.ndarray:
+    """r − Σ_c λ_c · cost_c per transition, (B,), in the reward's dtype."""
+    penalty_B = np.asarray(cost_BC, dtype=np.float64) @ np.asarray(lam_C, dtype=np.float64)
+    return (reward_B - penalty_B).astype(np.asarray(reward_B).dtype)
+
+
+def day_costs(info: dict, n: int) -> np.ndarray:
+    """(n, C) float32 cost flags of one vector-env step: each row's flag from the step's
+    info, or, for rows whose episode ended this step, from ``final_info``."""
+    out = np.zeros((n, N_COSTS), dtype=np.float32)
+    for part in (info, info.get("final_info", {})):
+        for c, key in enumerate(COSTS):
+            if key in part:
+                rows = part[f"_{key}"]
+                out[rows, c] = np.asarray(part[key], dtype=np.float32)[rows]
+    return out
