@@ -441,6 +441,52 @@ def tune(
         typer.echo(f"  {key}: {value}")
 
 
+@app.command("sweep")
+@user_errors
+def sweep(
+    config: Annotated[list[Path], typer.Option(
+        help="Run config (file or packaged name); repeat for several.")],
+    seeds: Annotated[str, typer.Option(help="Seeds: 0,1,2 or 0-4.")] = "0",
+    out: Annotated[Path, typer.Option(help="Directory of the sweep's runs.")] = Path("runs"),
+    name: Annotated[str, typer.Option(
+        help="Run directory under OUT, from {config} (file name) and {seed}.")
+    ] = "{config}/seed{seed}",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster to join (HOST:PORT of `ray start --head`, or auto); default: a "
+        "local cluster.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Runs at once (default: the cluster's CPUs).")] = None,
+    force: Annotated[bool, typer.Option(help="Train complete runs again.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No line per run.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Train a grid of (config x seed) runs as Ray tasks, one CPU each (needs the ray extra).
+
+    Each run is `periodize train --config C --seed S --out OUT/NAME` (same numbers as alone).
+    Run it again after an interruption: complete runs are skipped. docs/scale.md.
+    """
+    from periodization.scale.sweep import parse_seeds
+    from periodization.scale.sweep import sweep as run_sweep
+
+    seed_list = parse_seeds(seeds)
+    for s in seed_list:
+        _check_seed(s)
+    summary = run_sweep(configs=config, seeds=seed_list, out=out, name=name, address=address,
+                        workers=workers, force=force,
+                        progress=None if quiet or json_out else _stderr_line)
+    if json_out:
+        from periodization.core.io import json_text
+
+        typer.echo(json_text(summary))
+    elif not quiet:
+        typer.echo(f"sweep: {len(summary['trained'])} trained, {len(summary['skipped'])} "
+                   f"complete before, in {summary['wall_s']:.0f} s -> {summary['out']}")
+
+
+def _stderr_line(line: str) -> None:
+    typer.echo(line, err=True)
+
+
 @app.command("recommend")
 @user_errors
 def recommend(
