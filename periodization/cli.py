@@ -504,6 +504,17 @@ def recommend(
     json_out: Annotated[bool, typer.Option(
         "--json", help="Print JSON (one object; a batch prints one object per line).")] = False,
     seed: SeedOpt = 0,
+    on_ray: Annotated[bool, typer.Option(
+        "--ray", help="A batch sharded across Ray workers (the ray extra), streamed to "
+        "--out; docs/scale.md.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="With --ray: the results file, .jsonl or .parquet.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="With --ray: shards at once (default: the cluster's CPUs).")] = None,
+    address: Annotated[str | None, typer.Option(
+        help="With --ray: the cluster to join (default: a local one).")] = None,
+    shard_athletes: Annotated[int, typer.Option(
+        help="With --ray: athletes per shard.", min=1)] = 2000,
 ) -> None:
     """Today's session from your wearable export, with the reasons and a plan.
 
@@ -519,6 +530,13 @@ def recommend(
 
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
+    if out is not None and not on_ray:
+        raise UserError("--out is for --ray (without it, --json prints the results)")
+    if on_ray:
+        _recommend_on_ray(data, out=out, model=model, plan_days=plan_days, ill=ill,
+                          workers=workers, address=address, shard_athletes=shard_athletes,
+                          json_out=json_out)
+        return
     results, batch = recommend_any(data, model=model, plan_days=plan_days, ill=ill)
     if json_out and batch:
         typer.echo("\n".join(json_text(r, indent=None) for r in results))
@@ -529,6 +547,25 @@ def recommend(
     else:
         console.print_recommendation(results[0])
     if all("error" in r for r in results):
+        raise typer.Exit(2)
+
+
+def _recommend_on_ray(data: Path, *, out: Path | None, json_out: bool,
+                      **options: Any) -> None:
+    from periodization.core.io import json_text
+    from periodization.scale.batch import recommend_on_ray
+
+    if out is None:
+        raise UserError("--ray writes its results to a file: give --out FILE.jsonl or "
+                        "FILE.parquet")
+    summary = recommend_on_ray(data, out=out, progress=None if json_out else _stderr_line,
+                               **options)
+    if json_out:
+        typer.echo(json_text({k: v for k, v in summary.items() if k != "per_shard"}))
+    else:
+        typer.echo(f"{summary['advised']} of {summary['athletes']} athletes advised in "
+                   f"{summary['wall_s']:.1f} s ({summary['shards']} shards) -> {out}")
+    if summary["athletes"] and not summary["advised"]:
         raise typer.Exit(2)
 
 
