@@ -409,6 +409,13 @@ def tune(
         help="Seeds the sampler (trials train with the config's train.seed).")] = 0,
     quiet: Annotated[bool, typer.Option(help="No line per trial.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    on_ray: Annotated[bool, typer.Option(
+        "--ray", help="Run trials in parallel Ray workers sharing the storage (the ray "
+        "extra; docs/scale.md).")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="With --ray: parallel workers (default: the cluster's CPUs).")] = None,
+    address: Annotated[str | None, typer.Option(
+        help="With --ray: the cluster to join (default: a local one).")] = None,
 ) -> None:
     """Tune a run config with Optuna: each trial one training run, pruned on validation.
 
@@ -423,8 +430,13 @@ def tune(
     def progress(line: str) -> None:
         typer.echo(line, err=True)
 
+    if on_ray:
+        from periodization.scale.tune_ray import tune_on_ray as run_study
+    elif workers is not None or address is not None:
+        raise UserError("--workers and --address are for --ray")
+    extra = {"workers": workers, "address": address} if on_ray else {}
     summary = run_study(config=config, trials=trials, out=out, storage=storage, study=study,
-                        space=space, seed=seed, progress=None if quiet else progress)
+                        space=space, seed=seed, progress=None if quiet else progress, **extra)
     if json_out:
         typer.echo(json_text(summary))
         return
