@@ -116,6 +116,15 @@ def _read_entries(entries: tuple[Path, ...]):
 
 
 def _peak_rss() -> int:
+    """This process's peak resident memory (bytes): ``VmHWM``, which starts afresh at exec
+    (``ru_maxrss`` would carry a forking parent's peak over)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
 
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux: KiB
