@@ -110,10 +110,14 @@ def train_task(config: str, seed: int, out: str, pid_file: str) -> dict[str, Any
 
     Path(pid_file).parent.mkdir(parents=True, exist_ok=True)
     Path(pid_file).write_text(str(os.getpid()))
+    from periodization.core.failures import error_line, handled
+
     try:
         return run_training(out=out, config_path=config, seed=seed, force=True, quiet=True)
-    except UserError as exc:
-        return {"error": str(exc)}
+    except Exception as exc:
+        if not handled(exc):  # a bug: Ray reports it with its traceback
+            raise
+        return {"error": error_line(exc)}  # a bad config, a full disk: one line
     finally:
         Path(pid_file).unlink(missing_ok=True)
 
@@ -170,6 +174,9 @@ def _run_all(ray: Any, todo: list[SweepRun], *, out: Path, workers: int | None,
         run = flight.pop(ready[0])
         try:
             result = ray.get(ready[0])
+        except ray.exceptions.RayTaskError as exc:  # a bug in the run: say what it was
+            result = {"error": " ".join(str(exc.cause).split())[:200]
+                      or type(exc.cause).__name__}
         except ray.exceptions.RayError as exc:  # the worker died more than `retries` times
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             result = {"error": f"the worker died {retries + 1} times ({first})"}

@@ -139,3 +139,20 @@ def test_cli_sweep_and_a_missing_ray_is_one_line(ray_cluster, tmp_path, tiny_con
     assert result.exit_code == 2
     assert result.stderr.strip() == ("error: periodize sweep needs ray: pip install "
                                      "'periodization[ray]'")
+
+
+def test_a_run_that_fails_on_its_own_is_one_line_naming_it(ray_cluster, tmp_path,
+                                                           tiny_config_file):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(tiny_config_file.read_text().replace(
+        str(yaml_cohort(tiny_config_file)), str(tmp_path / "no-such-cohort")))
+    with pytest.raises(UserError, match=r"1 of 1 runs failed .*bad/seed0: .*no-such-cohort"):
+        sweep(configs=[bad], seeds=[0], out=tmp_path / "runs")
+    saved = json.loads((tmp_path / "runs" / "sweep.json").read_text())
+    assert list(saved["failed"]) == ["bad/seed0"]
+
+
+def yaml_cohort(config_file):
+    import yaml
+
+    return yaml.safe_load(config_file.read_text())["env"]["cohort"]
