@@ -13,7 +13,7 @@ The input is simulated first (in chunks, so generating it never holds it whole) 
 temporary directory; each measured run is a fresh process (``--child``), so the driver's
 peak memory is the command's own.
 Usage: python benchmarks/batch_advice.py [--athletes 100000] [--days 365]
-       [--shard-athletes 2000] [--workers 1,2]
+       [--shard-athletes 2000] [--workers 1,2] [--input TEAM.csv (reuse; its athletes)]
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--shard-athletes", type=int, default=2000)
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--input", type=Path, default=None,
+                    help="a long CSV made by an earlier run (default: generate one)")
     ap.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -135,9 +137,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         model = stand_in_model(folder / "model")
-        data = folder / "team.csv"
-        result["input_generation_s"] = round(generate(data, athletes=args.athletes,
-                                                      days=args.days), 1)
+        data = args.input or folder / "team.csv"
+        if args.input is None:
+            result["input_generation_s"] = round(generate(data, athletes=args.athletes,
+                                                          days=args.days), 1)
         result["input_mb"] = round(data.stat().st_size / 2**20)
         digests = {}
         for workers in (int(w) for w in args.workers.split(",")):

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from periodization.core.errors import DataError, UserError
-from periodization.scale.cluster import cluster_cpus, connected
+from periodization.scale.cluster import cluster_cpus, connected, wait_one
 from periodization.scale.shards import Shard, plan_shards
 from periodization.scale.writers import open_results
 
@@ -185,7 +185,7 @@ def _run_shards(ray: Any, shards: list[Shard], options: dict[str, Any], writer: 
         while queue and len(flight) + len(done) < limit:
             shard = queue.pop(0)
             flight[task.remote(shard, **options)] = shard
-        ready, _ = ray.wait(list(flight), num_returns=1)
+        ready = [wait_one(ray, list(flight))]
         flight.pop(ready[0])
         result = ray.get(ready[0])
         done[result["index"]] = result

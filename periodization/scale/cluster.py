@@ -66,3 +66,12 @@ def connected(*, purpose: str, address: str | None = None, workers: int | None =
 def cluster_cpus(ray: ModuleType) -> int:
     """CPUs the connected cluster offers (the default number of parallel tasks)."""
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def wait_one(ray: ModuleType, refs: list) -> object:
+    """The first of ``refs`` to finish. Waits in short slices: a Ctrl-C reaches Python
+    between them (one long ``ray.wait`` would hold it until a task ends)."""
+    while True:
+        ready, _ = ray.wait(refs, num_returns=1, timeout=0.5)
+        if ready:
+            return ready[0]

@@ -31,7 +31,7 @@ from typing import Any
 from periodization.agents.artifacts import ACTOR, CONFIG, METRICS
 from periodization.core.errors import UserError
 from periodization.core.io import atomic_write_json, ensure_writable_dir
-from periodization.scale.cluster import cluster_cpus, connected
+from periodization.scale.cluster import cluster_cpus, connected, wait_one
 from periodization.training.config import load_config, resolve_config, to_dict
 from periodization.training.rundir import RunDir
 
@@ -170,7 +170,7 @@ def _run_all(ray: Any, todo: list[SweepRun], *, out: Path, workers: int | None,
             pid_file = out / PIDS / f"{run.name.replace('/', '__')}.pid"
             ref = task.remote(str(run.config), run.seed, str(run.out), str(pid_file))
             flight[ref] = run
-        ready, _ = ray.wait(list(flight), num_returns=1)
+        ready = [wait_one(ray, list(flight))]
         run = flight.pop(ready[0])
         try:
             result = ray.get(ready[0])

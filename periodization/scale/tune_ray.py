@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from periodization.scale.cluster import cluster_cpus, connected
+from periodization.scale.cluster import cluster_cpus, connected, wait_one
 from periodization.training.tune import TrialWork, optimize_trials, tune
 
 
@@ -46,7 +46,11 @@ def tune_on_ray(*, config: str | Path, trials: int, out: str | Path,
             task = ray.remote(num_cpus=1, max_retries=0)(trials_task)
             if progress:
                 progress(f"{work.left} trials on {n} Ray workers ({', '.join(map(str, shares))})")
-            ray.get([task.remote(work, share, k) for k, share in enumerate(shares)])
+            pending = [task.remote(work, share, k) for k, share in enumerate(shares)]
+            while pending:
+                done = wait_one(ray, pending)
+                pending.remove(done)
+                ray.get(done)  # a worker's error ends the study's run here
 
     return tune(config=config, trials=trials, out=out, storage=storage, study=study,
                 space=space, seed=seed, progress=progress, parallel=parallel)
