@@ -45,7 +45,11 @@ def connected(*, purpose: str, address: str | None = None, workers: int | None =
     if ray.is_initialized():
         yield ray
         return
-    options: dict = {"include_dashboard": False, "log_to_driver": False}
+    import logging
+
+    # Ray's own INFO lines ("Started a local Ray instance") would drown the command's
+    options: dict = {"include_dashboard": False, "log_to_driver": False,
+                     "logging_level": logging.WARNING}
     if address is not None:
         options["address"] = address
     else:
