@@ -150,6 +150,9 @@ def main() -> None:
                    "--shard-athletes", str(args.shard_athletes)]
             done = subprocess.run(cmd, check=True, capture_output=True, text=True)
             result[f"workers_{workers}"] = json.loads(done.stdout.strip().splitlines()[-1])
+            # each figure as soon as it is measured (a long run stopped later keeps it)
+            print(json.dumps({f"workers_{workers}": result[f"workers_{workers}"]}),
+                  file=sys.stderr, flush=True)
             digests[workers] = hashlib.sha256(out.read_bytes()).hexdigest()
             out.unlink()
     if "workers_1" in result and "workers_2" in result:
