@@ -81,17 +81,17 @@ bench-train: $(STAMP)
 # The published results: three training seeds of the default config and of PPO on the
 # same world and budget, the ablations, and the full comparison (about 5 + 1 + 12 + 3
 # minutes on a 2-core machine). Each agent's seeds are one group in the report.
-SEEDS := 0 1 2
+# Both targets are one `periodize sweep` each (Ray tasks, one CPU per run; complete runs are
+# skipped, so an interrupted target picks up where it stopped; FORCE=1 trains them again).
+SEEDS := 0,1,2
+SWEEP_FLAGS := --quiet $(if $(FORCE),--force)
 train-seeds: $(STAMP)
-	for s in $(SEEDS); do \
-	  $(VENV)/bin/periodize train --config periodization/configs/sac.yaml --out runs/sac/seed$$s --seed $$s --force --quiet; \
-	  $(VENV)/bin/periodize train --config periodization/configs/ppo.yaml --out runs/ppo/seed$$s --seed $$s --force --quiet; \
-	done
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac.yaml \
+	  --config periodization/configs/ppo.yaml --seeds $(SEEDS) --out runs $(SWEEP_FLAGS)
 
 ablations: $(STAMP)
-	for f in periodization/configs/ablations/*.yaml; do \
-	  $(VENV)/bin/periodize train --config $$f --out runs/ablations/$$(basename $$f .yaml) --seed 0 --force --quiet; \
-	done
+	$(VENV)/bin/periodize sweep $(foreach f,$(wildcard periodization/configs/ablations/*.yaml),--config $(f)) \
+	  --seeds 0 --name '{config}' --out runs/ablations $(SWEEP_FLAGS)
 
 report: $(STAMP)
 	$(VENV)/bin/periodize compare --runs runs/sac --runs runs/ppo --runs runs/ablations --baselines all \

@@ -447,6 +447,13 @@ def tune(
         help="Seeds the sampler (trials train with the config's train.seed).")] = 0,
     quiet: Annotated[bool, typer.Option(help="No line per trial.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    on_ray: Annotated[bool, typer.Option(
+        "--ray", help="Run trials in parallel Ray workers sharing the storage (the ray "
+        "extra; docs/scale.md).")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="With --ray: parallel workers (default: the cluster's CPUs).")] = None,
+    address: Annotated[str | None, typer.Option(
+        help="With --ray: the cluster to join (default: a local one).")] = None,
 ) -> None:
     """Tune a run config with Optuna: each trial one training run, pruned on validation.
 
@@ -461,8 +468,13 @@ def tune(
     def progress(line: str) -> None:
         typer.echo(line, err=True)
 
+    if on_ray:
+        from periodization.scale.tune_ray import tune_on_ray as run_study
+    elif workers is not None or address is not None:
+        raise UserError("--workers and --address are for --ray")
+    extra = {"workers": workers, "address": address} if on_ray else {}
     summary = run_study(config=config, trials=trials, out=out, storage=storage, study=study,
-                        space=space, seed=seed, progress=None if quiet else progress)
+                        space=space, seed=seed, progress=None if quiet else progress, **extra)
     if json_out:
         typer.echo(json_text(summary))
         return
@@ -477,6 +489,52 @@ def tune(
                f"-> {best['config']}")
     for key, value in best["params"].items():
         typer.echo(f"  {key}: {value}")
+
+
+@app.command("sweep")
+@user_errors
+def sweep(
+    config: Annotated[list[Path], typer.Option(
+        help="Run config (file or packaged name); repeat for several.")],
+    seeds: Annotated[str, typer.Option(help="Seeds: 0,1,2 or 0-4.")] = "0",
+    out: Annotated[Path, typer.Option(help="Directory of the sweep's runs.")] = Path("runs"),
+    name: Annotated[str, typer.Option(
+        help="Run directory under OUT, from {config} (file name) and {seed}.")
+    ] = "{config}/seed{seed}",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster to join (HOST:PORT of `ray start --head`, or auto); default: a "
+        "local cluster.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Runs at once (default: the cluster's CPUs).")] = None,
+    force: Annotated[bool, typer.Option(help="Train complete runs again.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No line per run.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Train a grid of (config x seed) runs as Ray tasks, one CPU each (needs the ray extra).
+
+    Each run is `periodize train --config C --seed S --out OUT/NAME` (same numbers as alone).
+    Run it again after an interruption: complete runs are skipped. docs/scale.md.
+    """
+    from periodization.scale.sweep import parse_seeds
+    from periodization.scale.sweep import sweep as run_sweep
+
+    seed_list = parse_seeds(seeds)
+    for s in seed_list:
+        _check_seed(s)
+    summary = run_sweep(configs=config, seeds=seed_list, out=out, name=name, address=address,
+                        workers=workers, force=force,
+                        progress=None if quiet or json_out else _stderr_line)
+    if json_out:
+        from periodization.core.io import json_text
+
+        typer.echo(json_text(summary))
+    elif not quiet:
+        typer.echo(f"sweep: {len(summary['trained'])} trained, {len(summary['skipped'])} "
+                   f"complete before, in {summary['wall_s']:.0f} s -> {summary['out']}")
+
+
+def _stderr_line(line: str) -> None:
+    typer.echo(line, err=True)
 
 
 @app.command("recommend")
@@ -496,6 +554,17 @@ def recommend(
     json_out: Annotated[bool, typer.Option(
         "--json", help="Print JSON (one object; a batch prints one object per line).")] = False,
     seed: SeedOpt = 0,
+    on_ray: Annotated[bool, typer.Option(
+        "--ray", help="A batch sharded across Ray workers (the ray extra), streamed to "
+        "--out; docs/scale.md.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="With --ray: the results file, .jsonl or .parquet.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="With --ray: shards at once (default: the cluster's CPUs).")] = None,
+    address: Annotated[str | None, typer.Option(
+        help="With --ray: the cluster to join (default: a local one).")] = None,
+    shard_athletes: Annotated[int, typer.Option(
+        help="With --ray: athletes per shard.", min=1)] = 2000,
 ) -> None:
     """Today's session from your wearable export, with the reasons and a plan.
 
@@ -511,6 +580,13 @@ def recommend(
 
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
+    if out is not None and not on_ray:
+        raise UserError("--out is for --ray (without it, --json prints the results)")
+    if on_ray:
+        _recommend_on_ray(data, out=out, model=model, plan_days=plan_days, ill=ill,
+                          workers=workers, address=address, shard_athletes=shard_athletes,
+                          json_out=json_out)
+        return
     results, batch = recommend_any(data, model=model, plan_days=plan_days, ill=ill)
     if json_out and batch:
         typer.echo("\n".join(json_text(r, indent=None) for r in results))
@@ -521,6 +597,25 @@ def recommend(
     else:
         console.print_recommendation(results[0])
     if all("error" in r for r in results):
+        raise typer.Exit(2)
+
+
+def _recommend_on_ray(data: Path, *, out: Path | None, json_out: bool,
+                      **options: Any) -> None:
+    from periodization.core.io import json_text
+    from periodization.scale.batch import recommend_on_ray
+
+    if out is None:
+        raise UserError("--ray writes its results to a file: give --out FILE.jsonl or "
+                        "FILE.parquet")
+    summary = recommend_on_ray(data, out=out, progress=None if json_out else _stderr_line,
+                               **options)
+    if json_out:
+        typer.echo(json_text({k: v for k, v in summary.items() if k != "per_shard"}))
+    else:
+        typer.echo(f"{summary['advised']} of {summary['athletes']} athletes advised in "
+                   f"{summary['wall_s']:.1f} s ({summary['shards']} shards) -> {out}")
+    if summary["athletes"] and not summary["advised"]:
         raise typer.Exit(2)
 
 

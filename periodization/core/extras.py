@@ -2,7 +2,8 @@
 
 ``pip install periodization`` serves advice (``recommend``) and the environments; training
 needs ``[train]`` (torch, tensorboard), the HTML report ``[report]`` (matplotlib), PPO and
-SB3 models ``[ppo]``, ``periodize tune`` ``[tune]`` (optuna); ``[all]`` is everything.
+SB3 models ``[ppo]``, ``periodize tune`` ``[tune]`` (optuna), sweeps and batch advice on
+Ray ``[ray]``; ``[all]`` is everything.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ EXTRAS = {
     "stable_baselines3": ("stable-baselines3", "ppo"),
     "sb3_contrib": ("sb3-contrib", "ppo"),
     "optuna": ("optuna", "tune"),
+    "ray": ("ray", "ray"),
+    "psutil": ("psutil", "ray"),
 }
 
 

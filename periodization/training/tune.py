@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,31 @@ def run_trial(config: RunConfig, *, out: str | Path, on_validation: OnValidation
     return {**summary, "objective": float(best[OBJECTIVE])}
 
 
+@dataclass(frozen=True)
+class TrialWork:
+    """What a process needs to run trials of a study (``optimize_trials``): plain values,
+    so it can travel to another process or machine."""
+
+    url: str
+    study: str
+    config: str
+    space: str
+    seed: int
+    out: str
+    left: int  # trials still to finish
+
+
 def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | None = None,
          study: str | None = None, space: str | Path | None = None, seed: int = 0,
-         progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+         progress: Callable[[str], None] | None = None,
+         parallel: Callable[[TrialWork], None] | None = None) -> dict[str, Any]:
     """Run (or continue) a study until ``trials`` trials have finished; its summary.
 
     ``config`` is a run config file or packaged name; ``space`` its search space (default:
     ``NAME.space.yaml`` next to it, ``search_space.py``); ``seed`` seeds the sampler (every
     trial trains with the config's own ``train.seed``, so trials compare on equal episodes).
+    ``parallel(work)``, if given, runs the trials left instead of this process (``periodize
+    tune --ray``: workers calling ``optimize_trials`` on the same storage).
     """
     from periodization.core.extras import require
 
@@ -72,8 +90,8 @@ def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | Non
         raise UserError(f"--trials must be at least 1, got {trials}")
     config_file = resolve_config(config)
     base = load_config(config_file)
-    search = load_space(space if space is not None else default_space_path(config_file),
-                        base=base)
+    space_file = Path(space) if space is not None else default_space_path(config_file)
+    search = load_space(space_file, base=base)
     fixed = search.trial_config(base, {})
     from periodization.training.launch import check_run_memory
 
@@ -90,13 +108,51 @@ def tune(*, config: str | Path, trials: int, out: str | Path, storage: str | Non
         existing = _load_or_create(optuna, storage_, name, seed=seed, search=search,
                                    fixed=fixed)
         left = trials - _count_finished(optuna, existing)
-        if left > 0:
+        if left > 0 and parallel is not None:
+            parallel(TrialWork(url=url, study=name, config=str(config_file.resolve()),
+                               space=str(space_file.resolve()), seed=seed,
+                               out=str(out.resolve()), left=left))
+            _write_best(existing, out)  # workers raced on it: the study's best, surely
+        elif left > 0:
             objective = _objective(optuna, search=search, base=base, out=out,
                                    progress=progress)
             existing.optimize(objective, n_trials=left, catch=())
         return _summary(optuna, existing, out=out, url=url, retried=retried)
     finally:
         lock.release()
+
+
+def optimize_trials(work: TrialWork, *, n_trials: int, worker: int) -> int:
+    """Run ``n_trials`` trials of the study in this process (a parallel worker of ``tune``);
+    the trials the storage held when it started. Each worker's sampler has a seed of its
+    own (``seed`` + trials so far + a step per worker), so workers do not propose alike."""
+    from periodization.core.extras import require
+
+    optuna = require("optuna", purpose="periodize tune")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    base = load_config(work.config)
+    search = load_space(work.space, base=base)
+    storage = _open_storage(optuna, work.url)
+    n_before = len(optuna.load_study(study_name=work.study, storage=storage).trials)
+    study = optuna.load_study(
+        study_name=work.study, storage=storage,
+        sampler=optuna.samplers.TPESampler(seed=work.seed + n_before + 7919 * worker),
+        pruner=_pruner(optuna, search, search.trial_config(base, {})))
+    study.optimize(_objective(optuna, search=search, base=base, out=Path(work.out),
+                              progress=None), n_trials=n_trials, catch=())
+    return n_before
+
+
+def _write_best(study: Any, out: Path) -> None:
+    """``best.yaml`` from the study's best complete trial (none: left as it is)."""
+    try:
+        trial = study.best_trial
+    except ValueError:
+        return
+    text = (Path(trial.user_attrs["run_dir"]) / CONFIG).read_text()
+    header = (f"# periodize tune: best trial {trial.number} of study "
+              f"{study.study_name!r}, validation outcome {trial.value:+.3f} %\n")
+    atomic_write_text(out / BEST, header + text)
 
 
 def _lock(out: Path) -> Any:
@@ -164,7 +220,9 @@ def _open_storage(optuna: Any, url: str) -> Any:
         if not parent.is_dir():
             raise UserError(f"--storage {url}: directory not found: {parent}")
     try:
-        return optuna.storages.RDBStorage(url)
+        # sqlite: a writer waits up to a minute for another's lock (parallel workers)
+        kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
+        return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
     except Exception as exc:  # sqlalchemy raises many types for a bad URL or server
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"--storage {url}: cannot open ({first})") from None

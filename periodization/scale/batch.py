@@ -1,0 +1,204 @@
+"""``periodize recommend --ray``: batch advice sharded across Ray workers.
+
+The driver splits ``--data`` into shards of ``shard_athletes`` athletes (``shards``: it
+reads only the athlete index and streams rows block by block), each Ray task reads its own
+shard and advises it exactly as serial batch advice does (``advice.recommend.advise``: the
+same model, plan days, illness flag and *today* for every shard), and the driver writes
+each shard's results to JSON Lines or Parquet as soon as it and every shard before it are
+done, so the output is in athlete-id order, as serial advice prints it. At most
+``2 × workers`` shards are in flight or waiting to be written.
+
+The output is written to ``FILE.partial`` and renamed to ``FILE`` at the end: an
+interrupted run never leaves a truncated file under the name asked for. A shard whose file
+cannot be read at all (say no row of it has a plausible date) gives each of its athletes
+that error, as an athlete that cannot be advised does in serial advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from periodization.core.errors import DataError, UserError
+from periodization.scale.cluster import cluster_cpus, connected, wait_one
+from periodization.scale.shards import Shard, plan_shards
+from periodization.scale.writers import open_results
+
+SHARD_ATHLETES = 2000  # ~10-20 s of one worker's time; a shard's input is ~70 MB of CSV
+RETRIES = 3
+
+
+def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, today: str,
+                 compiled: bool, source: str) -> dict[str, Any]:
+    """What a Ray worker runs: the advice of one shard's athletes, in athlete-id order, with
+    the worker's pid, peak memory (RSS, bytes) and seconds."""
+    import contextlib
+
+    from periodization.advice.recommend import advise
+    from periodization.agents.artifacts import load_model
+    from periodization.core.jit import interpreted
+    from periodization.env.constraints import SafetyConfig
+
+    t0 = time.perf_counter()
+    try:
+        inputs = read_shard(shard)
+        if inputs.rows.empty:  # every entry of a folder shard failed: their own errors
+            raise _Unreadable(inputs.errors)
+        with contextlib.nullcontext() if compiled else interpreted():
+            results = advise(inputs, model=load_model(model), plan_days=plan_days, ill=ill,
+                             today=dt.date.fromisoformat(today), safety=SafetyConfig(),
+                             details=False)
+    except _Unreadable as exc:
+        results = [{"athlete_id": a, "error": e} for a, e in sorted(exc.errors.items())]
+    except DataError as exc:  # the shard's file as a whole: every athlete of it
+        where = str(shard.path) if shard.path is not None else ""
+        message = str(exc).replace(where, source) if where else str(exc)
+        results = [{"athlete_id": a, "error": message} for a in shard.athletes]
+    return {"index": shard.index, "results": results, "pid": os.getpid(),
+            "peak_rss": _peak_rss(), "seconds": time.perf_counter() - t0}
+
+
+class _Unreadable(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+
+
+def read_shard(shard: Shard):
+    """The shard's ``Inputs``, read as ``ingest.inputs.read_inputs`` reads the whole batch
+    (always a batch, even for a shard of one athlete)."""
+    import dataclasses
+
+    from periodization.ingest import inputs as ingest
+
+    if shard.kind == "folder":
+        return _read_entries(shard.entries)
+    if shard.kind == "parquet":
+        return dataclasses.replace(ingest._parquet(shard.path), batch=True)
+    from periodization.ingest.formats.generic import read_team
+
+    rows, notes = read_team(shard.path)
+    ids = rows["athlete_id"].unique()
+    return ingest.Inputs(rows=rows, batch=True, notes=notes,
+                         source_format=dict.fromkeys(ids, "generic"),
+                         hrv_kind=dict.fromkeys(ids, "rmssd"))
+
+
+def _read_entries(entries: tuple[Path, ...]):
+    """A team folder's entries, read as ``ingest.inputs`` reads the whole folder (one
+    export per athlete, id = the entry's name without extension)."""
+    import pandas as pd
+
+    from periodization.ingest.exports import load_wearable, source_metadata
+    from periodization.ingest.inputs import Inputs
+
+    tables, out = [], Inputs(rows=pd.DataFrame(), batch=True)
+    for entry in entries:
+        athlete = entry.name if entry.is_dir() else entry.stem
+        if athlete in out.source_format or athlete in out.errors:
+            athlete = entry.name
+        try:
+            result = load_wearable(entry)
+        except DataError as exc:
+            out.errors[athlete] = str(exc)
+            continue
+        tables.append(result.table.assign(athlete_id=athlete))
+        out.source_format[athlete] = result.source_format
+        out.hrv_kind[athlete] = result.hrv_kind
+        out.notes[athlete] = list(result.warnings)
+        out.metadata[athlete] = source_metadata(result)
+    out.rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return out
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory (bytes): ``VmHWM``, which starts afresh at exec
+    (``ru_maxrss`` would carry a forking parent's peak over)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux: KiB
+
+
+def recommend_on_ray(data: str | os.PathLike[str], *, out: str | os.PathLike[str],
+                     model: str | os.PathLike[str] | None = None, plan_days: int = 7,
+                     ill: bool = False, today: dt.date | None = None,
+                     address: str | None = None, workers: int | None = None,
+                     shard_athletes: int = SHARD_ATHLETES,
+                     progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Advise every athlete of ``data`` into ``out`` (``.jsonl`` or ``.parquet``); a summary
+    with counts, seconds, and per shard its athletes, seconds, worker pid and peak RSS."""
+    from periodization.agents.artifacts import load_model
+
+    data, out = Path(data), Path(out)
+    if shard_athletes < 1:
+        raise UserError(f"--shard-athletes must be at least 1, got {shard_athletes}")
+    if not 1 <= plan_days <= 28:
+        raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
+    writer = open_results(out)  # a bad --out is refused before any work
+    load_model(model)  # and so is a bad model
+    today_iso = (today or dt.date.today()).isoformat()
+    say = progress or (lambda line: None)
+    t0 = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="periodize-shards-", dir=out.parent) as tmp:
+            shards = plan_shards(data, shard_athletes=shard_athletes, workdir=Path(tmp))
+            split_s = time.perf_counter() - t0
+            total = sum(len(s.athletes) for s in shards)
+            say(f"{total} athletes in {len(shards)} shards (split in {split_s:.1f} s)")
+            options = {"model": None if model is None else str(Path(model).resolve()),
+                       "plan_days": plan_days, "ill": ill, "today": today_iso,
+                       # serial advice interprets the kernels for a handful of athletes
+                       "compiled": total > 4, "source": str(data)}
+            with connected(purpose="periodize recommend --ray", address=address,
+                           workers=workers) as ray:
+                stats = _run_shards(ray, shards, options, writer, workers=workers, say=say)
+        writer.commit()
+    finally:
+        writer.discard()
+    wall = time.perf_counter() - t0
+    return {"out": str(out), "athletes": stats["athletes"], "advised": stats["advised"],
+            "not_advised": stats["athletes"] - stats["advised"], "shards": len(shards),
+            "split_s": round(split_s, 3), "wall_s": round(wall, 3),
+            "athletes_per_s": round(stats["athletes"] / wall, 2) if wall > 0 else None,
+            "per_shard": stats["per_shard"]}
+
+
+def _run_shards(ray: Any, shards: list[Shard], options: dict[str, Any], writer: Any, *,
+                workers: int | None, say: Callable[[str], None]) -> dict[str, Any]:
+    task = ray.remote(num_cpus=1, max_retries=RETRIES)(advise_shard)
+    limit = 2 * (workers or cluster_cpus(ray))
+    queue, flight, done = list(shards), {}, {}
+    stats: dict[str, Any] = {"athletes": 0, "advised": 0, "per_shard": []}
+    next_out = 0
+    while queue or flight:
+        while queue and len(flight) + len(done) < limit:
+            shard = queue.pop(0)
+            flight[task.remote(shard, **options)] = shard
+        ready = [wait_one(ray, list(flight))]
+        flight.pop(ready[0])
+        result = ray.get(ready[0])
+        done[result["index"]] = result
+        while next_out in done:  # in shard order: the output is in athlete-id order
+            part = done.pop(next_out)
+            writer.write(part["results"])
+            n = len(part["results"])
+            stats["athletes"] += n
+            stats["advised"] += sum("error" not in r for r in part["results"])
+            stats["per_shard"].append({"index": part["index"], "athletes": n,
+                                       "seconds": round(part["seconds"], 3),
+                                       "pid": part["pid"], "peak_rss": part["peak_rss"]})
+            say(f"shard {next_out + 1}/{len(shards)}: {n} athletes in "
+                f"{part['seconds']:.1f} s")
+            next_out += 1
+    return stats
