@@ -77,13 +77,13 @@ def _compute(db: DbSession, users: list[User], sources: dict[int, Source], *,
             continue
         rows = pd.concat([tables[u.id].drop(columns="ill") for u in members],
                          ignore_index=True)
-        keys = [str(u.id) for u in members]
+        src = {str(u.id): sources[u.id] for u in members}
         inputs = Inputs(
             rows=rows, batch=len(members) > 1,
-            source_format={k: sources[u.id].source_format for k, u in zip(keys, members)},
-            hrv_kind={k: sources[u.id].hrv_kind for k, u in zip(keys, members)},
-            notes={k: list(sources[u.id].notes) for k, u in zip(keys, members)},
-            metadata={k: dict(sources[u.id].meta) for k, u in zip(keys, members)})
+            source_format={k: s.source_format for k, s in src.items()},
+            hrv_kind={k: s.hrv_kind for k, s in src.items()},
+            notes={k: list(s.notes) for k, s in src.items()},
+            metadata={k: dict(s.meta) for k, s in src.items()})
         few = len(members) <= INTERPRET_MAX_ATHLETES
         with interpreted() if few else contextlib.nullcontext():
             results = advise(inputs, model=model, plan_days=PLAN_DAYS, ill=ill, today=today,

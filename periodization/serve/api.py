@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session as DbSession
 
 from periodization.core.errors import DataError
 from periodization.serve import auth
-from periodization.serve.app import (Principal, check_csrf, ctx, get_db, own_athlete,
-                                     signed_in, team_of, visible_athlete)
+from periodization.serve.app import (
+    Principal,
+    check_csrf,
+    ctx,
+    get_db,
+    own_athlete,
+    signed_in,
+    team_of,
+    visible_athlete,
+)
 from periodization.serve.calendar import plan_ics
 from periodization.serve.store import last_date, report_day
 from periodization.serve.tables import READING_COLUMNS, Day, Invite, User

@@ -110,6 +110,11 @@ def _range(*arrays: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def _recovery_colour(score: float) -> str:
+    """WHOOP's green / yellow / red bands of the recovery score."""
+    return "#6cc3a0" if score >= 67 else "#f0a030" if score >= 34 else "#d9453b"
+
+
 def athlete_charts(table: pd.DataFrame, rec: dict[str, Any] | None) -> dict[str, str]:
     """``{"pmc", "hrv", "rhr", "recovery"}`` → SVG, for the last ``SHOW_DAYS`` days of
     ``table`` (``store.history``)."""
@@ -151,7 +156,7 @@ def athlete_charts(table: pd.DataFrame, rec: dict[str, Any] | None) -> dict[str,
     bw = (W - 2 * PAD) / max(len(t), 1) * 0.8
     bars = "".join(
         f'<rect x="{p.x(i) - bw / 2:.1f}" y="{p.y(x):.1f}" width="{bw:.1f}" '
-        f'height="{p.y(0) - p.y(x):.1f}" fill="{"#6cc3a0" if x >= 67 else "#f0a030" if x >= 34 else "#d9453b"}" '
+        f'height="{p.y(0) - p.y(x):.1f}" fill="{_recovery_colour(x)}" '
         f'data-tip="{escape(f"{d}: recovery {x:.0f}")}"/>'
         for i, (d, x) in enumerate(zip(dates, rv, strict=True)) if np.isfinite(x))
     out["recovery"] = _svg("recovery score", bars + p.axis(dates, "recovery (0–100)"))

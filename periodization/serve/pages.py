@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session as DbSession
 
 from periodization.core.errors import DataError
 from periodization.serve import auth
-from periodization.serve.app import (Principal, check_csrf, ctx, get_db, own_athlete,
-                                     principal, team_of, visible_athlete)
+from periodization.serve.app import (
+    Principal,
+    check_csrf,
+    ctx,
+    get_db,
+    own_athlete,
+    principal,
+    team_of,
+    visible_athlete,
+)
 from periodization.serve.calendar import plan_ics
 from periodization.serve.charts import athlete_charts
 from periodization.serve.store import history, last_date, report_day

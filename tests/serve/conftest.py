@@ -11,11 +11,11 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from periodization.serve.app import create_app  # noqa: E402
-from periodization.serve.auth import RateLimiter  # noqa: E402
-from tests.serve.postgres import Server, bin_dir  # noqa: E402
+from periodization.serve.app import create_app
+from periodization.serve.auth import RateLimiter
+from tests.serve.postgres import Server, bin_dir
 
 PASSWORD = "correct horse battery"
 _ids = itertools.count()
