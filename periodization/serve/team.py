@@ -20,11 +20,11 @@ def flags(rec: dict[str, Any] | None, today: dt.date) -> list[str]:
         return [f"cannot advise: {rec['error']}"]
     out = []
     reasons = [m["reason"] for m in rec["masked"]]
-    if BACK_OFF_REASON in reasons:
+    if BACK_OFF_REASON in reasons or any("overreaching" in d for d in rec["drivers"]):
         out.append("overreaching signs")
-    ruled = sorted({m["action"] for m in rec["masked"] if m["reason"] != BACK_OFF_REASON})
+    ruled = [m["action"] for m in rec["masked"] if m["reason"] != BACK_OFF_REASON]
     if ruled:
-        out.append("masked: " + ", ".join(ruled))
+        out.append("masked: " + ", ".join(a.replace("_", " ").lower() for a in ruled))
     age = (today - dt.date.fromisoformat(rec["date"])).days
     if age > STALE_DAYS:
         out.append(f"data {age} days old")
