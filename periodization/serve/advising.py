@@ -9,22 +9,28 @@ batch (the kernels are batched over athletes).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from periodization.advice.recommend import INTERPRET_MAX_ATHLETES, PLAN_DAYS, advise
+from periodization.advice.recommend import PLAN_DAYS, advise
 from periodization.agents.artifacts import ExportedModel
-from periodization.core.jit import interpreted
 from periodization.env.constraints import SafetyConfig
 from periodization.ingest.inputs import Inputs
 from periodization.serve.store import history
 from periodization.serve.tables import Advice, Source, User
+
+# One advice computation at a time: the kernels compile (or load from numba's cache) on first
+# use, and the work is CPU-bound under the GIL anyway, so little throughput is lost.
+# The server always runs the compiled kernels: unlike a one-shot ``periodize recommend`` it
+# pays numba's start-up once, after which one athlete's year is ~4× faster than
+# interpreted; and ``core.jit.interpreted`` is a process-wide switch, unsafe across threads.
+_ADVISE = threading.Lock()
 
 
 def recommendations(db: DbSession, users: list[User], *, model: ExportedModel,
@@ -84,8 +90,7 @@ def _compute(db: DbSession, users: list[User], sources: dict[int, Source], *,
             hrv_kind={k: s.hrv_kind for k, s in src.items()},
             notes={k: list(s.notes) for k, s in src.items()},
             metadata={k: dict(s.meta) for k, s in src.items()})
-        few = len(members) <= INTERPRET_MAX_ATHLETES
-        with interpreted() if few else contextlib.nullcontext():
+        with _ADVISE:
             results = advise(inputs, model=model, plan_days=PLAN_DAYS, ill=ill, today=today,
                              safety=SafetyConfig(), details=True)
         for r in results:
