@@ -19,11 +19,12 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from periodization.agents.artifacts import ExportedModel, load_model
 from periodization.serve import auth
-from periodization.serve.advising import recommendations
+from periodization.serve.advising import Coalescer, recommendations
 from periodization.serve.db import make_engine, sessions
 from periodization.serve.tables import Invite, Session, User
 
@@ -40,6 +41,7 @@ class App:
     def __post_init__(self) -> None:
         self.maker = sessions(self.engine)
         self.sqlite = self.engine.dialect.name == "sqlite"
+        self.coalescer = Coalescer(self.maker, self.model)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[DbSession]:
@@ -54,11 +56,15 @@ class App:
 
     def advice_for(self, db: DbSession, users: list[User]) -> dict[int, dict | None]:
         """Today's recommendations of ``users`` (cached; the fresh ones stored)."""
-        out, rows = recommendations(db, users, model=self.model, today=dt.date.today())
+        out, rows = recommendations(db, users, compute=self.coalescer.advise,
+                                    today=dt.date.today())
         if rows:
-            with self.writing() as w:
-                for row in rows:
-                    w.merge(row)
+            try:
+                with self.writing() as w:
+                    for row in rows:
+                        w.merge(row)
+            except IntegrityError:  # another request cached the same athlete first
+                pass
         return out
 
 

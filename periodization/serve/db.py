@@ -17,6 +17,9 @@ from periodization.core.errors import UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_MS = 30_000
+# A request may hold two connections (its read session and a write), and uvicorn runs up to
+# 40 synchronous handlers at once: the pool must not be what requests queue on.
+POOL = {"pool_size": 20, "max_overflow": 80, "pool_timeout": 60}
 
 
 def default_url() -> str:
@@ -37,10 +40,11 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                      "timeout": SQLITE_BUSY_MS / 1000})
+                                                      "timeout": SQLITE_BUSY_MS / 1000},
+                                   **POOL)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, **POOL)
         migrate(engine)
     except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
         first = " ".join(str(exc).split("\n")[0].split())[:200]
