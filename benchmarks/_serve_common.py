@@ -20,8 +20,10 @@ SERVER = """
 import sys, uvicorn
 from periodization.serve.app import create_app
 from periodization.serve.auth import RateLimiter
+from periodization.serve.run import KEEP_ALIVE_S
 app = create_app(sys.argv[1], limiter=RateLimiter(limit=10**6))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_S)
 """
 
 

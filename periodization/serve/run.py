@@ -6,6 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+# Seconds an idle keep-alive connection stays open. uvicorn's default (5 s) is shorter than
+# the pauses of a busy page's clients: a connection closed just as the client reuses it
+# fails that request (seen under load as RemoteProtocolError).
+KEEP_ALIVE_S = 75
+
 
 def demo_url() -> str:
     """The demo's own SQLite file, beside (never inside) the user's real store."""
@@ -30,4 +35,5 @@ def serve(*, host: str, port: int, db: str | None, model: Path | None, demo: boo
             for line in seed_demo(session):
                 say(f"  sign in as {line}")
     say(f"open http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_S)
