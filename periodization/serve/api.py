@@ -32,7 +32,7 @@ from periodization.serve.calendar import plan_ics
 from periodization.serve.store import last_date, report_day
 from periodization.serve.tables import READING_COLUMNS, Day, Invite, User
 from periodization.serve.team import team_rows
-from periodization.serve.upload import import_upload
+from periodization.serve.upload import read_upload, store_upload
 from periodization.sim.actions import ACTION_NAMES
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -182,11 +182,11 @@ def upload(athlete_id: int, request: Request, file: UploadFile = File(...),
     own_athlete(who, athlete_id)
     check_csrf(request, who)
     try:
-        with ctx(request).writing() as db:
-            _, summary = import_upload(db, athlete_id, file.file, file.filename)
+        parsed = read_upload(file.file, file.filename)
     except DataError as exc:
         raise HTTPException(400, str(exc)) from None
-    return summary
+    with ctx(request).writing() as db:
+        return store_upload(db, athlete_id, parsed)
 
 
 def _day(db: DbSession, athlete_id: int, date: dt.date | None) -> dt.date:

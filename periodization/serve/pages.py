@@ -33,7 +33,7 @@ from periodization.serve.charts import athlete_charts
 from periodization.serve.store import history, last_date, report_day
 from periodization.serve.tables import Invite, User
 from periodization.serve.team import team_rows
-from periodization.serve.upload import import_upload
+from periodization.serve.upload import read_upload, store_upload
 from periodization.sim.actions import ACTION_NAMES
 
 router = APIRouter(include_in_schema=False)
@@ -142,10 +142,11 @@ def upload_form(athlete_id: int, request: Request, csrf: str = Form(""),
     own_athlete(who, athlete_id)
     check_csrf(request, who, csrf)
     try:
-        with ctx(request).writing() as db:
-            _, s = import_upload(db, athlete_id, file.file, file.filename)
+        parsed = read_upload(file.file, file.filename)
     except DataError as exc:
         return _back(athlete_id, err=str(exc))
+    with ctx(request).writing() as db:
+        s = store_upload(db, athlete_id, parsed)
     return _back(athlete_id, msg=f"{s['file']} ({s['format']}): {s['added']} new day(s), "
                                  f"{s['updated']} updated, {s['unchanged']} unchanged")
 
