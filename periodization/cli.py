@@ -619,6 +619,32 @@ def _recommend_on_ray(data: Path, *, out: Path | None, json_out: bool,
         raise typer.Exit(2)
 
 
+@app.command("serve")
+@user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine "
+                                      "only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Store URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB "
+        "(default: SQLite in your user data directory).")] = None,
+    model: Annotated[Path | None, typer.Option(
+        help="Trained run directory (default: the model shipped with the package).")] = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Seed a few synthetic athletes and a coach (in a demo store of its "
+        "own unless --db is given) and print their sign-ins.")] = False,
+) -> None:
+    """The coach as a local web app and JSON API: accounts, uploads, today's session,
+    charts, the plan as a calendar feed, a coach's team view (docs/serve.md)."""
+    from periodization.serve.deps import require_serve
+
+    require_serve()
+    from periodization.serve.run import serve as run_server
+
+    run_server(host=host, port=port, db=db, model=model, demo=demo,
+               say=lambda msg: typer.echo(msg, err=True))
+
+
 @app.command("warmup")
 @user_errors
 def warmup() -> None:

@@ -1,0 +1,14 @@
+"""Alembic's environment: the connection comes from ``db.migrate`` (config attribute
+``connection``), so migrations run on exactly the engine the server uses."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from periodization.serve.tables import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()
