@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from periodization.core.errors import DataError, UserError
-from periodization.scale.cluster import cluster_cpus, connected, wait_one
+from periodization.scale.cluster import cluster_cpus, connected, ray_module, wait_one
 from periodization.scale.shards import Shard, plan_shards
 from periodization.scale.writers import open_results
 
 SHARD_ATHLETES = 2000  # ~10-20 s of one worker's time; a shard's input is ~70 MB of CSV
 RETRIES = 3
+PURPOSE = "periodize recommend --ray"
 
 
 def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, today: str,
@@ -145,8 +146,9 @@ def recommend_on_ray(data: str | os.PathLike[str], *, out: str | os.PathLike[str
         raise UserError(f"--shard-athletes must be at least 1, got {shard_athletes}")
     if not 1 <= plan_days <= 28:
         raise UserError(f"--plan-days must be between 1 and 28, got {plan_days}")
-    writer = open_results(out)  # a bad --out is refused before any work
-    load_model(model)  # and so is a bad model
+    ray_module(PURPOSE)  # a missing extra, a bad model or --out: refused before any work
+    load_model(model)
+    writer = open_results(out)  # creates FILE.partial: the try below removes it on failure
     today_iso = (today or dt.date.today()).isoformat()
     say = progress or (lambda line: None)
     t0 = time.perf_counter()
@@ -160,7 +162,7 @@ def recommend_on_ray(data: str | os.PathLike[str], *, out: str | os.PathLike[str
                        "plan_days": plan_days, "ill": ill, "today": today_iso,
                        # serial advice interprets the kernels for a handful of athletes
                        "compiled": total > 4, "source": str(data)}
-            with connected(purpose="periodize recommend --ray", address=address,
+            with connected(purpose=PURPOSE, address=address,
                            workers=workers) as ray:
                 stats = _run_shards(ray, shards, options, writer, workers=workers, say=say)
         writer.commit()

@@ -97,3 +97,15 @@ def test_refusals_are_one_line_and_leave_no_file(ray_cluster, tmp_path, team_row
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["athletes"] == 13
     assert len(read_results(tmp_path / "cli.jsonl")) == 13
+
+
+def test_a_missing_ray_is_one_line_and_writes_nothing(tmp_path, team_rows, model_dir,
+                                                      monkeypatch):
+    data = write_export(tmp_path / "team.csv", team_rows, with_id=True)
+    monkeypatch.setitem(__import__("sys").modules, "ray", None)  # ray not installed
+    r = CliRunner().invoke(app, ["recommend", "--data", str(data), "--model", str(model_dir),
+                                 "--ray", "--out", str(tmp_path / "advice.jsonl")])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == ("error: periodize recommend --ray needs ray: pip install "
+                                "'periodization[ray]'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["team.csv"]
