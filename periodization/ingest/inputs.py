@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,9 +170,13 @@ def folder_kind(folder: Path) -> tuple[str, list[Path]]:
                     "csv); for a team, give each athlete a sub-folder named after them")
 
 
-def _folder(folder: Path) -> Inputs:
+def read_team_entries(entries: Iterable[Path]) -> Inputs:
+    """Team-folder entries, one export per athlete (id = the entry's name without its
+    extension, or with it when two entries share a stem); an export that cannot be read is
+    kept in ``errors`` under its athlete. The whole folder and a shard of it
+    (``scale.batch``) are both read here, so they name and merge athletes alike."""
     tables, out = [], Inputs(rows=pd.DataFrame(), batch=True)
-    for entry in _entries(folder):
+    for entry in entries:
         athlete = entry.name if entry.is_dir() else entry.stem
         if athlete in out.source_format or athlete in out.errors:
             athlete = entry.name
@@ -180,14 +185,18 @@ def _folder(folder: Path) -> Inputs:
         except DataError as exc:
             out.errors[athlete] = str(exc)
             continue
-        table = result.table.assign(athlete_id=athlete)
-        tables.append(table)
+        tables.append(result.table.assign(athlete_id=athlete))
         out.source_format[athlete] = result.source_format
         out.hrv_kind[athlete] = result.hrv_kind
         out.notes[athlete] = list(result.warnings)
         out.metadata[athlete] = source_metadata(result)
-    if not tables:
+    out.rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return out
+
+
+def _folder(folder: Path) -> Inputs:
+    out = read_team_entries(_entries(folder))
+    if not out.source_format:
         first = next(iter(out.errors.values()), "the folder is empty")
         raise DataError(_short(f"{folder}: no athlete's export could be read ({first})"))
-    out.rows = pd.concat(tables, ignore_index=True)
     return out

@@ -77,7 +77,7 @@ def read_shard(shard: Shard):
     from periodization.ingest import inputs as ingest
 
     if shard.kind == "folder":
-        return _read_entries(shard.entries)
+        return ingest.read_team_entries(shard.entries)
     if shard.kind == "parquet":
         return dataclasses.replace(ingest._parquet(shard.path), batch=True)
     from periodization.ingest.formats.generic import read_team
@@ -87,33 +87,6 @@ def read_shard(shard: Shard):
     return ingest.Inputs(rows=rows, batch=True, notes=notes,
                          source_format=dict.fromkeys(ids, "generic"),
                          hrv_kind=dict.fromkeys(ids, "rmssd"))
-
-
-def _read_entries(entries: tuple[Path, ...]):
-    """A team folder's entries, read as ``ingest.inputs`` reads the whole folder (one
-    export per athlete, id = the entry's name without extension)."""
-    import pandas as pd
-
-    from periodization.ingest.exports import load_wearable, source_metadata
-    from periodization.ingest.inputs import Inputs
-
-    tables, out = [], Inputs(rows=pd.DataFrame(), batch=True)
-    for entry in entries:
-        athlete = entry.name if entry.is_dir() else entry.stem
-        if athlete in out.source_format or athlete in out.errors:
-            athlete = entry.name
-        try:
-            result = load_wearable(entry)
-        except DataError as exc:
-            out.errors[athlete] = str(exc)
-            continue
-        tables.append(result.table.assign(athlete_id=athlete))
-        out.source_format[athlete] = result.source_format
-        out.hrv_kind[athlete] = result.hrv_kind
-        out.notes[athlete] = list(result.warnings)
-        out.metadata[athlete] = source_metadata(result)
-    out.rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    return out
 
 
 def _peak_rss() -> int:
