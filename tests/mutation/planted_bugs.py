@@ -60,6 +60,26 @@ BUGS = [
     ("intensity fitness no longer saturates at the athlete's capacity", "sim/kernels.py",
      "room = max(1.0 - x.intensity / p.intensity_points, 0.0)", "room = 1.0",
      ["tests/sim/test_behaviour.py"]),
+    # Brought by the athlete-based evaluation and the constrained agent.
+    ("the Lagrange multiplier moves the wrong way (falls while costs exceed the budget)",
+     "agents/lagrangian.py",
+     "step = np.asarray(cost_C, dtype=np.float64) - np.asarray(budget_C, dtype=np.float64)",
+     "step = np.asarray(budget_C, dtype=np.float64) - np.asarray(cost_C, dtype=np.float64)",
+     ["tests/agents/test_lagrangian.py"]),
+    ("bad days pay the agent instead of costing it", "agents/lagrangian.py",
+     "return (reward_B - penalty_B).astype(np.asarray(reward_B).dtype)",
+     "return (reward_B + penalty_B).astype(np.asarray(reward_B).dtype)",
+     ["tests/agents/test_lagrangian.py"]),
+    ("the bootstrap resamples blocks, not athletes", "evaluation/stats.py",
+     "codes, uniques = pd.factorize(np.asarray(clusters), sort=False)",
+     "codes, uniques = pd.factorize(np.arange(len(clusters)), sort=False)",
+     ["tests/evaluation/test_stats.py"]),
+    ("the Wilcoxon test runs on blocks, not athlete means", "evaluation/stats.py",
+     """d = athlete_means(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64),
+                      clusters)""",
+     """d = athlete_means(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64),
+                      None)""",
+     ["tests/evaluation/test_stats.py"]),
 ]
 
 
