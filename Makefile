@@ -86,16 +86,17 @@ bench-train: $(STAMP)
 SEEDS := 0,1,2
 SWEEP_FLAGS := --quiet $(if $(FORCE),--force)
 train-seeds: $(STAMP)
-	$(VENV)/bin/periodize sweep --config periodization/configs/sac.yaml \
-	  --config periodization/configs/ppo.yaml --seeds $(SEEDS) --out runs $(SWEEP_FLAGS)
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac-wide.yaml \
+	  --config periodization/configs/sac.yaml --config periodization/configs/ppo.yaml \
+	  --seeds $(SEEDS) --out runs $(SWEEP_FLAGS)
 
 ablations: $(STAMP)
 	$(VENV)/bin/periodize sweep $(foreach f,$(wildcard periodization/configs/ablations/*.yaml),--config $(f)) \
 	  --seeds 0 --name '{config}' --out runs/ablations $(SWEEP_FLAGS)
 
 report: $(STAMP)
-	$(VENV)/bin/periodize compare --runs runs/sac --runs runs/ppo --runs runs/ablations --baselines all \
-	  --episodes 100 --seed 0 --out report/full --force
+	$(VENV)/bin/periodize compare --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
+	  --runs runs/ablations --baselines all --athletes 1000 --seed 0 --out report/full --force
 
 clean:
 	rm -rf $(VENV) $(CLIENTS) runs report .pytest_cache
