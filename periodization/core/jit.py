@@ -50,6 +50,7 @@ class Kernel:
         self.py_func = func
         self.options = options
         self._dispatcher: Any = None
+        self._ready = False  # machine code for the first call's argument types is loaded
         functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any) -> Any:
@@ -62,7 +63,20 @@ class Kernel:
                 return self.py_func(*[_as_records(a) for a in args])
             finally:
                 _inside -= 1
+        if not self._ready:
+            self._prepare(args)
         return self.dispatcher(*args)
+
+    def _prepare(self, args: tuple[Any, ...]) -> None:
+        """Compile (or load from numba's cache) the machine code for these argument types
+        before the first call, with Ctrl-C held until it is done: numba calls back into
+        Python from LLVM through ctypes, and a KeyboardInterrupt raised inside such a
+        callback is printed as "Exception ignored" and lost instead of stopping the command.
+        The call itself then runs with Ctrl-C as usual."""
+        dispatcher = self.dispatcher
+        with _ctrl_c_held():
+            dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
+        self._ready = True
 
     @property
     def dispatcher(self) -> Any:
@@ -85,6 +99,28 @@ class Kernel:
             func.__doc__ = self.py_func.__doc__
             self._dispatcher = numba.njit(**self.options)(func)
         return self._dispatcher
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block and raise it as ``KeyboardInterrupt``
+    when the block ends. Only where Ctrl-C would raise anyway (the main thread with
+    Python's default handler); anywhere else the block runs as it is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _as_records(value: Any) -> Any:
