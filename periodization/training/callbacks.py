@@ -125,7 +125,8 @@ class EvalCallback(Callback):
         table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes,
                              seed=train.seed if prior is None else VAL_SEED, split="val",
                              cohort=learner.prepared, prior=prior, reward=env.reward,
-                             safety=env.safety, block_days=env.block_days)
+                             safety=env.safety, block_days=env.block_days,
+                             scaler=learner.scaler)
         report.eval = {"outcome_pct": float(table["outcome_pct"].mean()),
                        "return": float(table["return"].mean()),
                        "violations": float(table["violations"].mean()),

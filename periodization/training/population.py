@@ -22,6 +22,7 @@ import numpy as np
 
 from periodization.core.errors import UserError
 from periodization.core.yaml_io import parse_yaml
+from periodization.features.scaler import FeatureScaler
 from periodization.sim.params import DEFAULT_PRIOR, FRACTION_KEYS, POSITIVE_KEYS
 from periodization.sim.prior import Prior, parse_prior
 
@@ -33,6 +34,13 @@ DEFAULT = "default"  # env.prior / train.eval_prior: the packaged prior
 # are never test or training athletes. The same for every run: configs compare on paired
 # validation athletes.
 VAL_SEED = 5_000_000_000
+
+
+def run_scaler(prepared: Any, config: Any) -> FeatureScaler:
+    """The scaler a run normalises observations with: the cohort's training athletes'
+    (``PreparedCohort.scaler``) restricted to the run's observation space
+    (``env.features_version``); what ``scaler.json`` of the run holds."""
+    return prepared.scaler.restrict(config.env.features_version)
 
 
 def training_prior(env: Any) -> Prior | None:
