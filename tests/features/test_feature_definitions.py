@@ -96,7 +96,6 @@ def expected_history(h: pd.DataFrame) -> np.ndarray:
     out = np.empty((DAYS, 14))
     samples: dict[str, list[float]] = {k: [] for k in ("zh", "ze", "rh", "re")}
     for d in range(DAYS):
-        before = lambda x, k: x[d - k] if d - k >= 0 else 0.0  # noqa: E731
         hard_days = [j for j in range(d) if is_hard[j]]
         since_hard = min(d - 1 - hard_days[-1], 28) if hard_days else 28
         since_rest = 0
@@ -111,7 +110,7 @@ def expected_history(h: pd.DataFrame) -> np.ndarray:
         if ok:
             samples["zh" if after_hard else "ze"].append((ln[d] - mean) / sd)
         samples["rh" if after_hard else "re"].append(rec[d])
-        out[d] = [before(load, 1), before(load, 2), before(load, 3),
+        out[d] = [*(load[d - k] if d >= k else 0.0 for k in (1, 2, 3)),
                   is_hard[max(0, d - 7):d].sum(), since_hard, min(since_rest, 28), z3,
                   rhr[max(0, d - 2):d + 1].mean() - rhr_base,
                   rhr[max(0, d - 6):d + 1].mean() - rhr_base,
