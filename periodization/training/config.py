@@ -132,7 +132,7 @@ class TrainConfig:
 
     eval_prior: StrictStr | None = None
     """Validate on fresh athletes of a prior (``default`` or a file; the same athletes for
-    every run, seeds ``training/population.VAL_SEED``…, never test or training athletes)
+    every run, seeds ``core/seeds.py`` ``VALIDATION_SEED``…, never test or training athletes)
     instead of the cohort's ``val`` split (None)."""
 
     eval_episodes: Count(1, 100_000) = 100
