@@ -21,15 +21,15 @@ LAST_DAY = pd.Timestamp("2026-03-01")
 
 def stand_in_model(folder: Path, *, hidden: tuple[int, ...] = (256, 256), seed: int = 0
                    ) -> Path:
-    """An untrained actor of the default SAC width (17 → 256 → 256 → 6) and a scaler
-    fitted on a small simulated cohort: the same arithmetic as a trained model."""
+    """An untrained actor of the default SAC width (31 → 256 → 256 → 6: every feature) and a
+    scaler fitted on a small simulated cohort: the same arithmetic as a trained model."""
     rng = np.random.default_rng(seed)
-    sizes = (17, *hidden, 6)
+    scaler = prepare_cohort(synthesize(athletes=40, days=60, seed=seed)).scaler
+    sizes = (scaler.n_features, *hidden, 6)
     weights = {}
     for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
         weights[f"weight_{i}"] = rng.normal(0, fan_in**-0.5, (fan_out, fan_in))
         weights[f"bias_{i}"] = np.zeros(fan_out)
-    scaler = prepare_cohort(synthesize(athletes=40, days=60, seed=seed)).scaler
     return save_model(folder, weights=weights, scaler=scaler, info={"note": "stand-in"})
 
 

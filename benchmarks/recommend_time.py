@@ -103,7 +103,7 @@ def _policy_times(model: Path, repeats: int) -> dict:
     rng = np.random.default_rng(0)
     out = {}
     for n in (1, 1000):
-        raw = coach.model.scaler.inverse(rng.normal(size=(n, 17)))
+        raw = coach.model.scaler.inverse(rng.normal(size=(n, coach.model.scaler.n_features)))
         mask = rng.random((n, 6)) < 0.8
         mask[:, 0] = True
         use = np.ones(n, dtype=bool)

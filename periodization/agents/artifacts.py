@@ -46,7 +46,6 @@ from periodization.core.validation import (
     one_line,
     validate,
 )
-from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import FeatureScaler, check_features_version
 from periodization.sim.actions import N_ACTIONS
 
@@ -187,10 +186,10 @@ def trained_with_mask(root: Path) -> bool:
 def _load(folder: Path, *, source: str) -> ExportedModel:
     scaler = FeatureScaler.load(folder / SCALER)
     actor = load_actor(folder / ACTOR)
-    if actor.obs_dim != N_FEATURES or actor.n_actions != N_ACTIONS:
+    if actor.obs_dim != scaler.n_features or actor.n_actions != N_ACTIONS:
         raise UserError(f"{folder / ACTOR} maps {actor.obs_dim} features to "
-                        f"{actor.n_actions} actions; this version needs {N_FEATURES} → "
-                        f"{N_ACTIONS}: retrain the model")
+                        f"{actor.n_actions} actions; its scaler ({folder / SCALER}) needs "
+                        f"{scaler.n_features} → {N_ACTIONS}: retrain the model")
     info: dict = {}
     if (folder / MODEL_INFO).is_file():
         info = read_json_object(folder / MODEL_INFO, what="model info")

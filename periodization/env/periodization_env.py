@@ -19,7 +19,6 @@ from periodization.env.options import (
 )
 from periodization.env.reward import RewardConfig
 from periodization.env.world import StepResult
-from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import CLIP, FeatureScaler
 from periodization.sim.actions import N_ACTIONS
 from periodization.sim.prior import Prior
@@ -138,7 +137,8 @@ class PeriodizationEnv(CohortReference, gym.Env):
         self._remember_source(cohort=cohort, split=split, prior=prior)
         self.mask_reason_names = mask_reason_names
         self.action_space = gym.spaces.Discrete(N_ACTIONS)
-        self.observation_space = gym.spaces.Box(-CLIP, CLIP, (N_FEATURES,), np.float32)
+        width = self.world.scaler.n_features  # the scaler's observation space (v1 17, v2 31)
+        self.observation_space = gym.spaces.Box(-CLIP, CLIP, (width,), np.float32)
 
     def reset(self, *, seed: int | None = None, options: dict | None = None
               ) -> tuple[np.ndarray, dict]:

@@ -38,7 +38,6 @@ from periodization.env.constraints import SafetyConfig
 from periodization.env.options import CohortReference, block_length, build_world, reset_needed
 from periodization.env.reward import RewardConfig
 from periodization.env.world import StepResult
-from periodization.features.daily import N_FEATURES
 from periodization.features.scaler import CLIP, FeatureScaler
 from periodization.sim.actions import N_ACTIONS, Action
 from periodization.sim.prior import Prior
@@ -70,9 +69,10 @@ class PeriodizationVectorEnv(CohortReference, gym.vector.VectorEnv):
             scaler=scaler)
         self._remember_source(cohort=cohort, split=split, prior=prior)
         self.single_action_space = gym.spaces.Discrete(N_ACTIONS)
-        self.single_observation_space = gym.spaces.Box(-CLIP, CLIP, (N_FEATURES,), np.float32)
+        width = self.world.scaler.n_features  # the scaler's observation space (v1 17, v2 31)
+        self.single_observation_space = gym.spaces.Box(-CLIP, CLIP, (width,), np.float32)
         self.action_space = gym.spaces.MultiDiscrete(np.full(num_envs, N_ACTIONS))
-        self.observation_space = gym.spaces.Box(-CLIP, CLIP, (num_envs, N_FEATURES), np.float32)
+        self.observation_space = gym.spaces.Box(-CLIP, CLIP, (num_envs, width), np.float32)
         self._never = np.zeros(num_envs, dtype=bool)  # no episode ever terminates
         self._all = np.ones(num_envs, dtype=bool)
         self._pending = np.zeros(num_envs, dtype=bool)  # NEXT_STEP: rows to reset next step

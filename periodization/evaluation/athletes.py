@@ -2,8 +2,9 @@
 of a cohort split, each row seeded from a stream no other use of the seed can reach.
 
 Every episode's seed is drawn from ``np.random.SeedSequence(seed, spawn_key=(TAG, athlete,
-block))``: the tag separates evaluation from validation during training (and both from
-training's own episode seeds, ``SeedSequence([episode_seed, round])`` words below 2**32),
+block))``: the tag separates evaluation from validation during training (the stream of
+``core/seeds.py``, ``validation_seeds``) and from training's own episode seeds
+(``SeedSequence([episode_seed, round])`` words below 2**32),
 and spawning gives every athlete and block an independent stream, so seed 0 and seed 1
 share no athlete and no noise (the old scheme, row i = seed + i, shared 98 % of them).
 The seed handed to the environment is that stream's 128-bit state offset by
@@ -19,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from periodization.core.errors import UserError
+from periodization.core.seeds import validation_seeds  # noqa: F401  (the one definition)
 
 EVALUATION_TAG = 0x6576616C  # "eval": ``periodize evaluate`` and ``compare``
-VALIDATION_TAG = 0x76616C69  # "vali": validation during training (``validation_seeds``)
 STREAM_BITS = 128
 MAX_ATHLETES = 100_000  # episodes per policy: bounds the time and the tables
 MAX_BLOCKS = 100
@@ -52,12 +53,6 @@ def athlete_words(seed: int, athletes: int, *, tag: int = EVALUATION_TAG) -> np.
     base = np.random.SeedSequence(seed, spawn_key=(tag,))
     return np.array([a.generate_state(2, np.uint64)[1] for a in base.spawn(athletes)],
                     dtype=np.uint64)
-
-
-def validation_seeds(seed: int, athletes: int) -> list[int]:
-    """Seeds of validation episodes during training: the same construction as evaluation
-    with another tag, so validation never plays an evaluation athlete."""
-    return stream_seeds(seed, athletes, tag=VALIDATION_TAG)
 
 
 @dataclass(frozen=True)

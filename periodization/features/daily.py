@@ -1,11 +1,13 @@
-"""The 17 features: the only implementation, incremental and batched over athletes.
+"""The 31 features (17 of the morning, 14 of recent history): the only implementation,
+incremental and batched over athletes.
 
 The environment and the real-data path both call these two functions, day by day:
 
 * ``morning(state, readings)``: today's wearable readings arrive; returns the 17 raw features
   of today and the context the safety rules read, and pushes today into the history;
 * ``record_day(state, load, action)``: today's session is done; updates the training load
-  history (ATL, CTL, consecutive hard days, days since rest) and moves to tomorrow.
+  history (ATL, CTL, consecutive hard days, days since rest, the 7-day session window)
+  and moves to tomorrow.
 
 A whole table is computed by the same two calls with all athletes as the batch
 (``features_for_table``), so features of a table equal features computed day by day.
@@ -29,6 +31,28 @@ A whole table is computed by the same two calls with all athletes as the batch
 | 15 | consecutive_hard_days    | consecutive TEMPO/HIIT/STRENGTH days up to yesterday            |
 | 16 | recovery_x_fatigue       | recovery/100 · ATL                                             |
 | 17 | tsb_x_recovery           | TSB · recovery/100                                             |
+| 18 | load_1d                  | yesterday's load (TSS; unknown = 0)                            |
+| 19 | load_2d                  | the load of the day before yesterday (TSS)                     |
+| 20 | load_3d                  | the load three days ago (TSS)                                  |
+| 21 | hard_days_7d             | TEMPO/HIIT/STRENGTH days among the last 7 (count)              |
+| 22 | days_since_hard          | full days since the last hard day (0 = yesterday; cap 28)      |
+| 23 | days_since_rest          | consecutive days without REST up to yesterday (cap 28)         |
+| 24 | hrv_z3                   | (3-day mean ln RMSSD − 28-day baseline mean) / baseline SD      |
+| 25 | rhr_delta3               | 3-day mean resting HR − 28-day resting-HR baseline (bpm)        |
+| 26 | rhr_delta7               | 7-day mean resting HR − 28-day resting-HR baseline (bpm)        |
+| 27 | hrv_after_hard           | running mean of the morning HRV z-score after hard days (SD)    |
+| 28 | hrv_after_easy           | the same after any other day (SD)                               |
+| 29 | recovery_after_hard      | running mean of the morning recovery after hard days (0–100)    |
+| 30 | recovery_after_easy      | the same after any other day (0–100)                            |
+| 31 | hard_mornings_seen       | mornings after a hard day behind #29 (count, cap 30)            |
+
+Features 18–31 (observation space v2, ``FEATURES_VERSION`` 2) are what a coach learns about
+an athlete over time: the last week's sessions, how readiness answers recent load, and a
+running personal-response estimate (#27–#30: running means that become exponential
+averages over the last 30 samples; the HRV z-score of a morning is today's ln RMSSD
+against the 28-day baseline; before any sample they are 0 SD and 60 points). An older
+observation space reads the leading columns it knows (v1: features 1–17,
+``scaler.FeatureScaler``).
 
 ATL/CTL use GoldenCheetah's exponential form, ``X_d = X_{d−1}·e^{−1/τ} + load_d·(1 − e^{−1/τ})``,
 with τ the population's ``atl_days``/``ctl_days`` (7 and 42 in the packaged prior), and TSB
@@ -46,6 +70,7 @@ from functools import cached_property
 
 import numpy as np
 
+from periodization.features import history_kernels as H
 from periodization.features import kernels as K
 from periodization.sim.actions import HIGH_INTENSITY
 from periodization.sim.batch import build, from_record, record_dtype, to_record
@@ -56,8 +81,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "hrv_rmssd_ms", "resting_hr", "recovery", "sleep_hours", "sleep_efficiency",
     "atl", "ctl", "tsb", "hrv_z7", "hrv_trend", "recovery_trend", "dow_sin", "dow_cos",
     "days_since_high_recovery", "consecutive_hard_days", "recovery_x_fatigue", "tsb_x_recovery",
+    "load_1d", "load_2d", "load_3d", "hard_days_7d", "days_since_hard", "days_since_rest",
+    "hrv_z3", "rhr_delta3", "rhr_delta7", "hrv_after_hard", "hrv_after_easy",
+    "recovery_after_hard", "recovery_after_easy", "hard_mornings_seen",
 )  # fmt: skip
-N_FEATURES = len(FEATURE_NAMES)
+N_FEATURES = len(FEATURE_NAMES)  # the width of every raw feature array (31)
+MORNING_FEATURES = FEATURE_NAMES[:H.N_BASE]  # features 1–17, observation space v1
+assert N_FEATURES == H.N_BASE + H.N_HISTORY
 INPUT_COLUMNS = READING_COLUMNS  # hrv_rmssd_ms, resting_hr, recovery, sleep_hours, efficiency
 
 BASELINE_DAYS = K.BASELINE_DAYS  # 28
@@ -80,6 +110,12 @@ class FeatureState:
     consecutive_hard: np.ndarray  # int64, up to yesterday
     days_since_rest: np.ndarray  # int64, consecutive days without REST up to yesterday
     weekday: np.ndarray  # int64, today's weekday (0 = Monday)
+    rhr: np.ndarray  # (N, 28) resting HR of the previous 28 days, bpm; NaN = none
+    loads: np.ndarray  # (N, 7) load of the last 7 days, TSS, oldest first (unknown = 0)
+    hard: np.ndarray  # (N, 7) 1.0 where that day was TEMPO/HIIT/STRENGTH
+    days_since_hard: np.ndarray  # int64, full days since the last hard day (cap 28)
+    response: np.ndarray  # (N, 4) HRV z after hard, after easy; recovery after hard, easy
+    response_n: np.ndarray  # (N, 4) int64 mornings behind each of them
 
 
 @dataclass(frozen=True)
@@ -118,12 +154,18 @@ def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | fl
         consecutive_hard=np.zeros(n, dtype=np.int64),
         days_since_rest=np.zeros(n, dtype=np.int64),
         weekday=np.broadcast_to(np.asarray(weekday, dtype=np.int64), (n,)).copy(),
+        rhr=np.full((n, H.RHR_DAYS), np.nan),
+        loads=np.zeros((n, H.LOAD_DAYS)),
+        hard=np.zeros((n, H.LOAD_DAYS)),
+        days_since_hard=np.full(n, H.DAYS_SINCE_CAP, dtype=np.int64),
+        response=np.tile([0.0, 0.0, H.NEUTRAL_RECOVERY, H.NEUTRAL_RECOVERY], (n, 1)),
+        response_n=np.zeros((n, 4), dtype=np.int64),
     )
 
 
 def morning(state: FeatureState, readings: np.ndarray
             ) -> tuple[FeatureState, np.ndarray, MorningContext]:
-    """Today's 17 raw features, shape (N, 17) float64, plus the rules' context.
+    """Today's 31 raw features, shape (N, 31) float64, plus the rules' context.
 
     ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
     """
@@ -132,12 +174,17 @@ def morning(state: FeatureState, readings: np.ndarray
     recent, ln, rec, since, raw = K.morning(
         current, state.recent, state.ln_hrv, state.recovery, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, state.atl, state.ctl,
-        ctx)
+        ctx, N_FEATURES)
+    rhr, response, response_n = H.morning(
+        current, raw, ctx["hrv_baseline_mean"], ctx["hrv_baseline_sd"], state.ln_hrv,
+        state.rhr, state.loads, state.hard, state.days_since_hard, state.days_since_rest,
+        state.consecutive_hard, state.response, state.response_n)
     new_state = build(
         FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
         days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
-        weekday=state.weekday,
+        weekday=state.weekday, rhr=rhr, loads=state.loads, hard=state.hard,
+        days_since_hard=state.days_since_hard, response=response, response_n=response_n,
     )
     context = from_record(MorningContext, ctx)
     return new_state, raw, context
@@ -152,14 +199,18 @@ def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
     model's ATL and CTL use: there is no second copy of 7 and 42 days to drift apart.
     An unknown action counts as REST when the load is 0 and as not high-intensity otherwise.
     """
+    load = np.ascontiguousarray(load, dtype=np.float64)
+    action = np.ascontiguousarray(action, dtype=np.int64)
     f, i = K.record_day(
-        np.ascontiguousarray(load, dtype=np.float64), np.ascontiguousarray(action, dtype=np.int64),
-        HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
+        load, action, HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, pop.atl_decay,
         pop.ctl_decay)
+    loads, hard, since_hard = H.record_day(
+        load, action, HIGH_INTENSITY, state.loads, state.hard, state.days_since_hard)
     return build(
         FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery,
         recent=state.recent,
         days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
-        weekday=i[3],
+        weekday=i[3], rhr=state.rhr, loads=loads, hard=hard, days_since_hard=since_hard,
+        response=state.response, response_n=state.response_n,
     )

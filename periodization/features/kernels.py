@@ -1,6 +1,6 @@
-"""Compiled per-athlete loops of the 17 features (numba), behind ``features.py``.
+"""Compiled per-athlete loops of the 17 one-morning features (numba), behind ``daily.py``.
 
-Definitions are documented in ``features.py``; this is their one implementation.
+Definitions are documented in ``daily.py``; this is their one implementation.
 """
 
 from __future__ import annotations
@@ -42,17 +42,18 @@ def _slope(y: np.ndarray) -> float:
 
 @njit(cache=True)
 def morning(current, recent, ln_hist, rec_hist, since_high, consecutive_hard,
-            days_since_rest, weekday, atl, ctl, ctx):
+            days_since_rest, weekday, atl, ctl, ctx, width):
     """See ``features.morning``. History windows hold NaN where nothing was observed.
 
     Fills ``ctx`` (the ``MorningContext`` record, (N,)) and returns (recent, ln window,
-    recovery window, days since high recovery, raw (N, 17)).
+    recovery window, days since high recovery, raw (N, width)); columns 17 and on are left
+    for the history features (``history_kernels.morning``).
     """
     n = current.shape[0]
     new_recent = np.empty((n, 5))
     new_ln, new_rec = np.empty_like(ln_hist), np.empty_like(rec_hist)
     new_since = np.empty(n, dtype=np.int64)
-    raw = np.empty((n, 17))
+    raw = np.empty((n, width))
     short = np.empty(SHORT_DAYS)
     cur = np.empty(5)
     first = BASELINE_DAYS - SHORT_DAYS
@@ -157,8 +158,9 @@ def record_day(load, action, high_intensity, atl, ctl, since_high, consecutive_h
 
 @njit(cache=True)
 def scale(raw, mean, inv_scale, clip):
-    """(raw − mean) / scale, clipped to ±clip, as float32 (N, 17)."""
-    n, k = raw.shape
+    """(raw[:, :k] − mean) / scale, clipped to ±clip, as float32 (N, k), k = len(mean):
+    a scaler of an older observation space reads the leading columns it knows."""
+    n, k = raw.shape[0], mean.shape[0]
     out = np.empty((n, k), dtype=np.float32)
     for i in range(n):
         for j in range(k):

@@ -2,7 +2,8 @@
 
 The seed's "supervised" baseline: it imitates people roughly following plans (skips,
 overdoing, camps), so it learns their habits, good and bad. Trained on the training
-athletes' rows of the cohort, on the same normalised 17 features; masked argmax at use.
+athletes' rows of the cohort, on the normalised 17 features of the morning (observation
+space v1: the leading columns of any observation); masked argmax at use.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import numpy as np
 import torch
 
 from periodization.cohort.dataset import PreparedCohort
-from periodization.features.daily import N_FEATURES
 from periodization.policies.base import BasePolicy
 from periodization.sim.actions import N_ACTIONS
 
@@ -24,7 +24,9 @@ class CloningPolicy(BasePolicy):
         train = prepared.split_rows("train")
         actions = prepared.pre.table["action"].to_numpy()
         keep = train & (actions >= 0)
-        x = torch.from_numpy(prepared.scaler.transform(prepared.features.raw[keep]))
+        scaler = prepared.scaler.restrict(1)
+        self.width = scaler.n_features
+        x = torch.from_numpy(scaler.transform(prepared.features.raw[keep]))
         y = torch.from_numpy(actions[keep].astype(np.int64))
         threads = torch.get_num_threads()
         # One thread while training: reductions then add up in the same order whatever the
@@ -34,7 +36,7 @@ class CloningPolicy(BasePolicy):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
                 self.net = torch.nn.Sequential(
-                    torch.nn.Linear(N_FEATURES, hidden), torch.nn.ReLU(),
+                    torch.nn.Linear(self.width, hidden), torch.nn.ReLU(),
                     torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
                     torch.nn.Linear(hidden, N_ACTIONS))
                 optim = torch.optim.Adam(self.net.parameters(), lr=3e-3)
@@ -52,5 +54,6 @@ class CloningPolicy(BasePolicy):
 
     @torch.inference_mode()
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
-        logits = self.net(torch.from_numpy(np.asarray(obs, dtype=np.float32))).numpy()
+        x = np.ascontiguousarray(np.asarray(obs, dtype=np.float32)[..., :self.width])
+        logits = self.net(torch.from_numpy(x)).numpy()
         return np.where(mask, logits, -np.inf).argmax(axis=1)

@@ -122,11 +122,14 @@ class SB3Policy(BasePolicy):
             keys = list(space.spaces)
             mask_key = next((k for k in keys if k in ("action_mask", "mask")), keys[-1])
             self.dict_keys = (next(k for k in keys if k != mask_key), mask_key)
+            space = space.spaces[self.dict_keys[0]]
+        # a model of an older observation space reads the leading columns it was trained on
+        self.width = int(space.shape[-1]) if getattr(space, "shape", None) else None
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
-        x: Any = obs
+        x: Any = obs if self.width is None else np.ascontiguousarray(obs[..., :self.width])
         if self.dict_keys is not None:
-            x = {self.dict_keys[0]: obs, self.dict_keys[1]: mask.astype(np.float32)}
+            x = {self.dict_keys[0]: x, self.dict_keys[1]: mask.astype(np.float32)}
         extra = {"action_masks": mask} if self.maskable else {}
         actions, _ = self.policy.predict(x, deterministic=deterministic, **extra)
         return np.asarray(actions, dtype=np.int64).reshape(len(obs))

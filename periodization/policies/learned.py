@@ -14,7 +14,7 @@ import numpy as np
 
 from periodization.agents.artifacts import load_run
 from periodization.agents.numpy_policy import NumpyActor
-from periodization.features.scaler import FeatureScaler
+from periodization.features.scaler import FeatureScaler, adapter
 from periodization.policies.base import BasePolicy
 
 
@@ -22,22 +22,24 @@ class ActorPolicy(BasePolicy):
     """Acts with a ``NumpyActor``: greedy (masked argmax) when ``deterministic``.
 
     ``convert`` maps observations normalised by the environment's scaler to the scaler the
-    actor was trained with (identity when they are the same). An actor trained with every
-    safety rule off (``uses_mask=False``) never learned what a mask is: it chooses among all
-    six actions, and the environment replaces and counts what the rules forbid.
+    actor was trained with (identity when they are the same; the leading columns when the
+    actor's observation space is an older, narrower one: ``features.scaler.adapter``). An
+    actor trained with every safety rule off (``uses_mask=False``) never learned what a mask
+    is: it chooses among all six actions, and the environment replaces and counts what the
+    rules forbid.
     """
 
     def __init__(self, actor: NumpyActor, *, name: str,
                  convert: tuple[FeatureScaler, FeatureScaler] | None = None,
                  seed: int = 0, uses_mask: bool = True) -> None:
         self.actor, self.name, self.convert = actor, name, convert
+        self._adapt = adapter(*convert) if convert is not None else None
         self.uses_mask = uses_mask
         self.rng = np.random.default_rng(seed)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
-        if self.convert is not None:
-            env_scaler, run_scaler = self.convert
-            obs = run_scaler.transform(env_scaler.inverse(obs))
+        if self._adapt is not None:
+            obs = self._adapt(obs)
         if not self.uses_mask:
             mask = np.ones_like(mask, dtype=bool)
         return self.actor.act(obs, mask, deterministic=deterministic, rng=self.rng)

@@ -27,17 +27,18 @@ def run_episodes(policy: BasePolicy, *, episodes: int, seed: int | list[int],
                  cohort: str | Path | PreparedCohort | None = None,
                  prior: str | Path | Prior | None = None, reward: Any = None,
                  safety: Any = None, block_days: int = 90, name: str | None = None,
-                 starts: Any = None) -> pd.DataFrame:
+                 starts: Any = None, scaler: Any = None) -> pd.DataFrame:
     """One row per episode: outcome, return and components, load, safety, actions.
 
     ``seed`` is an int (row i seeded with seed + i) or one seed per row; ``starts``, a
     callable ``(the environment's start sampler) -> sampler``, replaces it (e.g.
-    ``env.starts.BlockStarts``: several blocks of each athlete)."""
+    ``env.starts.BlockStarts``: several blocks of each athlete). ``scaler`` normalises the
+    observations (default: the cohort's, every feature)."""
     if episodes < 1:
         raise ValueError("episodes must be at least 1")
     env = PeriodizationVectorEnv(episodes, cohort=cohort, split=split, prior=prior,
                                  reward=reward, safety=safety, block_days=block_days,
-                                 autoreset=False)
+                                 autoreset=False, scaler=scaler)
     if starts is not None:
         env.starts = starts(env.starts)
     obs, info = env.reset(seed=seed)

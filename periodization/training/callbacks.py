@@ -119,13 +119,16 @@ class EvalCallback(Callback):
         train, env = learner.config.train, learner.config.env
         if report.episodes % train.eval_every_episodes and not report.last:
             return
-        from periodization.training.population import VAL_SEED, validation_prior
+        from periodization.core.seeds import validation_seeds
+        from periodization.training.population import validation_prior
 
         prior = validation_prior(train)
+        seeds = train.seed if prior is None else validation_seeds(train.eval_episodes)
         table = run_episodes(learner.eval_policy(), episodes=train.eval_episodes,
-                             seed=train.seed if prior is None else VAL_SEED, split="val",
+                             seed=seeds, split="val",
                              cohort=learner.prepared, prior=prior, reward=env.reward,
-                             safety=env.safety, block_days=env.block_days)
+                             safety=env.safety, block_days=env.block_days,
+                             scaler=learner.scaler)
         report.eval = {"outcome_pct": float(table["outcome_pct"].mean()),
                        "return": float(table["return"].mean()),
                        "violations": float(table["violations"].mean()),

@@ -78,6 +78,11 @@ class EnvConfig:
     """Multiplies every per-athlete spread of ``prior`` (sigma, sd, uniform half-width and
     the bounds' distance from the centre): domain randomisation beyond the population."""
 
+    features_version: Literal[1, 2] = 1
+    """The observation space the agent sees (``features/scaler.py``): 1, the 17 features of
+    one morning (every config before the history features, so they train as they did); 2,
+    those and the 14 history features (``configs/sac-history.yaml``)."""
+
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)
 class PPOConfig:
@@ -127,7 +132,7 @@ class TrainConfig:
 
     eval_prior: StrictStr | None = None
     """Validate on fresh athletes of a prior (``default`` or a file; the same athletes for
-    every run, seeds ``training/population.VAL_SEED``…, never test or training athletes)
+    every run, seeds ``core/seeds.py`` ``VALIDATION_SEED``…, never test or training athletes)
     instead of the cohort's ``val`` split (None)."""
 
     eval_episodes: Count(1, 100_000) = 100

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from periodization.agents.artifacts import CONFIG, RUN_JSON, SCALER
 from periodization.core.errors import UserError
 from periodization.core.io import atomic_write_json, atomic_write_text
-from periodization.features.scaler import FEATURES_VERSION, FeatureScaler, check_features_version
+from periodization.features.scaler import FeatureScaler, check_features_version
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import (
     Callback,
@@ -28,6 +30,7 @@ from periodization.training.callbacks import (
     TensorBoardLogger,
 )
 from periodization.training.config import RunConfig, dump_config, load_config, to_dict
+from periodization.training.population import run_scaler
 from periodization.training.progress import ProgressBar
 from periodization.training.rundir import RunDir
 
@@ -86,12 +89,12 @@ def _locked_run(run: RunDir, *, config: RunConfig | None, config_path: str | Pat
     group = group or (Path(config_path).stem if config_path is not None else config.train.algo)
     info = {**_static_info(config), "group": group, "finished": False, "stopped_early": False}
     if resume:
-        _check_scaler(run, prepared.scaler)
+        _check_scaler(run, run_scaler(prepared, config))
         atomic_write_text(run / CONFIG, dump_config(config))
         run.update_info(**info)
     else:
         def write(stage: Path) -> None:
-            prepared.scaler.save(stage / SCALER)
+            run_scaler(prepared, config).save(stage / SCALER)
             atomic_write_text(stage / CONFIG, dump_config(config))
             atomic_write_json(stage / RUN_JSON, info)
 
@@ -120,13 +123,14 @@ def check_run_memory(config: RunConfig) -> None:
     """Refuse a run whose replay buffer (as full as the budget can fill it) and networks
     would not fit in the memory available (``UserError`` naming the keys)."""
     from periodization.core.resources import require_memory
-    from periodization.features.daily import N_FEATURES
+    from periodization.features.scaler import VERSION_NAMES
     from periodization.sim.actions import N_ACTIONS
 
+    n_features = len(VERSION_NAMES[config.env.features_version])
     steps = config.train.episodes * config.env.block_days
     rows = min(config.sac.buffer_size, steps) if config.train.algo == "sac" else 0
-    row_bytes = 2 * N_FEATURES * 4 + 8 + 4 + 2 + 2 * N_ACTIONS + 4 * 2  # replay.py's layout
-    widths = [N_FEATURES, *config.sac.hidden, N_ACTIONS]
+    row_bytes = 2 * n_features * 4 + 8 + 4 + 2 + 2 * N_ACTIONS + 4 * 2  # replay.py's layout
+    widths = [n_features, *config.sac.hidden, N_ACTIONS]
     params = sum(a * b + b for a, b in itertools.pairwise(widths))
     # actor, two critics and their targets, Adam's two moments: ~ 16 copies, float32
     require_memory(rows * row_bytes + 16 * 4 * params,
@@ -214,14 +218,15 @@ def _first_difference(a: dict[str, Any], b: dict[str, Any], prefix: str = "") ->
 
 def _check_scaler(run: RunDir, scaler: FeatureScaler) -> None:
     saved = FeatureScaler.load(run / SCALER)
-    if not (saved.mean == scaler.mean).all() or not (saved.scale == scaler.scale).all():
+    if not (np.array_equal(saved.mean, scaler.mean) and np.array_equal(saved.scale, scaler.scale)):
         raise UserError(f"the cohort's feature scaler differs from {run / SCALER}: resume "
                         "with the cohort the run was started on")
 
 
 def _static_info(config: RunConfig) -> dict[str, Any]:
     return {"algo": config.train.algo, "seed": config.train.seed,
-            "episodes_budget": config.train.episodes, "features_version": FEATURES_VERSION,
+            "episodes_budget": config.train.episodes,
+            "features_version": config.env.features_version,
             "versions": ckpt.versions(), "python": platform.python_version()}
 
 

@@ -21,18 +21,23 @@ from typing import Any
 import numpy as np
 
 from periodization.core.errors import UserError
+from periodization.core.seeds import VALIDATION_SEED
 from periodization.core.yaml_io import parse_yaml
+from periodization.features.scaler import FeatureScaler
 from periodization.sim.params import DEFAULT_PRIOR, FRACTION_KEYS, POSITIVE_KEYS
 from periodization.sim.prior import Prior, parse_prior
 
 DEFAULT = "default"  # env.prior / train.eval_prior: the packaged prior
 
-# Fresh validation athletes: row i of a validation of run seed s has episode seed
-# VAL_SEED + i. Far above the seeds evaluation and the benchmarks use for test athletes
-# (0…, 30 000…) and outside the 32-bit words training rounds draw, so validation athletes
-# are never test or training athletes. The same for every run: configs compare on paired
-# validation athletes.
-VAL_SEED = 5_000_000_000
+# Fresh validation athletes: ``core/seeds.py`` (row i has episode seed VAL_SEED + i).
+VAL_SEED = VALIDATION_SEED
+
+
+def run_scaler(prepared: Any, config: Any) -> FeatureScaler:
+    """The scaler a run normalises observations with: the cohort's training athletes'
+    (``PreparedCohort.scaler``) restricted to the run's observation space
+    (``env.features_version``); what ``scaler.json`` of the run holds."""
+    return prepared.scaler.restrict(config.env.features_version)
 
 
 def training_prior(env: Any) -> Prior | None:

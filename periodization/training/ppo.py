@@ -38,7 +38,7 @@ from periodization.policies.learned import ActorPolicy
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
-from periodization.training.population import training_prior
+from periodization.training.population import run_scaler, training_prior
 from periodization.training.rundir import RunDir
 
 try:  # the optional extra; this module is imported only when algo is ppo
@@ -85,12 +85,13 @@ class PPOTrainer:
         self._episode_seed = int(np.random.SeedSequence(config.train.seed).generate_state(1)[0])
 
         prior = training_prior(env)
+        self.scaler = run_scaler(prepared, config)
 
         def make(index: int) -> PeriodizationEnv:
             return _RoundSeeded(index=index, seeds=self.round_seeds, cohort=prepared,
                                 split=env.split, prior=prior,
                                 reward=env.reward, safety=env.safety,
-                                block_days=env.block_days)
+                                block_days=env.block_days, scaler=self.scaler)
 
         self.vec_env = DummyVecEnv([functools.partial(make, i) for i in range(env.num_envs)])
         self.model = MaskablePPO(

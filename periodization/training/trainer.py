@@ -28,13 +28,12 @@ from periodization.agents.replay import ReplayBuffer
 from periodization.cohort.dataset import PreparedCohort
 from periodization.env.reward import COMPONENTS
 from periodization.env.vector_env import PeriodizationVectorEnv
-from periodization.features.daily import N_FEATURES
 from periodization.policies.learned import AgentPolicy
 from periodization.sim.actions import N_ACTIONS
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
-from periodization.training.population import training_prior
+from periodization.training.population import run_scaler, training_prior
 from periodization.training.rundir import RunDir
 
 
@@ -51,14 +50,16 @@ class SACTrainer:
         # episode starts.
         agent_seed, sample_seed, self._episode_seed = (
             int(s) for s in np.random.SeedSequence(config.train.seed).generate_state(3))
-        self.agent = SACAgent(obs_dim=N_FEATURES, n_actions=N_ACTIONS,
+        self.scaler = run_scaler(prepared, config)
+        obs_dim = self.scaler.n_features
+        self.agent = SACAgent(obs_dim=obs_dim, n_actions=N_ACTIONS,
                               config=config.agent_config(), seed=agent_seed)
-        self.buffer = ReplayBuffer(capacity=config.sac.buffer_size, obs_dim=N_FEATURES,
+        self.buffer = ReplayBuffer(capacity=config.sac.buffer_size, obs_dim=obs_dim,
                                    n_actions=N_ACTIONS)
         self.rng = np.random.default_rng(sample_seed)
         self.env = PeriodizationVectorEnv(env.num_envs, cohort=prepared, split=env.split,
                                           prior=training_prior(env), reward=env.reward,
-                                          safety=env.safety,
+                                          safety=env.safety, scaler=self.scaler,
                                           block_days=env.block_days)
         # terms the training reward does not pay are not computed (logged as absent)
         self.env.world.all_terms = False

@@ -10,6 +10,7 @@ from gymnasium.utils.env_checker import check_env
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.vector_env import PeriodizationVectorEnv
 from periodization.env.wrappers import DictMaskObservation
+from periodization.features.daily import N_FEATURES
 
 
 def test_sb3_vec_env_gives_the_vector_envs_numbers_in_sb3s_protocol(env_cohort):
@@ -71,4 +72,4 @@ def test_dict_mask_observation_passes_the_checker_and_carries_the_mask(env_cohor
 def test_dict_mask_observation_via_make(env_cohort):
     env = DictMaskObservation(gym.make("Periodization-v1", cohort=env_cohort))
     obs, _ = env.reset(seed=1)
-    assert obs["observations"].shape == (17,) and obs["action_mask"].dtype == np.float32
+    assert obs["observations"].shape == (N_FEATURES,) and obs["action_mask"].dtype == np.float32

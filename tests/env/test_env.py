@@ -10,6 +10,7 @@ from periodization.env.constraints import RULE_NAMES
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.reward import COMPONENTS, RewardConfig
 from periodization.env.world import SafetyViolation
+from periodization.features.daily import N_FEATURES
 from periodization.sim.actions import Action
 
 
@@ -17,7 +18,7 @@ def test_registered_env_passes_the_gymnasium_checker(env_cohort):
     env = gym.make("Periodization-v1", cohort=env_cohort)
     check_env(env.unwrapped)
     obs, info = env.reset(seed=0)
-    assert obs.shape == (17,) and obs.dtype == np.float32
+    assert obs.shape == (N_FEATURES,) and obs.dtype == np.float32
     assert info["action_mask"].dtype == bool and info["action_mask"][Action.REST]
 
 

@@ -15,6 +15,7 @@ import periodization  # noqa: F401  (registers Periodization-v1)
 from periodization.env import ENV_ID
 from periodization.env.periodization_env import PeriodizationEnv
 from periodization.env.vector_env import PeriodizationVectorEnv
+from periodization.features.daily import N_FEATURES
 from periodization.sim.actions import Action
 
 
@@ -24,7 +25,7 @@ def test_make_vec_works_in_every_vectorization_mode(cohort_dir, mode):
                         block_days=4)
     try:
         obs, info = envs.reset(seed=0)
-        assert obs.shape == (3, 17) and info["action_mask"].shape == (3, 6)
+        assert obs.shape == (3, N_FEATURES) and info["action_mask"].shape == (3, 6)
         for _ in range(4):
             obs, reward, terminated, truncated, info = envs.step(np.full(3, 2))
         assert truncated.all() and not terminated.any() and reward.shape == (3,)

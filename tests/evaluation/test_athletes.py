@@ -28,7 +28,7 @@ def training_words(episode_seed: int, rounds: int, rows: int) -> set[int]:
 def test_seed_streams_never_meet():
     streams = {f"eval {s}": set(stream_seeds(s, 300)) for s in (0, 1, 2)}
     streams.update({f"eval {s} blocks": set(stream_seeds(s, 100, blocks=3)) for s in (0, 1)})
-    streams["validation 0"] = set(validation_seeds(0, 300))
+    streams["validation"] = set(validation_seeds(300))
     streams["training"] = set().union(*(training_words(s, 20, 64) for s in (0, 1, 2)))
     names = list(streams)
     for i, a in enumerate(names):

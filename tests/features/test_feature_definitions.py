@@ -1,4 +1,4 @@
-"""Every one of the 17 features against its definition (``features.daily``), computed here
+"""Every one of the 31 features against its definition (``features.daily``), computed here
 independently with plain numpy from a fully observed history: a feature scaled, shifted,
 lagged or swapped with another fails."""
 
@@ -50,7 +50,7 @@ def expected(h: pd.DataFrame) -> np.ndarray:
     rec = h["recovery"].to_numpy()
     load, action = h["load"].to_numpy(), h["action"].to_numpy()
     weekday = h["date"].dt.day_of_week.to_numpy()
-    out = np.empty((DAYS, 17))
+    out = np.empty((DAYS, 31))
     atl = ctl = 0.0  # no platform ATL/CTL in the table: the seeds are 0
     hard = 0
     last_high = None
@@ -65,7 +65,7 @@ def expected(h: pd.DataFrame) -> np.ndarray:
             last_high = d
         since = min(d - last_high if last_high is not None else d, 28)
         tsb = ctl - atl
-        out[d] = [h["hrv_rmssd_ms"].iloc[d], h["resting_hr"].iloc[d], rec[d],
+        out[d, :17] = [h["hrv_rmssd_ms"].iloc[d], h["resting_hr"].iloc[d], rec[d],
                   h["sleep_hours"].iloc[d], h["sleep_efficiency"].iloc[d], atl, ctl, tsb, z7,
                   100.0 * slope(last_week(ln, d)), slope(last_week(rec, d)),
                   np.sin(2 * np.pi * weekday[d] / 7), np.cos(2 * np.pi * weekday[d] / 7),
@@ -74,6 +74,49 @@ def expected(h: pd.DataFrame) -> np.ndarray:
         atl = atl * POP.atl_decay + load[d] * (1 - POP.atl_decay)
         ctl = ctl * POP.ctl_decay + load[d] * (1 - POP.ctl_decay)
         hard = hard + 1 if HIGH_INTENSITY[action[d]] else 0
+    out[:, 17:] = expected_history(h)
+    return out
+
+
+def running_mean(samples: list[float], start: float) -> float:
+    """The personal-response estimate: a running mean that becomes an exponential average
+    over the last 30 samples (``start`` before any)."""
+    m = start
+    for k, x in enumerate(samples, 1):
+        m += (x - m) / min(k, 30)
+    return m
+
+
+def expected_history(h: pd.DataFrame) -> np.ndarray:
+    """Features 18–31 of every day from the whole (fully observed) table, day by day."""
+    ln = np.log(h["hrv_rmssd_ms"].to_numpy())
+    rhr, rec = h["resting_hr"].to_numpy(), h["recovery"].to_numpy()
+    load, action = h["load"].to_numpy(), h["action"].to_numpy()
+    is_hard = HIGH_INTENSITY[action]
+    out = np.empty((DAYS, 14))
+    samples: dict[str, list[float]] = {k: [] for k in ("zh", "ze", "rh", "re")}
+    for d in range(DAYS):
+        hard_days = [j for j in range(d) if is_hard[j]]
+        since_hard = min(d - 1 - hard_days[-1], 28) if hard_days else 28
+        since_rest = 0
+        while since_rest < d and action[d - 1 - since_rest] != 0:
+            since_rest += 1
+        base = ln[max(0, d - 28):d]
+        ok = len(base) >= 4
+        mean, sd = (base.mean(), max(base.std(), 0.03)) if ok else (0.0, 1.0)
+        z3 = (ln[max(0, d - 2):d + 1].mean() - mean) / sd if ok else 0.0
+        rhr_base = rhr[max(0, d - 28):d].mean() if d >= 4 else rhr[d]
+        after_hard = d >= 1 and is_hard[d - 1]
+        if ok:
+            samples["zh" if after_hard else "ze"].append((ln[d] - mean) / sd)
+        samples["rh" if after_hard else "re"].append(rec[d])
+        out[d] = [*(load[d - k] if d >= k else 0.0 for k in (1, 2, 3)),
+                  is_hard[max(0, d - 7):d].sum(), since_hard, min(since_rest, 28), z3,
+                  rhr[max(0, d - 2):d + 1].mean() - rhr_base,
+                  rhr[max(0, d - 6):d + 1].mean() - rhr_base,
+                  running_mean(samples["zh"], 0.0), running_mean(samples["ze"], 0.0),
+                  running_mean(samples["rh"], 60.0), running_mean(samples["re"], 60.0),
+                  min(len(samples["rh"]), 30)]
     return out
 
 
