@@ -10,6 +10,9 @@ projected dual ascent once per round of episodes:
 
 so λ rises while the policy spends more bad days than its budget and falls back to 0 when it
 spends fewer (Altman 1999, constrained MDPs; Tessler et al. 2019 for the actor-critic form).
+"mean episode cost" is either the round's training episodes (the sampling policy on the
+training population) or, with ``constraints.signal: eval``, the greedy policy's days per
+block at each validation (``eval_costs``): the policy and athletes a budget is judged on.
 Costs are stored in the replay buffer apart from the reward, and the penalty is applied with
 the *current* λ when a batch is sampled, so old transitions are not priced at stale λ.
 
@@ -37,6 +40,15 @@ def penalised_reward(reward_B: np.ndarray, cost_BC: np.ndarray, lam_C: np.ndarra
     """r − Σ_c λ_c · cost_c per transition, (B,), in the reward's dtype."""
     penalty_B = np.asarray(cost_BC, dtype=np.float64) @ np.asarray(lam_C, dtype=np.float64)
     return (reward_B - penalty_B).astype(np.asarray(reward_B).dtype)
+
+
+EVAL_KEYS = ("days_overreached", "days_ill")  # an evaluation's per-block means, COSTS order
+
+
+def eval_costs(evaluation: dict[str, float]) -> np.ndarray:
+    """(C,) bad days per block of an evaluation (``EvalCallback``'s figures), in ``COSTS``
+    order: what a dual step on the greedy validation policy compares with the budgets."""
+    return np.array([float(evaluation[k]) for k in EVAL_KEYS], dtype=np.float64)
 
 
 def day_costs(info: dict, n: int) -> np.ndarray:

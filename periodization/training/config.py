@@ -168,6 +168,12 @@ class ConstraintConfig:
     lambda_init: Real(0.0, 1000.0) = 0.0
     lambda_max: Real(0.0, 1000.0) = 2.0
     """λ is clipped to [0, lambda_max]: an infeasible budget cannot blow the reward up."""
+    signal: Literal["train", "eval"] = "train"
+    """Which bad days the multipliers answer to. ``train``: the round's training episodes
+    (the sampling policy, on the training population), one dual step per round. ``eval``:
+    the greedy policy's days per block on the validation athletes, one dual step per
+    evaluation (``lr`` is then per evaluation), so a budget is in the units it is judged
+    in: the coach that is shipped, on the athletes it is picked on."""
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)

@@ -75,3 +75,11 @@ def test_replay_stores_costs_and_loads_a_buffer_saved_without_them():
     fresh = ReplayBuffer(capacity=8, obs_dim=2, n_actions=3)
     fresh.load_state_dict(state)
     assert len(fresh) == 2 and not fresh.sample(4, np.random.default_rng(0)).cost_BC.any()
+
+
+def test_eval_costs_are_the_evaluations_bad_days_in_cost_order():
+    evaluation = {"outcome_pct": 4.0, "days_ill": 2.5, "days_overreached": 0.75}
+    np.testing.assert_allclose(L.eval_costs(evaluation), [0.75, 2.5])
+    lam = L.dual_step(np.array([0.5, 0.5]), L.eval_costs(evaluation),
+                      budget_C=np.array([0.5, 3.0]), lr=1.0, lam_max=10.0)
+    np.testing.assert_allclose(lam, [0.75, 0.0])  # over budget rises, under budget falls
