@@ -51,13 +51,24 @@ def eval_costs(evaluation: dict[str, float]) -> np.ndarray:
     return np.array([float(evaluation[k]) for k in EVAL_KEYS], dtype=np.float64)
 
 
-def day_costs(info: dict, n: int) -> np.ndarray:
+def day_costs(info: dict, n: int, *, warning_from: float | None = None) -> np.ndarray:
     """(n, C) float32 cost flags of one vector-env step: each row's flag from the step's
-    info, or, for rows whose episode ended this step, from ``final_info``."""
+    info, or, for rows whose episode ended this step, from ``final_info``.
+
+    ``warning_from`` (in (0, 1)) grades the overreached cost instead of flagging it: 0 while
+    maladaptation is below that share of the overreached threshold, rising linearly to 1 at
+    the threshold and 1 above it (``info["overreach_level"]``). It is never below the flag,
+    and it charges the days that lead into overreaching, which the flag only sees once it is
+    too late to rest them off."""
     out = np.zeros((n, N_COSTS), dtype=np.float32)
     for part in (info, info.get("final_info", {})):
         for c, key in enumerate(COSTS):
             if key in part:
                 rows = part[f"_{key}"]
                 out[rows, c] = np.asarray(part[key], dtype=np.float32)[rows]
+        if warning_from is not None and "overreach_level" in part:
+            rows = part["_overreach_level"]
+            level = np.asarray(part["overreach_level"], dtype=np.float64)[rows]
+            graded = np.clip((level - warning_from) / (1.0 - warning_from), 0.0, 1.0)
+            out[rows, 0] = np.maximum(out[rows, 0], graded.astype(np.float32))
     return out

@@ -118,7 +118,8 @@ class SACTrainer:
                                       next_mask)
                 ended |= done
                 final_info = info["final_info"]
-            cost = L.day_costs(info, n)
+            cost = L.day_costs(info, n, warning_from=self.config.constraints.warning_from
+                               if self.config.constraints.enabled else None)
             costs += cost
             self.buffer.add(obs_BO=obs, action_B=action, reward_B=r, next_obs_BO=store_obs,
                             terminated_B=terminated, truncated_B=truncated,
