@@ -30,9 +30,17 @@ from periodization.training.config import load_config
 
 
 def budget_of(run: Path) -> str:
-    """'unconstrained' or the run's overreached-days budget, as a label."""
-    cons = load_config(run / "config.yaml").constraints
-    return f"{cons.overreached_days:g}" if cons.enabled else "unconstrained"
+    """The run's constraint as a label: 'unconstrained', a fixed price ('λ 0.3': no dual
+    steps), or the overreached-days budget and what it answers to ('0.8 eval': the greedy
+    validation policy; a bare '1' is the training episodes), prefixed 'wide ' for a run on
+    fresh athletes of a prior, so points of different learners are not averaged together."""
+    config = load_config(run / "config.yaml")
+    cons, wide = config.constraints, "wide " if config.env.prior else ""
+    if not cons.enabled:
+        return f"{wide}unconstrained"
+    if cons.lr == 0:
+        return f"{wide}λ {cons.lambda_init:g}"
+    return f"{wide}{cons.overreached_days:g}" + (" eval" if cons.signal == "eval" else "")
 
 
 def main() -> None:
@@ -84,8 +92,9 @@ def plot(runs: list[dict], budgets: list[dict], refs: dict, png: Path, *, athlet
                s=18, color="0.6", label="one training seed")
     for b in sorted(budgets, key=lambda b: b["overreached_days"]):
         ax.scatter(b["overreached_days"], b["outcome_pct"], s=60, color="C0", zorder=3)
-        ax.annotate(f"budget {b['budget']}" if b["budget"] != "unconstrained"
-                    else "unconstrained", (b["overreached_days"], b["outcome_pct"]),
+        label = b["budget"] if "unconstrained" in b["budget"] or "λ" in b["budget"] else (
+            f"budget {b['budget']}")
+        ax.annotate(label, (b["overreached_days"], b["outcome_pct"]),
                     textcoords="offset points", xytext=(6, 4), fontsize=8)
     for name, ref in refs.items():
         ax.scatter(ref["overreached_days"], ref["outcome_pct"], marker="*", s=120,

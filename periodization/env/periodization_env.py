@@ -97,8 +97,9 @@ class PeriodizationEnv(CohortReference, gym.Env):
     Every step: ``action_mask``, ``mask_reasons``, ``athlete_id``, ``day_in_block``,
     ``violations``, ``episode_return``, ``days_overreached``, ``days_ill`` (reset gives
     these), plus ``reward_components``, ``performance``, ``performance_change_pct``,
-    ``violation``, ``action_taken`` (int, the action carried out), ``overreached``, ``ill``
-    and ``load``. Keys, types and shapes never change from step to step.
+    ``violation``, ``action_taken`` (int, the action carried out), ``overreached``, ``ill``,
+    ``load`` and ``overreach_level`` (maladaptation / the overreached
+    threshold). Keys, types and shapes never change from step to step.
 
     ## Arguments
     | argument | default | meaning |
@@ -189,5 +190,6 @@ class PeriodizationEnv(CohortReference, gym.Env):
                 ill=bool(result.ill[0]),
                 injured=bool(result.injured[0]),
                 load=float(result.load[0]),
+                overreach_level=float(result.overreach_level[0]),
             )
         return info

@@ -146,7 +146,7 @@ def _day(result: StepResult) -> dict[str, Any]:
             "performance_change_pct": result.performance_change_pct,
             "violation": result.violation, "action_taken": result.action,
             "overreached": result.overreached, "ill": result.ill, "injured": result.injured,
-            "load": result.load}
+            "load": result.load, "overreach_level": result.overreach_level}
 
 
 def _batched(values: dict[str, Any], rows: np.ndarray) -> dict[str, Any]:

@@ -58,6 +58,12 @@ class StepResult:
         return self.state.maladaptation > self.overreached_threshold
 
     @property
+    def overreach_level(self) -> np.ndarray:
+        """Maladaptation as a share of the overreached threshold (≥ 0; > 1 is overreached):
+        the early warning a graded cost reads (``constraints.warning_from``)."""
+        return self.state.maladaptation / self.overreached_threshold
+
+    @property
     def ill(self) -> np.ndarray:
         return self.state.ill_days > 0
 

@@ -29,7 +29,7 @@ CSV_COLUMNS = ("env_steps", "episodes", "updates", "wall_s", "train_return",
                "train_outcome_pct", "train_violations", "eval_outcome_pct", "eval_return",
                "eval_violations", "alpha", "entropy", "critic_loss", "q_mean",
                "env_steps_per_s", "updates_per_s", "cost_overreached", "cost_ill",
-               "lambda_overreached", "lambda_ill")
+               "lambda_overreached", "lambda_ill", "eval_days_overreached", "eval_days_ill")
 
 
 @dataclass
@@ -134,6 +134,8 @@ class EvalCallback(Callback):
                        "violations": float(table["violations"].mean()),
                        "days_overreached": float(table["days_overreached"].mean()),
                        "days_ill": float(table["days_ill"].mean())}
+        if hasattr(learner, "on_evaluation"):  # Lagrangian SAC may price from it
+            learner.on_evaluation(report.eval)
         score = selection_score(report.eval, learner.config.constraints)
         if score > self.best_outcome:
             self.best_outcome, self.best_episodes = score, report.episodes

@@ -173,6 +173,16 @@ class ConstraintConfig:
     lambda_init: Real(0.0, 1000.0) = 0.0
     lambda_max: Real(0.0, 1000.0) = 2.0
     """λ is clipped to [0, lambda_max]: an infeasible budget cannot blow the reward up."""
+    warning_from: Real(0.01, 0.99) | None = None
+    """Grade the overreached cost (``lagrangian.day_costs``): 0 below this share of the
+    overreached threshold of maladaptation, 1 at it. None: the day's flag only. The
+    budget is still in flagged days when ``signal`` is ``eval``."""
+    signal: Literal["train", "eval"] = "train"
+    """Which bad days the multipliers answer to. ``train``: the round's training episodes
+    (the sampling policy, on the training population), one dual step per round. ``eval``:
+    the greedy policy's days per block on the validation athletes, one dual step per
+    evaluation (``lr`` is then per evaluation), so a budget is in the units it is judged
+    in: the coach that is shipped, on the athletes it is picked on."""
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)

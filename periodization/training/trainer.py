@@ -119,7 +119,8 @@ class SACTrainer:
                                       next_mask)
                 ended |= done
                 final_info = info["final_info"]
-            cost = L.day_costs(info, n)
+            cost = L.day_costs(info, n, warning_from=self.config.constraints.warning_from
+                               if self.config.constraints.enabled else None)
             costs += cost
             self.buffer.add(obs_BO=obs, action_B=action, reward_B=r, next_obs_BO=store_obs,
                             terminated_B=terminated, truncated_B=truncated,
@@ -142,7 +143,7 @@ class SACTrainer:
         round_s = time.perf_counter() - t0
         lam_used = self.lam.copy()
         cons = self.config.constraints
-        if cons.enabled:  # dual ascent on this round's episodes
+        if cons.enabled and cons.signal == "train":  # dual ascent on this round's episodes
             self.lam = L.dual_step(self.lam, costs.mean(axis=0), self.budget, lr=cons.lr,
                                    lam_max=cons.lambda_max)
         constraint = {f"cost_{c}": float(costs[:, i].mean()) for i, c in enumerate(L.COSTS)}
@@ -192,6 +193,15 @@ class SACTrainer:
     def progress(self) -> dict[str, int]:
         return {"episodes": self.episodes, "env_steps": self.env_steps,
                 "updates": self.updates, "rounds": self.rounds}
+
+    def on_evaluation(self, evaluation: dict[str, float]) -> None:
+        """Called by ``EvalCallback`` with the greedy policy's validation figures: with
+        ``constraints.signal: eval`` one dual step on its bad days per block, so the next
+        rounds train at prices set by the policy that would be shipped."""
+        cons = self.config.constraints
+        if cons.enabled and cons.signal == "eval":
+            self.lam = L.dual_step(self.lam, L.eval_costs(evaluation), self.budget,
+                                   lr=cons.lr, lam_max=cons.lambda_max)
 
     def eval_policy(self) -> AgentPolicy:
         return AgentPolicy(self.agent, name="sac")

@@ -75,3 +75,37 @@ def test_replay_stores_costs_and_loads_a_buffer_saved_without_them():
     fresh = ReplayBuffer(capacity=8, obs_dim=2, n_actions=3)
     fresh.load_state_dict(state)
     assert len(fresh) == 2 and not fresh.sample(4, np.random.default_rng(0)).cost_BC.any()
+
+
+def test_eval_costs_are_the_evaluations_bad_days_in_cost_order():
+    evaluation = {"outcome_pct": 4.0, "days_ill": 2.5, "days_overreached": 0.75}
+    np.testing.assert_allclose(L.eval_costs(evaluation), [0.75, 2.5])
+    lam = L.dual_step(np.array([0.5, 0.5]), L.eval_costs(evaluation),
+                      budget_C=np.array([0.5, 3.0]), lr=1.0, lam_max=10.0)
+    np.testing.assert_allclose(lam, [0.75, 0.0])  # over budget rises, under budget falls
+
+
+def test_a_graded_overreached_cost_warns_before_the_flag_and_never_undercuts_it():
+    info = {"overreached": np.array([False, False, False, True]),
+            "_overreached": np.array([True, True, True, True]),
+            "ill": np.zeros(4, dtype=bool), "_ill": np.ones(4, dtype=bool),
+            "overreach_level": np.array([0.2, 0.75, 1.0, 3.0]),
+            "_overreach_level": np.ones(4, dtype=bool)}
+    graded = L.day_costs(info, 4, warning_from=0.5)
+    np.testing.assert_allclose(graded[:, 0], [0.0, 0.5, 1.0, 1.0])  # 0 below half, ramp, 1
+    np.testing.assert_array_equal(L.day_costs(info, 4)[:, 0], [0, 0, 0, 1])  # flag only
+    assert (graded[:, 0] >= L.day_costs(info, 4)[:, 0]).all()
+
+
+def test_the_overreach_level_crosses_one_exactly_when_the_flag_is_raised():
+    from periodization.env.vector_env import PeriodizationVectorEnv
+    from periodization.policies.baselines import RandomPolicy
+
+    env = PeriodizationVectorEnv(8, block_days=60)
+    obs, info = env.reset(seed=5)
+    policy, seen = RandomPolicy(1), []
+    for _ in range(59):  # before the block's last day (whose row values go to final_info)
+        obs, _, _, _, info = env.step(policy.act(obs, info["action_mask"], deterministic=True))
+        np.testing.assert_array_equal(info["overreach_level"] > 1.0, info["overreached"])
+        seen.append(info["overreach_level"])
+    assert np.ptp(np.concatenate(seen)) > 0  # the level moves: the check is not vacuous

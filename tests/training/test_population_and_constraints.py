@@ -105,3 +105,32 @@ def test_a_constrained_run_prefers_an_evaluation_within_budget():
     assert selection_score(within, cons) > selection_score(over, cons) > selection_score(
         further, cons)
     assert selection_score(over, ConstraintConfig()) == 5.0  # unconstrained: the outcome
+
+
+def test_an_eval_signal_run_prices_from_the_greedy_validation_days_only(tmp_path, cohort_dir):
+    """``signal: eval``: λ moves once per evaluation, by lr × (validation days − budget),
+    and keeps its value between evaluations. The ill budget (10 days) is far above any
+    block's, so λ_ill must fall from its start; a sign bug would make it rise."""
+    from periodization.training.launch import run_training
+
+    config = tiny_config(cohort_dir, episodes=8, eval_every_episodes=4,
+                         checkpoint_every_episodes=4)
+    config = dataclasses.replace(config, constraints=ConstraintConfig(
+        enabled=True, overreached_days=0.0, ill_days=10.0, lr=0.05, lambda_init=1.0,
+        lambda_max=100.0, signal="eval"))
+    run_training(out=tmp_path / "r", config=config, quiet=True)
+    with (tmp_path / "r" / "metrics.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    lam = [(float(r["lambda_overreached"]), float(r["lambda_ill"])) for r in rows]
+    assert lam[0] == (1.0, 1.0)
+    for i in range(1, len(rows)):
+        prev = rows[i - 1]
+        if prev["eval_days_overreached"]:  # an evaluation after the previous round
+            days = (float(prev["eval_days_overreached"]), float(prev["eval_days_ill"]))
+            want = (lam[i - 1][0] + 0.05 * (days[0] - 0.0),
+                    lam[i - 1][1] + 0.05 * (days[1] - 10.0))
+        else:
+            want = lam[i - 1]
+        assert lam[i] == pytest.approx(want, abs=1e-5)
+    assert lam[-1][1] < 1.0  # under its budget: the ill price fell
+    assert sum(1 for r in rows if r["eval_days_overreached"]) == 2
