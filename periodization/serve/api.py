@@ -8,6 +8,7 @@ an invited coach; ``app.own_athlete`` for writes) and answers 404 to anyone else
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -85,12 +86,13 @@ def sign_in(request: Request, email: str, password: str) -> User:
     app = ctx(request)
     keys = (f"email:{email.strip().lower()}",
             f"ip:{request.client.host if request.client else '?'}")
-    if app.limiter.blocked(*keys):
-        raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
     with app.maker() as db:
+        if app.limiter.blocked(db, *keys):
+            raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
         user = auth.authenticate(db, email, password)
     if user is None:
-        app.limiter.failed(*keys)
+        with app.writing() as db:
+            app.limiter.failed(db, *keys)
         raise HTTPException(401, "wrong e-mail or password")
     return user
 
@@ -145,18 +147,25 @@ def days(athlete_id: int, since: dt.date | None = None, who: Principal = Depends
             for d in db.scalars(q)]
 
 
-def advice_or_404(request: Request, db: DbSession, u: User) -> dict[str, Any]:
-    rec = ctx(request).advice_for(db, [u])[u.id]
-    if rec is None:
+def advice_json_or_404(request: Request, db: DbSession, u: User) -> str:
+    body = ctx(request).advice_bodies(db, [u])[u.id]
+    if body is None:
         raise HTTPException(404, "no data yet: upload an export first")
-    return rec
+    return body
 
 
-@router.get("/athletes/{athlete_id}/recommendation")
+def advice_or_404(request: Request, db: DbSession, u: User) -> dict[str, Any]:
+    return json.loads(advice_json_or_404(request, db, u))
+
+
+@router.get("/athletes/{athlete_id}/recommendation",
+            responses={200: {"content": {"application/json": {}}}})
 def recommendation(athlete_id: int, request: Request, who: Principal = Depends(signed_in),
-                   db: DbSession = Depends(get_db)) -> dict[str, Any]:
+                   db: DbSession = Depends(get_db)) -> Response:
     """Today's session: the same fields as ``periodize recommend --json``."""
-    return advice_or_404(request, db, visible_athlete(db, who, athlete_id))
+    # the stored JSON as it is: no parse and re-encode of a few kilobytes per request
+    return Response(advice_json_or_404(request, db, visible_athlete(db, who, athlete_id)),
+                    media_type="application/json")
 
 
 @router.get("/athletes/{athlete_id}/plan")
@@ -186,7 +195,9 @@ def upload(athlete_id: int, request: Request, file: UploadFile = File(...),
     except DataError as exc:
         raise HTTPException(400, str(exc)) from None
     with ctx(request).writing() as db:
-        return store_upload(db, athlete_id, parsed)
+        stored = store_upload(db, athlete_id, parsed)
+    ctx(request).changed(athlete_id)
+    return stored
 
 
 def _day(db: DbSession, athlete_id: int, date: dt.date | None) -> dt.date:
@@ -207,6 +218,7 @@ def log_session(athlete_id: int, body: Logged, request: Request,
     with ctx(request).writing() as db:
         date = _day(db, athlete_id, body.date)
         report_day(db, athlete_id, date, action=ACTION_NAMES.index(body.action))
+    ctx(request).changed(athlete_id)
     return {"date": date.isoformat(), "logged": body.action}
 
 
@@ -219,6 +231,7 @@ def report_ill(athlete_id: int, body: Ill, request: Request,
     with ctx(request).writing() as db:
         date = _day(db, athlete_id, body.date)
         report_day(db, athlete_id, date, ill=body.ill)
+    ctx(request).changed(athlete_id)
     return {"date": date.isoformat(), "ill": body.ill}
 
 
