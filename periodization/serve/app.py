@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import AsyncIterator, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,8 +140,11 @@ def ctx(request: Request) -> App:
     return request.app.state.ctx
 
 
-def get_db(request: Request) -> Iterator[DbSession]:
-    """A read session (writes go through ``App.writing``)."""
+async def get_db(request: Request) -> AsyncIterator[DbSession]:
+    """A read session (writes go through ``App.writing``). ``async`` though the session is
+    used from the handler's worker thread: FastAPI runs a plain generator dependency in the
+    thread pool twice per request (opening, closing), and neither does more than hand a
+    pooled connection out or back."""
     with ctx(request).maker() as db:
         yield db
 
@@ -155,7 +158,8 @@ def principal(request: Request, db: DbSession = Depends(get_db)) -> Principal | 
     return Principal(*found) if found else None
 
 
-def signed_in(who: Principal | None = Depends(principal)) -> Principal:
+async def signed_in(who: Principal | None = Depends(principal)) -> Principal:
+    # async: no I/O here, so no trip through the thread pool
     if who is None:
         raise HTTPException(401, "sign in, or send an API token (Authorization: Bearer …)")
     return who

@@ -49,7 +49,7 @@ def _home(user: User) -> str:
     return "/coach" if user.role == "coach" else f"/athletes/{user.id}"
 
 
-def page_user(who: Principal | None = Depends(principal)) -> Principal:
+async def page_user(who: Principal | None = Depends(principal)) -> Principal:
     """A signed-in browser (a page never takes a bearer token); else off to sign in."""
     if who is None or who.session is None:
         raise HTTPException(303, headers={"Location": "/login"})
