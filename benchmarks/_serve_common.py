@@ -16,15 +16,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = """
-import sys, uvicorn
-from periodization.serve.app import create_app
-from periodization.serve.auth import RateLimiter
-from periodization.serve.run import KEEP_ALIVE_S
-app = create_app(sys.argv[1], limiter=RateLimiter(limit=10**6))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
-            timeout_keep_alive=KEEP_ALIVE_S)
-"""
 
 
 def free_port() -> int:
@@ -49,11 +40,16 @@ def store(kind: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def server(url: str) -> Iterator[str]:
-    """``periodization.serve`` on uvicorn in a child process; its base URL."""
+def server(url: str, workers: int = 1) -> Iterator[str]:
+    """``periodize serve --db url --workers N`` in a child process (the command a user
+    runs); its base URL. ``server.pid``: the child's process id (its workers are its
+    children)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen([sys.executable, "-m", "periodization", "serve", "--db", url,
+                             "--port", str(port), "--workers", str(workers)], cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            stderr=subprocess.DEVNULL)
+    server.pid = proc.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -71,6 +67,20 @@ def server(url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live children."""
+    import psutil
+
+    procs = [psutil.Process(pid)]
+    procs += procs[0].children(recursive=True)
+    total = 0.0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
 
 
 def csv_bytes(rows) -> bytes:

@@ -633,6 +633,9 @@ def serve(
     demo: Annotated[bool, typer.Option(
         "--demo", help="Seed a few synthetic athletes and a coach (in a demo store of its "
         "own unless --db is given) and print their sign-ins.")] = False,
+    workers: Annotated[int, typer.Option(
+        help="Server processes on the port (uvicorn workers; they share the store). More "
+        "than 1 uses more cores; each holds its own copy of the model.", min=1, max=64)] = 1,
 ) -> None:
     """The coach as a local web app and JSON API: accounts, uploads, today's session,
     charts, the plan as a calendar feed, a coach's team view (docs/serve.md)."""
@@ -641,7 +644,7 @@ def serve(
     require_serve()
     from periodization.serve.run import serve as run_server
 
-    run_server(host=host, port=port, db=db, model=model, demo=demo,
+    run_server(host=host, port=port, db=db, model=model, demo=demo, workers=workers,
                say=lambda msg: typer.echo(msg, err=True))
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -36,69 +37,118 @@ from periodization.serve.tables import Advice, Source, User
 # pays numba's start-up once, after which one athlete's year is ~4× faster than
 # interpreted; and ``core.jit.interpreted`` is a process-wide switch, unsafe across threads.
 _ADVISE = threading.Lock()
+# Seconds the background batch waits for more athletes: a batch costs ~85 ms plus ~2 ms an
+# athlete (60 days each, 2-core machine), so ten uploads advised together cost a sixth of
+# ten advised one by one; the uploader's next read, a second or more later, finds it done.
+GATHER_S = 0.25
 
 
 Computed = dict[int, tuple[int, dict[str, Any] | None]]  # id → (data revision, advice)
+Body = tuple[int, str | None]  # (data revision, the advice as JSON; None: no stored days)
 
 
-def recommendations(db: DbSession, users: list[User], *,
-                    compute: Callable[[list[int], dt.date], Computed],
-                    today: dt.date | None = None
-                    ) -> tuple[dict[int, dict[str, Any] | None], list[Advice]]:
-    """(user id → today's recommendation (None: no stored days yet), the ``advice`` rows
-    to cache): ``compute`` (``Coalescer.advise``) advises those whose cached advice is
-    older than their data or than today. The caller stores the rows (``App.advice_for``:
-    SQLite's one writer)."""
+def recommendations(db: DbSession, users: list[User], *, coalescer: Coalescer,
+                    today: dt.date | None = None) -> dict[int, str | None]:
+    """User id → today's recommendation as JSON text (None: no stored days yet): the cached
+    body when it was computed from the athlete's current data revision today, else from
+    ``coalescer`` (which computes and stores it). The text is what the API sends as is."""
     today = today or dt.date.today()
     ids = [u.id for u in users]
-    sources = {s.athlete_id: s for s in db.scalars(select(Source).where(
+    sources = {s.athlete_id: s.revision for s in db.scalars(select(Source).where(
         Source.athlete_id.in_(ids)))}
     cached = {a.athlete_id: a for a in db.scalars(select(Advice).where(
         Advice.athlete_id.in_(ids)))}
-    out: dict[int, dict[str, Any] | None] = {}
-    stale, rows = [], []
+    out: dict[int, str | None] = {}
+    stale: dict[int, int] = {}
     for u in users:
-        src, hit = sources.get(u.id), cached.get(u.id)
-        if src is None:
+        revision, hit = sources.get(u.id), cached.get(u.id)
+        if revision is None:
             out[u.id] = None
-        elif hit is not None and hit.revision == src.revision and hit.today == today:
-            out[u.id] = json.loads(hit.body)
+        elif hit is not None and hit.revision == revision and hit.today == today:
+            out[u.id] = hit.body
         else:
-            stale.append(u.id)
+            stale[u.id] = revision
     if stale:
-        for athlete, (revision, advice) in compute(stale, today).items():
-            out[athlete] = advice
-            if advice is not None:
-                rows.append(Advice(athlete_id=athlete, revision=revision, today=today,
-                                   body=json.dumps(advice, allow_nan=False)))
-    return out, rows
+        out.update(coalescer.advise(stale, today))
+    return out
 
 
 class Coalescer:
-    """Advice for stale athletes, computed in batches shared by concurrent requests.
+    """Advice for stale athletes, computed in batches shared by concurrent requests and
+    stored (``store``: an upsert of ``advice`` rows) before anyone is answered.
 
-    A request registers a future per athlete, then waits for the one computing turn; whoever
-    holds it takes every future registered so far and advises them in one batch, reading
-    the store in a session opened after taking them (so data committed before a request
-    asked is always seen). The advice comes back with the revision it was computed from.
+    A caller registers a future per athlete in ``_pending`` (or, when that athlete's
+    batch is already running, waits on it), then takes the one computing turn; whoever
+    holds it moves every pending future to ``_running`` and advises them in one batch,
+    reading the store in a session opened after taking them (so data committed before a
+    caller registered is always seen). Each result carries the revision it was computed
+    from: a caller that joined a running batch older than the revision it saw registers
+    again. ``soon`` queues athletes for a background thread: advice computed right after
+    an upload, off the request path, so the athlete's next read is a cache hit.
     """
 
-    def __init__(self, maker: sessionmaker, model: ExportedModel) -> None:
-        self.maker, self.model = maker, model
+    def __init__(self, maker: sessionmaker, model: ExportedModel,
+                 store: Callable[[list[Advice]], None]) -> None:
+        self.maker, self.model, self.store = maker, model, store
         self._mu = threading.Lock()
         self._pending: dict[tuple[int, dt.date], Future] = {}
+        self._running: dict[tuple[int, dt.date], Future] = {}
+        self._background = ThreadPoolExecutor(1, thread_name_prefix="advice")
+        self._scheduled = False  # a background batch is gathering
 
-    def advise(self, ids: list[int], today: dt.date) -> Computed:
+    def advise(self, wanted: dict[int, int], today: dt.date) -> dict[int, str | None]:
+        """Athlete id → advice JSON, computed from at least revision ``wanted[id]``."""
         with self._mu:
-            mine = {}
+            futures = {i: self._running.get((i, today))
+                       or self._pending.setdefault((i, today), Future()) for i in wanted}
+        self._drain()
+        out, again = {}, {}
+        for i, f in futures.items():
+            revision, body = f.result()
+            if revision >= wanted[i]:
+                out[i] = body
+            else:  # joined a batch that read the store before this caller's data
+                again[i] = wanted[i]
+        if again:
+            with self._mu:
+                futures = {i: self._pending.setdefault((i, today), Future()) for i in again}
+            self._drain()
+            out.update({i: f.result()[1] for i, f in futures.items()})
+        return out
+
+    def soon(self, ids: list[int], today: dt.date | None = None) -> None:
+        """Advise ``ids`` in the background, after gathering for ``GATHER_S`` whoever else
+        changes meanwhile into the same batch. A request that wants their advice sooner
+        does not wait for the gathering: it takes the pending batch and runs it."""
+        today = today or dt.date.today()
+        with self._mu:  # even when a batch of theirs runs: it may have read older data
             for i in ids:
-                mine[i] = self._pending.setdefault((i, today), Future())
+                self._pending.setdefault((i, today), Future())
+            if self._scheduled:
+                return
+            self._scheduled = True
+        self._background.submit(self._gather)
+
+    def _gather(self) -> None:
+        time.sleep(GATHER_S)
+        with self._mu:
+            self._scheduled = False
+        self._drain()
+
+    def _drain(self) -> None:
+        """Take the computing turn; advise everything pending (maybe nothing: another
+        caller's batch may have taken this caller's futures already)."""
         with _ADVISE:
             with self._mu:
                 todo, self._pending = self._pending, {}
-            if todo:
-                self._run(todo)
-        return {i: f.result() for i, f in mine.items()}
+                self._running.update(todo)
+            try:
+                if todo:
+                    self._run(todo)
+            finally:
+                with self._mu:
+                    for key in todo:
+                        self._running.pop(key, None)
 
     def _run(self, todo: dict[tuple[int, dt.date], Future]) -> None:
         days = sorted({d for _, d in todo})
@@ -106,14 +156,40 @@ class Coalescer:
             with self.maker() as db:
                 for day in days:
                     ids = [i for i, d in todo if d == day]
-                    done = _compute(db, ids, model=self.model, today=day)
+                    done = _fresh_or_compute(db, ids, model=self.model, today=day)
+                    self.store([Advice(athlete_id=i, revision=rev, today=day, body=body)
+                                for i, (rev, body, new) in done.items()
+                                if new and body is not None])
                     for i in ids:
-                        todo[i, day].set_result(done[i])
+                        todo[i, day].set_result(done[i][:2])
         except BaseException as exc:  # every waiter hears of it, none hangs
             for f in todo.values():
                 if not f.done():
                     f.set_exception(exc)
             raise
+
+
+def _fresh_or_compute(db: DbSession, ids: list[int], *, model: ExportedModel,
+                      today: dt.date) -> dict[int, tuple[int, str | None, bool]]:
+    """Id → (revision, advice JSON, whether newly computed). An athlete whose advice is
+    already cached for the current revision (stored meanwhile by another request, or by
+    another server process) is not advised again."""
+    revisions = dict(db.execute(select(Source.athlete_id, Source.revision).where(
+        Source.athlete_id.in_(ids))).all())
+    cached = {a.athlete_id: a for a in db.scalars(select(Advice).where(
+        Advice.athlete_id.in_(ids)))}
+    out: dict[int, tuple[int, str | None, bool]] = {}
+    for i in ids:
+        hit = cached.get(i)
+        if hit is not None and i in revisions and hit.revision == revisions[i] \
+                and hit.today == today:
+            out[i] = (hit.revision, hit.body, False)
+    rest = [i for i in ids if i not in out]
+    if rest:
+        for i, (revision, advice) in _compute(db, rest, model=model, today=today).items():
+            body = None if advice is None else json.dumps(advice, allow_nan=False)
+            out[i] = (revision, body, True)
+    return out
 
 
 def _compute(db: DbSession, ids: list[int], *, model: ExportedModel, today: dt.date

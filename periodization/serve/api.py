@@ -8,6 +8,7 @@ an invited coach; ``app.own_athlete`` for writes) and answers 404 to anyone else
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -85,12 +86,13 @@ def sign_in(request: Request, email: str, password: str) -> User:
     app = ctx(request)
     keys = (f"email:{email.strip().lower()}",
             f"ip:{request.client.host if request.client else '?'}")
-    if app.limiter.blocked(*keys):
-        raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
     with app.maker() as db:
+        if app.limiter.blocked(db, *keys):
+            raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
         user = auth.authenticate(db, email, password)
     if user is None:
-        app.limiter.failed(*keys)
+        with app.writing() as db:
+            app.limiter.failed(db, *keys)
         raise HTTPException(401, "wrong e-mail or password")
     return user
 
@@ -131,32 +133,46 @@ def athlete(athlete_id: int, who: Principal = Depends(signed_in),
             "coaches": list(coaches)}
 
 
-@router.get("/athletes/{athlete_id}/days")
+@router.get("/athletes/{athlete_id}/days",
+            responses={200: {"content": {"application/json": {}}}})
 def days(athlete_id: int, since: dt.date | None = None, who: Principal = Depends(signed_in),
-         db: DbSession = Depends(get_db)) -> list[dict[str, Any]]:
+         db: DbSession = Depends(get_db)) -> Response:
     """The stored days (canonical schema; ``logged``: a session reported by hand)."""
     u = visible_athlete(db, who, athlete_id)
-    q = select(Day).where(Day.athlete_id == u.id).order_by(Day.date)
+    # plain rows, not ORM objects, and JSON written here: a year of days is 365 rows, and
+    # loading them as objects then validating them as a response model cost more than the
+    # query
+    q = (select(Day.date, *(getattr(Day, c) for c in READING_COLUMNS), Day.action,
+                Day.logged, Day.ill).where(Day.athlete_id == u.id).order_by(Day.date))
     if since:
         q = q.where(Day.date >= since)
-    return [{"date": d.date.isoformat(), **{c: getattr(d, c) for c in READING_COLUMNS},
-             "action": ACTION_NAMES[d.action] if d.action >= 0 else None,
-             "logged": ACTION_NAMES[d.logged] if d.logged >= 0 else None, "ill": d.ill}
-            for d in db.scalars(q)]
+    names = [*ACTION_NAMES]
+    out = [{"date": r[0].isoformat(), **dict(zip(READING_COLUMNS, r[1:-3], strict=True)),
+            "action": names[r[-3]] if r[-3] >= 0 else None,
+            "logged": names[r[-2]] if r[-2] >= 0 else None, "ill": bool(r[-1])}
+           for r in db.execute(q)]
+    return Response(json.dumps(out, allow_nan=False), media_type="application/json")
+
+
+def advice_json_or_404(request: Request, db: DbSession, u: User) -> str:
+    body = ctx(request).advice_bodies(db, [u])[u.id]
+    if body is None:
+        raise HTTPException(404, "no data yet: upload an export first")
+    return body
 
 
 def advice_or_404(request: Request, db: DbSession, u: User) -> dict[str, Any]:
-    rec = ctx(request).advice_for(db, [u])[u.id]
-    if rec is None:
-        raise HTTPException(404, "no data yet: upload an export first")
-    return rec
+    return json.loads(advice_json_or_404(request, db, u))
 
 
-@router.get("/athletes/{athlete_id}/recommendation")
+@router.get("/athletes/{athlete_id}/recommendation",
+            responses={200: {"content": {"application/json": {}}}})
 def recommendation(athlete_id: int, request: Request, who: Principal = Depends(signed_in),
-                   db: DbSession = Depends(get_db)) -> dict[str, Any]:
+                   db: DbSession = Depends(get_db)) -> Response:
     """Today's session: the same fields as ``periodize recommend --json``."""
-    return advice_or_404(request, db, visible_athlete(db, who, athlete_id))
+    # the stored JSON as it is: no parse and re-encode of a few kilobytes per request
+    return Response(advice_json_or_404(request, db, visible_athlete(db, who, athlete_id)),
+                    media_type="application/json")
 
 
 @router.get("/athletes/{athlete_id}/plan")
@@ -186,7 +202,9 @@ def upload(athlete_id: int, request: Request, file: UploadFile = File(...),
     except DataError as exc:
         raise HTTPException(400, str(exc)) from None
     with ctx(request).writing() as db:
-        return store_upload(db, athlete_id, parsed)
+        stored = store_upload(db, athlete_id, parsed)
+    ctx(request).changed(athlete_id)
+    return stored
 
 
 def _day(db: DbSession, athlete_id: int, date: dt.date | None) -> dt.date:
@@ -207,6 +225,7 @@ def log_session(athlete_id: int, body: Logged, request: Request,
     with ctx(request).writing() as db:
         date = _day(db, athlete_id, body.date)
         report_day(db, athlete_id, date, action=ACTION_NAMES.index(body.action))
+    ctx(request).changed(athlete_id)
     return {"date": date.isoformat(), "logged": body.action}
 
 
@@ -219,6 +238,7 @@ def report_ill(athlete_id: int, body: Ill, request: Request,
     with ctx(request).writing() as db:
         date = _day(db, athlete_id, body.date)
         report_day(db, athlete_id, date, ill=body.ill)
+    ctx(request).changed(athlete_id)
     return {"date": date.isoformat(), "ill": body.ill}
 
 

@@ -2,33 +2,60 @@
 routers (``api``: JSON under ``/api`` with OpenAPI at ``/docs``; ``pages``: the HTML
 pages; ``/static``: the package's own CSS and JS).
 
-``App`` (``app.state.ctx``) holds what every request shares: the engine, the model (loaded
-once; the numpy actor, no torch), the sign-in rate limiter and, for SQLite, the lock that
-keeps to one writer at a time (so a write never meets "database is locked").
+``App`` (``app.state.ctx``) holds what every request of one server process shares: the
+engine, the model (loaded once; the numpy actor, no torch), the sign-in rate limiter (its
+counts in the store), the advice batcher, a cache of drawn charts and, for SQLite, the lock
+that keeps this process's writers in line (``BEGIN IMMEDIATE`` does it across processes).
+Nothing kept in memory decides anything: several processes on one store agree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as DbSession
 
 from periodization.agents.artifacts import ExportedModel, load_model
 from periodization.serve import auth
 from periodization.serve.advising import Coalescer, recommendations
-from periodization.serve.db import make_engine, sessions
-from periodization.serve.tables import Invite, Session, User
+from periodization.serve.db import make_engine, sessions, writer
+from periodization.serve.tables import Advice, Invite, Session, User
 
 STATIC = Path(__file__).with_name("static")
+
+
+class Lru:
+    """A small thread-safe least-recently-used map (per process: it only caches what the
+    store can always rebuild, under keys that hold the data revision)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size, self._d, self._mu = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._mu:
+            if key in self._d:
+                self._d.move_to_end(key)
+            return self._d.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._mu:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
 
 
 @dataclass
@@ -36,17 +63,26 @@ class App:
     engine: Engine
     model: ExportedModel
     limiter: auth.RateLimiter = field(default_factory=auth.RateLimiter)
+    precompute: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.maker = sessions(self.engine)
         self.sqlite = self.engine.dialect.name == "sqlite"
-        self.coalescer = Coalescer(self.maker, self.model)
+        # writes on SQLite begin IMMEDIATE (db.py): the write lock is taken up front, so
+        # writers of several server processes queue on the busy timeout instead of
+        # failing when one upgrades a read to a write
+        self.write_maker = sessions(writer(self.engine))
+        self.coalescer = Coalescer(self.maker, self.model, self.store_advice)
+        self.page_cache = Lru()  # (athlete, revision, day) → the athlete page's charts
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[DbSession]:
-        """A session for a transaction that writes, committed on success."""
-        with self._lock if self.sqlite else contextlib.nullcontext(), self.maker() as db:
+        """A session for a transaction that writes, committed on success. On SQLite the
+        threads of this process also queue on a lock (SQLite's busy handler polls with
+        growing sleeps: a lock of our own hands over at once)."""
+        with self._lock if self.sqlite else contextlib.nullcontext(), \
+                self.write_maker() as db:
             try:
                 yield db
                 db.commit()
@@ -54,18 +90,41 @@ class App:
                 db.rollback()
                 raise
 
+    def store_advice(self, rows: list[Advice]) -> None:
+        """Upsert computed advice; never over a row computed from a newer revision (another
+        process may have stored one meanwhile)."""
+        if not rows:
+            return
+        values = [{"athlete_id": r.athlete_id, "revision": r.revision, "today": r.today,
+                   "body": r.body} for r in rows]
+        dialect = self.engine.dialect.name
+        with self.writing() as w:
+            if dialect in ("sqlite", "postgresql"):
+                insert = (sqlite_insert if dialect == "sqlite" else pg_insert)(Advice)
+                stmt = insert.values(values)
+                ex = stmt.excluded
+                w.execute(stmt.on_conflict_do_update(
+                    index_elements=[Advice.athlete_id],
+                    set_={"revision": ex.revision, "today": ex.today, "body": ex.body},
+                    where=Advice.revision <= ex.revision))
+            else:
+                for r in rows:
+                    w.merge(r)
+
+    def advice_bodies(self, db: DbSession, users: list[User]) -> dict[int, str | None]:
+        """Today's recommendations of ``users`` as JSON text (cached, else computed)."""
+        return recommendations(db, users, coalescer=self.coalescer, today=dt.date.today())
+
     def advice_for(self, db: DbSession, users: list[User]) -> dict[int, dict | None]:
         """Today's recommendations of ``users`` (cached; the fresh ones stored)."""
-        out, rows = recommendations(db, users, compute=self.coalescer.advise,
-                                    today=dt.date.today())
-        if rows:
-            try:
-                with self.writing() as w:
-                    for row in rows:
-                        w.merge(row)
-            except IntegrityError:  # another request cached the same athlete first
-                pass
-        return out
+        return {i: None if b is None else json.loads(b)
+                for i, b in self.advice_bodies(db, users).items()}
+
+    def changed(self, athlete_id: int) -> None:
+        """The athlete's data changed (committed): advise them now, in the background,
+        so their next read finds the advice cached."""
+        if self.precompute:
+            self.coalescer.soon([athlete_id])
 
 
 @dataclass
@@ -81,8 +140,11 @@ def ctx(request: Request) -> App:
     return request.app.state.ctx
 
 
-def get_db(request: Request) -> Iterator[DbSession]:
-    """A read session (writes go through ``App.writing``)."""
+async def get_db(request: Request) -> AsyncIterator[DbSession]:
+    """A read session (writes go through ``App.writing``). ``async`` though the session is
+    used from the handler's worker thread: FastAPI runs a plain generator dependency in the
+    thread pool twice per request (opening, closing), and neither does more than hand a
+    pooled connection out or back."""
     with ctx(request).maker() as db:
         yield db
 
@@ -96,7 +158,8 @@ def principal(request: Request, db: DbSession = Depends(get_db)) -> Principal | 
     return Principal(*found) if found else None
 
 
-def signed_in(who: Principal | None = Depends(principal)) -> Principal:
+async def signed_in(who: Principal | None = Depends(principal)) -> Principal:
+    # async: no I/O here, so no trip through the thread pool
     if who is None:
         raise HTTPException(401, "sign in, or send an API token (Authorization: Bearer …)")
     return who
@@ -136,14 +199,15 @@ def team_of(db: DbSession, coach: User) -> list[User]:
 
 
 def create_app(db_url: str | None = None, *, model: str | Path | None = None,
-               engine: Engine | None = None, limiter: auth.RateLimiter | None = None
-               ) -> FastAPI:
+               engine: Engine | None = None, limiter: auth.RateLimiter | None = None,
+               precompute: bool = True) -> FastAPI:
     """The application on the store at ``db_url`` (migrated) with ``model`` (a run
-    directory; default: the packaged model)."""
+    directory; default: the packaged model). ``precompute``: advise an athlete in the
+    background right after their data change (else on their next read)."""
     from periodization.serve import api, pages
 
     state = App(engine=engine or make_engine(db_url), model=load_model(model),
-                limiter=limiter or auth.RateLimiter())
+                limiter=limiter or auth.RateLimiter(), precompute=precompute)
     app = FastAPI(title="periodization coach", version="1",
                   description="Today's training session from your stored wearable data, "
                   "the plan, and a coach's team view. Not medical advice.")

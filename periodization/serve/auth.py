@@ -13,16 +13,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DbSession
 
-from periodization.serve.tables import ROLES, ApiToken, Session, User
+from periodization.serve.tables import ROLES, ApiToken, LoginFailure, Session, User
 
 SESSION_COOKIE = "periodization_session"
 SESSION_DAYS = 14
@@ -122,26 +120,24 @@ def check_csrf(session: Session, sent: str | None) -> bool:
 
 class RateLimiter:
     """At most ``limit`` failed sign-ins per key (an e-mail, a client address) in a sliding
-    ``window`` of seconds; in memory, per process (a restart forgives)."""
+    ``window`` of seconds. The failures live in the store (``login_failures``), so every
+    server process of ``--workers N`` counts the same ones and a restart forgives
+    nothing; wall-clock seconds, as the processes share no monotonic clock."""
 
     def __init__(self, limit: int = 5, window: float = 300.0) -> None:
         self.limit, self.window = limit, window
-        self._fails: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails[key]
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
+    def blocked(self, db: DbSession, *keys: str) -> bool:
+        since = time.time() - self.window
+        counts = db.execute(select(LoginFailure.key, func.count()).where(
+            LoginFailure.key.in_(keys), LoginFailure.at > since)
+            .group_by(LoginFailure.key)).all()
+        return any(n >= self.limit for _, n in counts)
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
+    def failed(self, db: DbSession, *keys: str) -> None:
+        """Count a failure for ``keys`` (in the caller's write transaction), forgetting
+        their failures older than the window."""
+        now = time.time()
+        db.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys),
+                                              LoginFailure.at <= now - self.window))
+        db.add_all([LoginFailure(key=k[:300], at=now) for k in keys])

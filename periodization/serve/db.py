@@ -3,7 +3,12 @@ SQLAlchemy URL (``postgresql+psycopg://user@host/db``); migrated to the newest r
 on start.
 
 SQLite allows one writer at a time: the engine waits for the lock (``busy_timeout``)
-rather than failing, and runs in WAL mode so readers never wait for a writer.
+rather than failing, and runs in WAL mode so readers never wait for a writer. Several
+server processes (``periodize serve --workers N``) share one file safely because every
+transaction begins explicitly: a read one with ``BEGIN`` (one consistent snapshot) and a
+write one (``writer(engine)``) with ``BEGIN IMMEDIATE``, which takes the write lock up
+front. (A deferred transaction that reads and then writes fails at once with "database is
+locked" if another process wrote in between; waiting cannot help it, so SQLite does not.)
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ def make_engine(url: str | None = None) -> Engine:
                                                       "timeout": SQLITE_BUSY_MS / 1000},
                                    **POOL)
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(url, pool_pre_ping=True, **POOL)
         migrate(engine)
@@ -63,11 +69,28 @@ def _safe(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # the driver's own implicit BEGIN off: ``_sqlite_begin`` says which kind (SQLAlchemy's
+    # documented recipe for pysqlite)
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+IMMEDIATE = "periodization_begin_immediate"
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` (same pool) whose transactions, on SQLite, begin IMMEDIATE: for the
+    sessions that write."""
+    return engine.execution_options(**{IMMEDIATE: True})
 
 
 def migrate(engine: Engine) -> None:
@@ -77,7 +100,7 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:  # IMMEDIATE: two processes never race a migration
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

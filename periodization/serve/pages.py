@@ -31,7 +31,7 @@ from periodization.serve.app import (
 from periodization.serve.calendar import plan_ics
 from periodization.serve.charts import athlete_charts
 from periodization.serve.store import history, last_date, report_day
-from periodization.serve.tables import Invite, User
+from periodization.serve.tables import Invite, Source, User
 from periodization.serve.team import team_rows
 from periodization.serve.upload import read_upload, store_upload
 from periodization.sim.actions import ACTION_NAMES
@@ -49,7 +49,7 @@ def _home(user: User) -> str:
     return "/coach" if user.role == "coach" else f"/athletes/{user.id}"
 
 
-def page_user(who: Principal | None = Depends(principal)) -> Principal:
+async def page_user(who: Principal | None = Depends(principal)) -> Principal:
     """A signed-in browser (a page never takes a bearer token); else off to sign in."""
     if who is None or who.session is None:
         raise HTTPException(303, headers={"Location": "/login"})
@@ -118,15 +118,33 @@ def athlete_page(athlete_id: int, request: Request, msg: str = "", err: str = ""
                  who: Principal = Depends(page_user), db: DbSession = Depends(get_db)
                  ) -> HTMLResponse:
     u = visible_athlete(db, who, athlete_id)
-    rec = ctx(request).advice_for(db, [u])[u.id]
-    table = history(db, u.id)
+    app = ctx(request)
+    rec = app.advice_for(db, [u])[u.id]
+    charts, ill_today = _charts(app, db, u.id, rec)
     coaches = db.scalars(select(User.email).join(Invite, Invite.coach_id == User.id)
                          .where(Invite.athlete_id == u.id)).all()
     return render("athlete.j2", me=who.user, athlete=u, rec=rec, csrf=who.session.csrf,
-                  charts=athlete_charts(table, rec) if len(table) else None,
-                  own=who.user.id == u.id, actions=ACTION_NAMES, coaches=coaches,
-                  ill_today=bool(len(table) and table["ill"].iloc[-1]),
-                  feed=f"/calendar/{u.feed_key}.ics", msg=msg, err=err)
+                  charts=charts, own=who.user.id == u.id, actions=ACTION_NAMES,
+                  coaches=coaches, ill_today=ill_today, feed=f"/calendar/{u.feed_key}.ics",
+                  msg=msg, err=err)
+
+
+def _charts(app, db: DbSession, athlete_id: int, rec: dict | None
+            ) -> tuple[dict[str, str] | None, bool]:
+    """(the page's SVG charts or None without days, ill on the last day), cached per
+    athlete and data revision: drawing them from the stored history is most of a page's
+    cost, and they change only with the data. (The revision is read before the history:
+    a change in between is drawn under the older key, and the next page, seeing the newer
+    revision, draws again.)"""
+    revision = db.scalar(select(Source.revision).where(Source.athlete_id == athlete_id))
+    key = (athlete_id, revision, rec.get("date") if rec else None)
+    found = app.page_cache.get(key)
+    if found is None:
+        table = history(db, athlete_id)
+        found = (athlete_charts(table, rec) if len(table) else None,
+                 bool(len(table) and table["ill"].iloc[-1]))
+        app.page_cache.put(key, found)
+    return found
 
 
 def _back(athlete_id: int, **query: str) -> Response:
@@ -147,6 +165,7 @@ def upload_form(athlete_id: int, request: Request, csrf: str = Form(""),
         return _back(athlete_id, err=str(exc))
     with ctx(request).writing() as db:
         s = store_upload(db, athlete_id, parsed)
+    ctx(request).changed(athlete_id)
     return _back(athlete_id, msg=f"{s['file']} ({s['format']}): {s['added']} new day(s), "
                                  f"{s['updated']} updated, {s['unchanged']} unchanged")
 
@@ -161,6 +180,7 @@ def log_form(athlete_id: int, request: Request, csrf: str = Form(""),
     with ctx(request).writing() as db:
         date = last_date(db, athlete_id) or dt.date.today()
         report_day(db, athlete_id, date, action=ACTION_NAMES.index(action))
+    ctx(request).changed(athlete_id)
     return _back(athlete_id, msg=f"logged {action.replace('_', ' ').lower()} for {date}")
 
 
@@ -172,6 +192,7 @@ def ill_form(athlete_id: int, request: Request, csrf: str = Form(""), ill: str =
     with ctx(request).writing() as db:
         date = last_date(db, athlete_id) or dt.date.today()
         report_day(db, athlete_id, date, ill=ill == "1")
+    ctx(request).changed(athlete_id)
     return _back(athlete_id, msg="noted: only rest or active recovery" if ill == "1"
                  else "noted: back to training")
 

@@ -15,6 +15,8 @@ create exactly these; ``tests/serve/test_store.py`` checks the two agree.
   athlete's data: the cache key of ``advice``.
 * ``advice``: the last recommendation computed per athlete, JSON, with the revision and
   day it was computed for (a warm page or API call is one read).
+* ``login_failures``: failed sign-ins per key (an e-mail, a client address) and when
+  (Unix seconds): the sign-in rate limit, shared by every server process.
 """
 
 from __future__ import annotations
@@ -125,3 +127,10 @@ class Advice(Base):
     revision: Mapped[int] = mapped_column(Integer)
     today: Mapped[dt.date] = mapped_column(Date)
     body: Mapped[str] = mapped_column(Text)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[float] = mapped_column(Float)
