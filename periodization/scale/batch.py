@@ -32,6 +32,9 @@ from periodization.scale.shards import RESTART, Shard, iter_shards, source_kind
 from periodization.scale.writers import open_results
 
 SHARD_ATHLETES = 2000  # ~10-20 s of one worker's time; a shard's input is ~70 MB of CSV
+# athletes advised at a time inside a shard: the advice's memory grows with the athletes
+# (about 0.6 MB per athlete-year), its vectorised speed is flat from a few hundred
+ADVISE_ATHLETES = 250
 RETRIES = 3
 PURPOSE = "periodize recommend --ray"
 
@@ -53,9 +56,10 @@ def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, 
         if inputs.rows.empty:  # every entry of a folder shard failed: their own errors
             raise _Unreadable(inputs.errors)
         with contextlib.nullcontext() if compiled else interpreted():
-            results = advise(inputs, model=load_model(model), plan_days=plan_days, ill=ill,
-                             today=dt.date.fromisoformat(today), safety=SafetyConfig(),
-                             details=False)
+            results = advise_in_parts(
+                inputs, ADVISE_ATHLETES, advise, model=load_model(model), plan_days=plan_days,
+                ill=ill, today=dt.date.fromisoformat(today), safety=SafetyConfig(),
+                details=False)
     except _Unreadable as exc:
         results = [{"athlete_id": a, "error": e} for a, e in sorted(exc.errors.items())]
     except DataError as exc:  # the shard's file as a whole: every athlete of it
@@ -64,6 +68,30 @@ def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, 
         results = [{"athlete_id": a, "error": message} for a in shard.athletes]
     return {"index": shard.index, "results": results, "pid": os.getpid(),
             "peak_rss": _peak_rss(), "seconds": time.perf_counter() - t0}
+
+
+def advise_in_parts(inputs, size: int, advise: Callable[..., list[dict[str, Any]]],
+                    **options: Any) -> list[dict[str, Any]]:
+    """``advise(inputs, **options)`` run on ``size`` athletes at a time (in id order), so
+    a worker's memory is that of ``size`` athletes' advice rather than a whole shard's; the
+    same results, since each athlete's advice depends on their own rows only. A table
+    unusable as a whole (``DataError`` from a part) is advised whole, so the shard's
+    error is the one the whole shard gives."""
+    import dataclasses
+
+    ids = sorted(set(inputs.rows["athlete_id"].unique()) | set(inputs.errors))
+    if len(ids) <= size:
+        return advise(inputs, **options)
+    column, results = inputs.rows["athlete_id"], []
+    try:
+        for i in range(0, len(ids), size):
+            part = set(ids[i:i + size])
+            results += advise(dataclasses.replace(
+                inputs, rows=inputs.rows[column.isin(part).to_numpy()].reset_index(drop=True),
+                errors={a: e for a, e in inputs.errors.items() if a in part}), **options)
+    except DataError:
+        return advise(inputs, **options)
+    return results
 
 
 class _Unreadable(Exception):
@@ -135,6 +163,7 @@ def recommend_on_ray(data: str | os.PathLike[str], *, out: str | os.PathLike[str
         with tempfile.TemporaryDirectory(prefix="periodize-shards-", dir=out.parent) as tmp, \
                 connected(purpose=PURPOSE, address=address, workers=workers) as ray:
             # the cluster first: its start-up and the first shards' advice overlap the split
+            cluster_at = time.perf_counter()
             say(f"advising {data} in shards of {shard_athletes} athletes")
             shards = _Timed(iter_shards(data, shard_athletes=shard_athletes, workdir=Path(tmp)))
             stats = _run_shards(ray, shards, options, writer, workers=workers, say=say)
@@ -147,6 +176,9 @@ def recommend_on_ray(data: str | os.PathLike[str], *, out: str | os.PathLike[str
     return {"out": str(out), "athletes": stats["athletes"], "advised": stats["advised"],
             "not_advised": stats["athletes"] - stats["advised"], "shards": stats["shards"],
             "split_s": round(shards.seconds, 3), "restarted": stats["restarted"],
+            "cluster_s": round(cluster_at - t0, 3),
+            "first_shard_s": round(stats["first_shard_at"] - t0, 3)
+            if "first_shard_at" in stats else None,
             "wall_s": round(wall, 3),
             "athletes_per_s": round(stats["athletes"] / wall, 2) if wall > 0 else None,
             "per_shard": stats["per_shard"]}
@@ -183,6 +215,7 @@ def _run_shards(ray: Any, shards: Iterator[Shard | str], options: dict[str, Any]
 
     def reset() -> None:
         stats.update(athletes=0, advised=0, shards=0, per_shard=[])
+        stats.pop("first_shard_at", None)
 
     reset()
     while more or flight:
@@ -203,6 +236,7 @@ def _run_shards(ray: Any, shards: Iterator[Shard | str], options: dict[str, Any]
                 # serial advice interprets the kernels for a handful of athletes
                 compiled = len(shard.athletes) > 4
                 flight[task.remote(shard, compiled=compiled, **options)] = shard
+                stats.setdefault("first_shard_at", time.perf_counter())
         if not flight:
             continue
         ready = wait_one(ray, list(flight))
