@@ -1,10 +1,12 @@
 """Batch advice on Ray (``periodize recommend --ray``): 100 000 athletes × 365 days in one
 long CSV, advised with 1 and with 2 workers.
 
-Prints JSON: per worker count the wall (split + advice, Ray start-up included),
-throughput (athletes/s), the split's seconds, the per-shard cost (median seconds of a
-shard of ``--shard-athletes`` athletes, and its spread), peak memory of every worker (RSS
-from the worker itself; USS sampled with psutil) and of the driver process; the scaling
+Prints JSON: per worker count the wall (Ray start-up, split and advice: the split runs
+beside the advice), throughput (athletes/s), the driver's seconds splitting and when the
+first shard was submitted, the per-shard cost (median seconds of a shard of
+``--shard-athletes`` athletes, and its spread), one worker's and the split's rates (the
+projection's inputs in docs/scale.md), peak memory of every worker (RSS from the worker
+itself; USS sampled with psutil) and of the driver process; the scaling
 from 1 to 2 workers (goal ≥ 1.7×) and whether both outputs are byte-identical. The load
 average is recorded with every figure: other processes on a shared machine take their
 CPU time out of the scaling.
@@ -106,6 +108,11 @@ def child(args: argparse.Namespace) -> None:
         "load_avg_after": os.getloadavg(),
         "shard_seconds_median": statistics.median(seconds),
         "shard_seconds_min_max": [min(seconds), max(seconds)],
+        # the projection's inputs: one worker's rate on a shard, the driver's split rate
+        # (the split runs beside the advice; it bounds the cluster at ~ its rate)
+        "worker_athletes_per_s": round(args.shard_athletes / statistics.median(seconds), 1),
+        "driver_split_athletes_per_s": round(summary["athletes"] / summary["split_s"], 1)
+        if summary["split_s"] else None,
         "worker_peak_rss_mb": sorted(round(v / 2**20) for v in per_pid.values()),
         "worker_peak_uss_mb_sampled": sorted(round(u / 2**20)
                                              for u, _ in monitor.peak.values()),
@@ -132,8 +139,12 @@ def main() -> None:
     from _common import emit
     from _recommend_inputs import stand_in_model
 
+    from periodization.scale.batch import ADVISE_ATHLETES
+
     result: dict = {"athletes": args.athletes, "days": args.days,
-                    "shard_athletes": args.shard_athletes}
+                    "shard_athletes": args.shard_athletes,
+                    "advised_at_a_time": ADVISE_ATHLETES, "cpus": os.cpu_count(),
+                    "load_avg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         model = stand_in_model(folder / "model")

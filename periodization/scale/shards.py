@@ -2,10 +2,11 @@
 
 What ``--data`` may be for batch advice on Ray, and how each is split:
 
-* a **long CSV** with an ``athlete_id`` column (the generic format, any size): one
-  streamed pass reads only the id column (the *athlete index*: the sorted distinct ids),
-  a second streamed pass copies every row to its shard's CSV (the original header line,
-  then the rows re-encoded cell for cell as text, so the importer reads the same cells);
+* a **long CSV** with an ``athlete_id`` column (the generic format, any size): streamed
+  block by block into shard CSVs (the original header line, then the rows re-encoded cell
+  for cell as text, so the importer reads the same cells), each shard handed out as soon
+  as it is complete (``split``: one pass for rows grouped by athlete in sorted-id order,
+  two passes otherwise);
 * the project's **observations Parquet** (or a cohort directory holding it): the same, by
   record batches, each shard a Parquet file of the source's own schema;
 * a **team folder** (one export per athlete): shards are groups of its entries (nothing
@@ -13,7 +14,7 @@ What ``--data`` may be for batch advice on Ray, and how each is split:
 
 Athletes are assigned to shards in sorted-id order (``shard_athletes`` per shard), so the
 shards' results, written in shard order, are in the athlete-id order of serial advice.
-Memory: the driver holds the index (a few MB for a million ids) and one block of rows.
+Memory: the driver holds one block of rows (and, for two passes, the athlete index).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -67,19 +67,42 @@ def source_kind(data: Path) -> tuple[str, Path]:
                     "athlete_id column, an observations Parquet or a folder of exports)")
 
 
-def plan_shards(data: Path, *, shard_athletes: int, workdir: Path) -> list[Shard]:
-    """The shards of ``data``; CSV and Parquet shards are written under ``workdir``."""
+RESTART = "restart"  # handed out by ``iter_shards`` when the one pass gave up: start over
+
+
+def iter_shards(data: Path, *, shard_athletes: int, workdir: Path) -> Iterator[Shard | str]:
+    """The shards of ``data`` in shard order, each as soon as its file is complete (CSV and
+    Parquet shards are written under ``workdir``). For rows not grouped by athlete in
+    sorted-id order the one pass stops at the first row out of order: then ``RESTART``
+    comes (the shards handed out so far do not count) and the shards of the two passes."""
+    from periodization.scale import split
+
     kind, path = source_kind(data)
     if kind == "folder":
-        return _folder_shards(path, shard_athletes)
-    ids = _athlete_index(path, kind)
-    if not ids:
-        raise DataError(f"{data}: no row has an athlete id")
-    groups = [tuple(ids[i:i + shard_athletes]) for i in range(0, len(ids), shard_athletes)]
-    files = [workdir / f"shard-{i:05d}.{kind}" for i in range(len(groups))]
-    _split(path, kind, ids, shard_athletes, files)
-    return [Shard(index=i, kind=kind, athletes=g, path=f)
-            for i, (g, f) in enumerate(zip(groups, files, strict=True))]
+        yield from _folder_shards(path, shard_athletes)
+        return
+
+    def opener(folder: Path):
+        folder.mkdir(exist_ok=True)
+        return (lambda k: folder / f"shard-{k:05d}.{kind}",
+                lambda file, schema: _open_writer(file, kind, path, schema))
+
+    try:
+        for k, (athletes, file) in enumerate(split.sorted_shards(
+                _batches(path, kind), _ids, shard_athletes, *opener(workdir / "one-pass"))):
+            yield Shard(index=k, kind=kind, athletes=athletes, path=file)
+        return
+    except split.Unsorted:
+        yield RESTART
+    except split.NoIds:
+        raise DataError(f"{data}: no row has an athlete id") from None
+    try:
+        for k, (athletes, file) in enumerate(split.indexed_shards(
+                _batches(path, kind, columns=["athlete_id"]), _batches(path, kind), _ids,
+                shard_athletes, *opener(workdir / "two-pass"))):
+            yield Shard(index=k, kind=kind, athletes=athletes, path=file)
+    except split.NoIds:
+        raise DataError(f"{data}: no row has an athlete id") from None
 
 
 def _folder_shards(folder: Path, size: int) -> list[Shard]:
@@ -124,46 +147,9 @@ def _batches(path: Path, kind: str, columns: list[str] | None = None
 
 
 def _ids(batch: pa.RecordBatch) -> pa.Array:
+    """A block's athlete ids as the importer reads them (trimmed; a null id: ``""``)."""
     ids = batch.column("athlete_id")
-    return pc.utf8_trim_whitespace(ids.cast(pa.string()))
-
-
-def _athlete_index(path: Path, kind: str) -> list[str]:
-    """The sorted distinct athlete ids (the first streamed pass: the id column only)."""
-    seen: set[str] = set()
-    for batch in _batches(path, kind, columns=["athlete_id"]):
-        seen.update(pc.unique(_ids(batch)).to_pylist())
-    seen.discard("")
-    seen.discard(None)  # type: ignore[arg-type]
-    return sorted(seen)
-
-
-def _split(path: Path, kind: str, ids: list[str], size: int, files: list[Path]) -> None:
-    """The second streamed pass: each row appended to its athlete's shard file (rows
-    without an id go to the first shard, where the importer notes and drops them)."""
-    index = pa.array(ids, type=pa.string())
-    writers: dict[int, object] = {}
-    try:
-        for batch in _batches(path, kind):
-            where = pc.index_in(_ids(batch), value_set=index).to_numpy(zero_copy_only=False)
-            shard = np.where(np.isnan(where.astype(np.float64)), 0,
-                             np.nan_to_num(where.astype(np.float64)) // size).astype(np.int64)
-            order = np.argsort(shard, kind="stable")  # rows keep their order within a shard
-            sorted_shards = shard[order]
-            bounds = np.flatnonzero(np.diff(sorted_shards)) + 1
-            for rows in np.split(order, bounds):
-                if len(rows) == 0:
-                    continue
-                k = int(shard[rows[0]])
-                if k not in writers:
-                    writers[k] = _open_writer(files[k], kind, path, batch.schema)
-                writers[k].write_batch(batch.take(pa.array(rows)))
-        for k, file in enumerate(files):  # a shard whose athletes had no rows at all
-            if k not in writers:
-                writers[k] = _open_writer(file, kind, path, None)
-    finally:
-        for writer in writers.values():
-            writer.close()
+    return pc.fill_null(pc.utf8_trim_whitespace(ids.cast(pa.string())), "")
 
 
 class _CsvShard:

@@ -49,6 +49,10 @@ class _Writer:
     def _close(self) -> None:
         raise NotImplementedError
 
+    def restart(self) -> None:
+        """Forget everything written so far: the file is empty again."""
+        raise NotImplementedError
+
     def commit(self) -> None:
         self._close()
         os.replace(self.partial, self.path)
@@ -72,6 +76,10 @@ class _Jsonl(_Writer):
 
         self._fh.writelines(json_text(r, indent=None) + "\n" for r in results)
         self._fh.flush()
+
+    def restart(self) -> None:
+        self._fh.seek(0)
+        self._fh.truncate()
 
     def _close(self) -> None:
         if not self._fh.closed:
@@ -100,6 +108,11 @@ class _Parquet(_Writer):
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.partial, self.schema)
         self._writer.write_table(table)
+
+    def restart(self) -> None:
+        if self._writer is not None:  # the next write starts the file afresh
+            self._writer.close()
+            self._writer = None
 
     def _close(self) -> None:
         if self._writer is None:  # no shard at all: still a valid, empty file

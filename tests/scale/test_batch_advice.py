@@ -47,7 +47,8 @@ def test_long_csv_sharded_equals_serial(ray_cluster, tmp_path, team_rows, model_
     assert read_results(out) == as_json(serial)  # same objects, same (athlete-id) order
     short = next(r for r in serial if r["athlete_id"] == team_rows["athlete_id"].min())
     assert "error" in short or short["policy"] == "rule-based baseline"
-    assert lines[0] == "13 athletes in 4 shards" + lines[0][len("13 athletes in 4 shards"):]
+    assert lines[-1].startswith("13 athletes in 4 shards (split in ")
+    assert summary["restarted"]  # the rows are interleaved: the two passes were needed
     assert not out.with_name(out.name + ".partial").exists()
     assert {s["pid"] for s in summary["per_shard"]} and all(
         s["peak_rss"] > 0 for s in summary["per_shard"])
@@ -109,3 +110,27 @@ def test_a_missing_ray_is_one_line_and_writes_nothing(tmp_path, team_rows, model
     assert r.stderr.strip() == ("error: periodize recommend --ray needs ray: pip install "
                                 "'periodization[ray]'")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["team.csv"]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_rows_grouped_by_athlete_are_split_in_one_pass(ray_cluster, tmp_path, team_rows,
+                                                       model_dir, monkeypatch, late):
+    """Rows grouped in sorted-id order: one pass, shards submitted while it reads. A row
+    out of order near the end: the shards already advised are dropped, the two passes
+    start over, and the output is still serial advice's."""
+    from periodization.scale import shards
+
+    monkeypatch.setattr(shards, "BLOCK_BYTES", 4096)  # many blocks for a small file
+    rows = team_rows.sort_values(["athlete_id", "date"])
+    if late:  # the first athlete's first row moved to the end of the file
+        rows = rows.iloc[[*range(1, len(rows)), 0]]
+    data = write_export(tmp_path / "team.csv", rows, with_id=True)
+    serial = recommend_batch(data, model=model_dir, today=TODAY)
+    out = tmp_path / "advice.jsonl"
+    lines = []
+    summary = recommend_on_ray(data, out=out, model=model_dir, today=TODAY, shard_athletes=3,
+                               progress=lines.append)
+    assert summary["restarted"] is late and summary["shards"] == 5
+    assert any("indexing the ids first" in line for line in lines) is late
+    assert read_results(out) == as_json(serial)
+    assert not list(tmp_path.glob("periodize-shards-*"))
