@@ -8,8 +8,8 @@ violations". CIs are athlete bootstraps (2000 resamples; the share of the oracle
 ratio of the two means, resampled by athlete, so it is paired).
 
 Seeds: the default ``--seed 30000`` gives the test athletes of ``oracle_compare.py``; pick
-configs on validation athletes instead (``--seed 5000000000``, ``training/population.py``'s
-``VAL_SEED``, the athletes runs validate on). The oracle's and the heuristics' tables are
+configs on validation athletes instead (``--seed 5000000000``, ``core/seeds.py``'s
+``VALIDATION_SEED``, the athletes runs validate on). The oracle's and the heuristics' tables are
 cached per (prior, seed, athletes) under ``$PERIODIZATION_CACHE/policy_compare`` (the oracle
 is the slow part), so comparing another run costs only that run's episodes.
 
