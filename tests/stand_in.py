@@ -20,7 +20,8 @@ def make_model(path: Path, scaler, *, hidden: tuple[int, ...] = (64, 64)) -> Pat
     from periodization.agents.config import SACConfig
     from periodization.agents.sac import SACAgent
 
-    agent = SACAgent(obs_dim=scaler.n_features, n_actions=6, config=SACConfig(hidden=hidden), seed=0)
+    agent = SACAgent(obs_dim=scaler.n_features, n_actions=6, config=SACConfig(hidden=hidden),
+                     seed=0)
     return save_model(path, weights=agent.export_actor(), scaler=scaler,
                       info={"note": "untrained stand-in for tests"})
 

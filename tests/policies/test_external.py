@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from periodization.cli import app
 from periodization.core.errors import UserError
 from periodization.evaluation.evaluate import evaluate_policies
+from periodization.features.daily import N_FEATURES
 from tests.policies.sample_policies import HardestAllowed, always_hiit, always_rest
 
 COLUMNS = ["outcome_pct", "return", "violations", "days_ill", "n_REST", "n_HIIT"]
@@ -85,7 +86,7 @@ def test_an_sb3_model_zip_acts_as_its_model_predicts(env_cohort, sb3_models):
 
     path, model = sb3_models["maskable"]
     policy = SB3Policy(path)
-    obs = np.random.default_rng(0).normal(size=(32, 17)).astype(np.float32)
+    obs = np.random.default_rng(0).normal(size=(32, N_FEATURES)).astype(np.float32)
     mask = np.random.default_rng(1).random((32, 6)) < 0.6
     mask[:, 0] = True
     expected, _ = model.predict(obs, deterministic=True, action_masks=mask)
