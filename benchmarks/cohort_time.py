@@ -1,5 +1,5 @@
 """Time to synthesise a 200 × 180 cohort and compute its features (preprocess + split +
-17 features + scaler). Goal ≤ 2 s (the earlier implementation: ≈ 9 s).
+31 features + scaler). Goal ≤ 2 s (the earlier implementation: ≈ 9 s).
 
 Usage: python benchmarks/cohort_time.py [--athletes 200] [--days 180] [--repeats 5]
 """

@@ -34,7 +34,7 @@ class SafetyViolation(ValueError):
 class StepResult:
     """Everything one lockstep day produced (arrays of shape (N,) unless noted)."""
 
-    obs: np.ndarray  # (N, 17) float32, next morning
+    obs: np.ndarray  # (N, F) float32, next morning (F: the scaler's width, 17 or 31)
     reward: np.ndarray
     truncated: np.ndarray  # bool: the block's last day is done
     component_rows: np.ndarray  # (7, N) in ``COMPONENTS`` order

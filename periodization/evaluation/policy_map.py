@@ -35,14 +35,14 @@ class PolicyMap:
 
 
 def typical_features(prepared: PreparedCohort) -> np.ndarray:
-    """Median raw feature vector (17,) of the training athletes' days."""
+    """Median raw feature vector (F,) (every feature, F = 31) of the training athletes' days."""
     raw = prepared.features.raw[prepared.split_rows("train")]
     return np.median(raw, axis=0)
 
 
 def grid_features(typical: np.ndarray, recovery: np.ndarray = RECOVERY,
                   tsb: np.ndarray = TSB) -> np.ndarray:
-    """Raw features (ny·nx, 17) of the grid, row-major over (TSB, recovery)."""
+    """Raw features (ny·nx, F) of the grid, row-major over (TSB, recovery)."""
     tsb_g, rec_g = np.meshgrid(tsb, recovery, indexing="ij")
     rec, t = rec_g.ravel(), tsb_g.ravel()
     x = np.tile(typical, (len(rec), 1))

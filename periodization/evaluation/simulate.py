@@ -5,7 +5,7 @@ simulated) repeated to fill the days, or a ``decide`` function that picks each d
 session from that morning's wearable readings (a closed loop). Each day:
 
 1. (readings and features, only if recorded or a ``decide`` needs them) the morning's
-   wearable readings (``dynamics.observe``) and the 17 features (``features.daily``);
+   wearable readings (``dynamics.observe``) and the features (``features.daily``, 31);
 2. the planned session, or ``decide``'s choice;
 3. the environment's ill rule (``env.constraints``, rule ``ill``): an ill or injured athlete
    may only rest or do active recovery, any other session becomes REST, as in the env;
@@ -51,7 +51,7 @@ class Morning:
     day: int  # plan day, 0 = the first morning (a Monday)
     observation: Observation  # this morning's wearable readings
     context: F.MorningContext  # ln RMSSD and its 28-day baseline mean and SD, etc.
-    features: np.ndarray  # (N, 17) raw features, ``features.daily.FEATURE_NAMES`` order
+    features: np.ndarray  # (N, 31) raw features, ``features.daily.FEATURE_NAMES`` order
     planned_action: np.ndarray  # int64, the plan's session for today
     planned_minutes: np.ndarray
     ill: np.ndarray  # bool: ill or injured this morning (the athlete knows)

@@ -19,7 +19,7 @@ from periodization.sim.params import Population
 
 @dataclass(frozen=True)
 class TableFeatures:
-    raw: np.ndarray  # (rows, 17) raw features, aligned with the input table's rows
+    raw: np.ndarray  # (rows, 31) raw features, aligned with the input table's rows
     recovery: np.ndarray  # (rows,) context the safety rules read
     ln_hrv: np.ndarray
     hrv_baseline_mean: np.ndarray

@@ -1,6 +1,6 @@
 """Heuristic baselines: what coaches and apps do today (SPEC §7).
 
-All read the same 17 features the agent sees (de-normalised to their units) and respect
+All read the morning features the agent sees (the first 17 of its 31, de-normalised) and respect
 the mask: a masked preference falls back to the next easier allowed session.
 """
 

@@ -1,7 +1,7 @@
 """Policies from outside the project: a Python callable, an object with ``act``, a
 ``module:attr`` reference, or a Stable-Baselines3 ``model.zip`` (``sb3:PATH``).
 
-A callable takes the normalised observations (B, 17) float32 and the masks (B, 6) bool and
+A callable takes the normalised observations (B, F) float32 (F = 31, observation space v2) and the masks (B, 6) bool and
 returns actions (B,) int; it may ignore the mask (the environment then replaces a masked
 choice by REST and counts a violation, as for any unmasked agent).
 """

@@ -27,15 +27,24 @@ class ActorPolicy(BasePolicy):
     actor trained with every safety rule off (``uses_mask=False``) never learned what a mask
     is: it chooses among all six actions, and the environment replaces and counts what the
     rules forbid.
+
+    ``scaler`` (the actor's own) lets ``bind`` work ``convert`` out from the world it is
+    bound to when none was given: a v1 actor played in a world observing v2 reads the
+    leading 17 columns instead of failing on a (B, 31) observation.
     """
 
     def __init__(self, actor: NumpyActor, *, name: str,
                  convert: tuple[FeatureScaler, FeatureScaler] | None = None,
-                 seed: int = 0, uses_mask: bool = True) -> None:
-        self.actor, self.name, self.convert = actor, name, convert
+                 seed: int = 0, uses_mask: bool = True,
+                 scaler: FeatureScaler | None = None) -> None:
+        self.actor, self.name, self.convert, self.scaler = actor, name, convert, scaler
         self._adapt = adapter(*convert) if convert is not None else None
         self.uses_mask = uses_mask
         self.rng = np.random.default_rng(seed)
+
+    def bind(self, world) -> None:
+        if self.convert is None and self.scaler is not None and hasattr(world, "scaler"):
+            self._adapt = adapter(world.scaler, self.scaler)
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         if self._adapt is not None:
@@ -72,4 +81,4 @@ def load_run_policy(path: str | Path, *, env_scaler: FeatureScaler | None = None
                                   and np.array_equal(env_scaler.scale, run_scaler.scale))
     return ActorPolicy(model.actor, name=Path(path).resolve().name,
                        convert=None if same else (env_scaler, run_scaler),
-                       uses_mask=model.uses_mask)
+                       uses_mask=model.uses_mask, scaler=run_scaler)

@@ -8,6 +8,7 @@ import pytest
 
 from periodization.evaluation.simulate import Morning, run
 from periodization.evaluation.simulate_start import lived_in
+from periodization.features.daily import N_FEATURES
 from periodization.sim import dynamics
 from periodization.sim.actions import Action
 from periodization.sim.noise import KeyedRandom
@@ -133,7 +134,7 @@ def test_a_closed_loop_that_follows_the_plan_is_the_plan(athletes):
     a = run(athletes, WEEK, days=14, record=True)
     b = run(athletes, WEEK, days=14, decide=follow, record=True)
     assert same_record(a, b, 15, 14)
-    assert len(seen) == 14 and seen[0].features.shape == (athletes.n, 17)
+    assert len(seen) == 14 and seen[0].features.shape == (athletes.n, N_FEATURES)
     # the 28-day HRV baseline is full from the burn-in on the first morning
     assert np.isfinite(seen[0].context.hrv_baseline_sd).all()
 

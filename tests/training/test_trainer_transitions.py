@@ -44,7 +44,7 @@ def test_the_last_transition_holds_the_final_observation_and_mask(tmp_path, prep
     # the last one: the episode's own final morning, replayed without autoreset
     replay = PeriodizationVectorEnv(N, cohort=prepared_small, split=config.env.split,
                                     reward=config.env.reward, safety=safety,
-                                    block_days=DAYS, autoreset=False)
+                                    block_days=DAYS, autoreset=False, scaler=trainer.scaler)
     obs, info = replay.reset(seed=trainer.round_seeds(0))
     np.testing.assert_array_equal(obs, data["obs"][0])
     for t in range(DAYS):
