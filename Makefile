@@ -44,6 +44,7 @@ demo-quick: $(STAMP)
 # PERIODIZATION_CLIENTS: the RLlib and Tianshou examples must run, not skip.
 test: $(STAMP) $(CLIENTS_STAMP)
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check periodization tests benchmarks
 	PERIODIZATION_CLIENTS=$(CURDIR)/$(CLIENTS) $(PY) -m pytest -q
 
 lint: $(STAMP)

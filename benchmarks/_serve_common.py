@@ -4,24 +4,14 @@ load generator does not share its interpreter), a throw-away PostgreSQL, and exp
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -40,33 +30,14 @@ def store(kind: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def server(url: str, workers: int = 1) -> Iterator[str]:
-    """``periodize serve --db url --workers N`` in a child process (the command a user
-    runs); its base URL. ``server.pid``: the child's process id (its workers are its
-    children)."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "periodization", "serve", "--db", url,
-                             "--port", str(port), "--workers", str(workers)], cwd=ROOT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                            stderr=subprocess.DEVNULL)
-    server.pid = proc.pid
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
-                                                                        timeout=0.2):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``periodize serve --db url --workers N`` in a child process (``tests/serve/child.py``):
+    (its base URL, its process id; its workers are its children)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.serve.child import serve_child
+
+    with serve_child(url, workers, start_timeout_s=60.0) as (base, proc):
+        yield base, proc.pid
 
 
 def tree_cpu_s(pid: int) -> float:

@@ -72,7 +72,7 @@ def main() -> None:
     args = ap.parse_args()
     exports = [csv_bytes(export_rows(athletes=1, days=365, seed=100 + i))
                for i in range(args.uploads)]
-    with store(args.store) as url, server(url) as base:
+    with store(args.store) as url, server(url) as (base, _):
         upload_s, cold_ms, warm = [], [], []
         for i, body in enumerate(exports):
             with httpx.Client(base_url=base, timeout=120) as c:

@@ -150,9 +150,8 @@ def main() -> None:
                     help="mean pause of a user between answer and next request (0: none)")
     ap.add_argument("--workers", type=int, default=1, help="periodize serve --workers")
     args = ap.parse_args()
-    with store(args.store) as url, server(url, workers=args.workers) as base:
-        out = asyncio.run(run(base, args.users, args.seconds, args.think_ms / 1000,
-                              server.pid))
+    with store(args.store) as url, server(url, workers=args.workers) as (base, pid):
+        out = asyncio.run(run(base, args.users, args.seconds, args.think_ms / 1000, pid))
         found = stored_days(base, out["uploaded"])
     lat = out["lat"]
     cores = os.cpu_count() or 1

@@ -1,4 +1,5 @@
-"""The features (17 of the morning, 14 of its history): the only implementation, incremental and batched, and the scaler.
+"""The features (17 of the morning, 14 of its history): the only implementation,
+incremental and batched, and the scaler.
 
 Owns: ``daily`` (``morning`` / ``record_day`` over a ``FeatureState``), their compiled
 kernels, ``table`` (the same two calls over a whole table), ``scaler`` (normalisation

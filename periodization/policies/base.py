@@ -1,9 +1,10 @@
 """The one interface every policy offers, and the shared pieces heuristics are built from.
 
-A policy maps a batch of normalised observations (B, F) float32 (F = 31, observation space v2) and masks (B, 6) bool
-(True = allowed) to actions (B,) int64 that are always allowed. ``reset(n)`` starts n new
-episodes (policies with a calendar or memory use it); ``bind(world)`` is offered to
-policies that read the true world (only the oracle does).
+A policy maps a batch of normalised observations (B, F) float32 (F = 31, observation
+space v2) and masks (B, 6) bool (True = allowed) to actions (B,) int64 that are always
+allowed. ``reset(n)`` starts n new episodes (policies with a calendar or memory use it);
+``bind(world)`` is offered to policies that read the world they act in (the oracle reads
+its truth; a learned actor reads how it normalises observations).
 """
 
 from __future__ import annotations

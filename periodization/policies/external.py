@@ -1,9 +1,10 @@
 """Policies from outside the project: a Python callable, an object with ``act``, a
 ``module:attr`` reference, or a Stable-Baselines3 ``model.zip`` (``sb3:PATH``).
 
-A callable takes the normalised observations (B, F) float32 (F = 31, observation space v2) and the masks (B, 6) bool and
-returns actions (B,) int; it may ignore the mask (the environment then replaces a masked
-choice by REST and counts a violation, as for any unmasked agent).
+A callable takes the normalised observations (B, F) float32 (F = 31, observation space
+v2) and the masks (B, 6) bool and returns actions (B,) int; it may ignore the mask (the
+environment then replaces a masked choice by REST and counts a violation, as for any
+unmasked agent).
 """
 
 from __future__ import annotations

@@ -4,18 +4,15 @@ request, and share the sign-in rate limit (it lives in the store, not in a proce
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.serve.child import serve_child
 from tests.serve.conftest import PASSWORD
 from tests.stand_in import export_rows
 
@@ -25,33 +22,6 @@ psutil = pytest.importorskip("psutil")
 ROOT = Path(__file__).resolve().parents[2]
 ATHLETES, DAYS, CHUNK = 6, 60, 10
 READINGS = ["hrv_rmssd_ms", "resting_hr", "sleep_hours", "recovery"]
-
-
-@contextlib.contextmanager
-def serving(url: str, workers: int):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "periodization", "serve", "--db", url,
-                             "--port", str(port), "--workers", str(workers)], cwd=ROOT,
-                            env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
-                                                                        timeout=0.2):
-                break
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _csv(rows) -> bytes:
@@ -90,7 +60,7 @@ def test_two_workers_lose_nothing_and_share_the_rate_limit(kind, request, tmp_pa
     rows = export_rows(athletes=ATHLETES, days=DAYS, seed=31)
     groups = [g for _, g in rows.groupby("athlete_id", sort=True)]
     tag = f"{kind}-{os.getpid()}-{time.monotonic_ns()}"
-    with serving(url, workers=2) as (base, proc):
+    with serve_child(url, workers=2) as (base, proc):
         assert len(psutil.Process(proc.pid).children()) >= 2  # two worker processes
         with ThreadPoolExecutor(ATHLETES) as pool:
             results = list(pool.map(lambda i: _athlete(base, i, groups[i], tag),
@@ -101,7 +71,7 @@ def test_two_workers_lose_nothing_and_share_the_rate_limit(kind, request, tmp_pa
         # the limit (5 failures per e-mail) counts failures whichever process saw them:
         # alternate between this server and another one on the same store; counted per
         # process, neither would have seen 5 by the 8th attempt
-        with serving(url, workers=1) as (other, _):
+        with serve_child(url, workers=1) as (other, _):
             wrong = {"email": f"worker0-{tag}@example.org", "password": "wrong password"}
             codes = [httpx.post(f"{(base, other)[n % 2]}/api/tokens", json=wrong,
                                 timeout=60).status_code for n in range(8)]
