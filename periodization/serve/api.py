@@ -84,16 +84,21 @@ def sign_in(request: Request, email: str, password: str) -> User:
     """The user of these credentials; 429 after too many failures from this e-mail or
     address, 401 for wrong ones."""
     app = ctx(request)
-    keys = (f"email:{email.strip().lower()}",
-            f"ip:{request.client.host if request.client else '?'}")
+    account = f"email:{email.strip().lower()}"
+    address = f"ip:{request.client.host if request.client else '?'}"
+    with app.writing() as db:  # committed before counting: see RateLimiter
+        attempt = app.limiter.record(db, account)
     with app.maker() as db:
-        if app.limiter.blocked(db, *keys):
-            raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
-        user = auth.authenticate(db, email, password)
-    if user is None:
-        with app.writing() as db:
-            app.limiter.failed(db, *keys)
+        blocked = app.limiter.over(db, account) or app.limiter.blocked(db, address)
+        user = None if blocked else auth.authenticate(db, email, password)
+    if user is None and not blocked:
+        with app.writing() as db:  # the account's attempt stays a failure
+            app.limiter.record(db, address)
         raise HTTPException(401, "wrong e-mail or password")
+    with app.writing() as db:
+        app.limiter.forgive(db, attempt)
+    if blocked:
+        raise HTTPException(429, "too many failed sign-ins: wait a few minutes")
     return user
 
 

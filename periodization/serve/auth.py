@@ -122,22 +122,49 @@ class RateLimiter:
     """At most ``limit`` failed sign-ins per key (an e-mail, a client address) in a sliding
     ``window`` of seconds. The failures live in the store (``login_failures``), so every
     server process of ``--workers N`` counts the same ones and a restart forgives
-    nothing; wall-clock seconds, as the processes share no monotonic clock."""
+    nothing; wall-clock seconds, as the processes share no monotonic clock.
+
+    For an account's key the attempt is recorded *before* its password is checked and
+    forgiven if it was right (``record``, then ``over``, then ``forgive``): a burst of
+    parallel guesses at one account cannot all pass the check while the first ones are
+    still hashing. Each row is committed before it counts, so the k-th committed attempt
+    sees at least k rows and at most ``limit`` attempts a window reach the check. A client
+    address's key counts failures only (``blocked`` before, ``record`` after a failure):
+    many people behind one address signing in at once must not lock each other out."""
 
     def __init__(self, limit: int = 5, window: float = 300.0) -> None:
         self.limit, self.window = limit, window
 
-    def blocked(self, db: DbSession, *keys: str) -> bool:
+    @staticmethod
+    def _keys(keys: tuple[str, ...]) -> list[str]:
+        return [k[:300] for k in keys]  # the column's width: stored and queried the same
+
+    def record(self, db: DbSession, *keys: str) -> list[int]:
+        """Count an attempt or a failure for ``keys`` (in the caller's write transaction)
+        and forget every failure older than the window; the new rows' ids."""
+        now = time.time()
+        db.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+        rows = [LoginFailure(key=k, at=now) for k in self._keys(keys)]
+        db.add_all(rows)
+        db.flush()
+        return [r.id for r in rows]
+
+    def _most(self, db: DbSession, keys: tuple[str, ...]) -> int:
         since = time.time() - self.window
         counts = db.execute(select(LoginFailure.key, func.count()).where(
-            LoginFailure.key.in_(keys), LoginFailure.at > since)
+            LoginFailure.key.in_(self._keys(keys)), LoginFailure.at > since)
             .group_by(LoginFailure.key)).all()
-        return any(n >= self.limit for _, n in counts)
+        return max((n for _, n in counts), default=0)
 
-    def failed(self, db: DbSession, *keys: str) -> None:
-        """Count a failure for ``keys`` (in the caller's write transaction), forgetting
-        their failures older than the window."""
-        now = time.time()
-        db.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys),
-                                              LoginFailure.at <= now - self.window))
-        db.add_all([LoginFailure(key=k[:300], at=now) for k in keys])
+    def blocked(self, db: DbSession, *keys: str) -> bool:
+        """Whether any key already has ``limit`` failures in the window."""
+        return self._most(db, keys) >= self.limit
+
+    def over(self, db: DbSession, *keys: str) -> bool:
+        """Whether any key has more than ``limit`` rows in the window, the caller's own
+        recorded attempt included."""
+        return self._most(db, keys) > self.limit
+
+    def forgive(self, db: DbSession, ids: list[int]) -> None:
+        """Drop attempts that were not failures (the right password, or refused unchecked)."""
+        db.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))

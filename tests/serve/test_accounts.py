@@ -91,11 +91,38 @@ def test_the_rate_limit_window_slides(app):
 
     ctx = app.state.ctx
     limiter = RateLimiter(limit=2, window=0.2)
-    for _ in range(2):
+    for _ in range(3):
         with ctx.writing() as db:
-            limiter.failed(db, "window-test")
+            limiter.record(db, "window-test")
     with ctx.maker() as db:
-        assert limiter.blocked(db, "window-test") and not limiter.blocked(db, "other")
+        assert limiter.over(db, "window-test") and not limiter.over(db, "other")
     time.sleep(0.25)
     with ctx.maker() as db:
-        assert not limiter.blocked(db, "window-test")
+        assert not limiter.over(db, "window-test")
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit_checked(store_url):
+    """Every attempt is counted before its password is hashed: of 12 wrong guesses sent at
+    once, at most ``limit`` reach the check (401), the rest are refused (429); and a right
+    password is forgiven, so it never counts as a failure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import delete
+
+    from periodization.serve.app import create_app
+    from periodization.serve.tables import LoginFailure
+
+    app = create_app(store_url, limiter=RateLimiter(limit=3, window=60))
+    with app.state.ctx.writing() as db:  # other tests' failures from "testclient" count too
+        db.execute(delete(LoginFailure))
+    _, user = new_user(app)
+    right = {"email": user["email"], "password": PASSWORD}
+    for _ in range(4):  # more right sign-ins than the limit: none is a failure
+        assert TestClient(app).post("/api/tokens", json=right).status_code == 201
+    wrong = {"email": user["email"], "password": "wrong password"}
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(lambda _: TestClient(app).post("/api/tokens", json=wrong)
+                              .status_code, range(12)))
+    assert sorted(set(codes)) == [401, 429] and codes.count(401) <= 3, codes
+    with app.state.ctx.writing() as db:
+        db.execute(delete(LoginFailure))
