@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from periodization.env.constraints import SafetyConfig
 from periodization.ingest.inputs import Inputs
 from periodization.serve.store import history
 from periodization.serve.tables import Advice, Source, User
+
+log = logging.getLogger(__name__)
 
 # One advice computation at a time: the kernels compile (or load from numba's cache) on first
 # use, and the work is CPU-bound under the GIL anyway, so little throughput is lost.
@@ -133,7 +136,10 @@ class Coalescer:
         time.sleep(GATHER_S)
         with self._mu:
             self._scheduled = False
-        self._drain()
+        try:
+            self._drain()
+        except Exception:  # nobody waits on a background batch: say so, keep serving
+            log.exception("background advice failed")
 
     def _drain(self) -> None:
         """Take the computing turn; advise everything pending (maybe nothing: another
@@ -156,17 +162,39 @@ class Coalescer:
             with self.maker() as db:
                 for day in days:
                     ids = [i for i, d in todo if d == day]
-                    done = _fresh_or_compute(db, ids, model=self.model, today=day)
+                    done = self._each_alone_if_it_fails(db, ids, todo, day)
                     self.store([Advice(athlete_id=i, revision=rev, today=day, body=body)
                                 for i, (rev, body, new) in done.items()
                                 if new and body is not None])
-                    for i in ids:
+                    for i in done:
                         todo[i, day].set_result(done[i][:2])
         except BaseException as exc:  # every waiter hears of it, none hangs
             for f in todo.values():
                 if not f.done():
                     f.set_exception(exc)
             raise
+
+
+    def _each_alone_if_it_fails(self, db: DbSession, ids: list[int],
+                                todo: dict[tuple[int, dt.date], Future], day: dt.date
+                                ) -> dict[int, tuple[int, str | None, bool]]:
+        """``_fresh_or_compute`` of the batch; if it fails, of each athlete alone, so one
+        athlete's failing advice (its future gets the error) fails nobody else's."""
+        try:
+            return _fresh_or_compute(db, ids, model=self.model, today=day)
+        except Exception:
+            if len(ids) == 1:
+                raise
+            db.rollback()
+        done: dict[int, tuple[int, str | None, bool]] = {}
+        for i in ids:
+            try:
+                done.update(_fresh_or_compute(db, [i], model=self.model, today=day))
+            except Exception as exc:
+                db.rollback()
+                log.warning("advice for athlete %s failed: %s", i, exc)
+                todo[i, day].set_exception(exc)
+        return done
 
 
 def _fresh_or_compute(db: DbSession, ids: list[int], *, model: ExportedModel,

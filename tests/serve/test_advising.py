@@ -38,3 +38,44 @@ def test_concurrent_requests_get_their_own_advice(app, tmp_path):
         together = list(pool.map(ask, ids * 2))
     assert together == [alone[a] for a in ids * 2]
     assert len({r["action"] + str(r["probabilities"]) for r in alone.values()}) > 1
+
+
+def test_one_athletes_failing_advice_fails_nobody_else_in_the_batch(app, tmp_path,
+                                                                     monkeypatch):
+    """Athletes asking together share a batch; if one athlete's advice raises (here: a
+    fault injected into the computation for that athlete only), the others still get
+    theirs and only that athlete's request fails."""
+    import pytest
+
+    from periodization.serve import advising
+
+    ctx = app.state.ctx
+    ids = []
+    for i in range(3):
+        c, user = new_user(app)
+        path = write_export(tmp_path / f"f{i}.csv", export_rows(athletes=1, days=40, seed=40 + i))
+        with open(path, "rb") as fh:
+            assert c.post(f"/api/athletes/{user['id']}/upload", files={"file": (path.name, fh)},
+                          headers={"x-csrf-token": user["csrf"]}).status_code == 200
+        ids.append(user["id"])
+    bad = ids[1]
+    real = advising._compute
+
+    def compute(db, some, **kw):
+        if bad in some:
+            raise RuntimeError(f"injected failure for athlete {bad}")
+        return real(db, some, **kw)
+
+    monkeypatch.setattr(advising, "_compute", compute)
+    with ctx.writing() as db:
+        db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
+    with ctx.maker() as db:
+        good = ctx.advice_for(db, [db.get(User, i) for i in (ids[0], ids[2])])
+    assert set(good) == {ids[0], ids[2]} and all(r["action"] for r in good.values())
+    with ctx.writing() as db:
+        db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
+    with ctx.maker() as db, pytest.raises(RuntimeError, match="injected"):
+        ctx.advice_for(db, [db.get(User, i) for i in ids])
+    with ctx.maker() as db:  # the batch that failed for ``bad`` stored the others' advice
+        assert {a.athlete_id for a in db.query(Advice).filter(Advice.athlete_id.in_(ids))} \
+            == {ids[0], ids[2]}
