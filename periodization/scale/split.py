@@ -100,21 +100,27 @@ def _one_pass(batches, ids_of, size, files, open_writer, state):
     yield tuple(athletes), files(k)
 
 
+INDEX_ROWS = 1_000_000  # rows the first pass's index may hold before it is re-grouped
+
+
 def last_rows(batches: Iterator[pa.RecordBatch], ids_of) -> tuple[list[str], np.ndarray,
                                                                    int]:
     """The first pass: the sorted distinct ids (without ``""``), the last row number of
     each (aligned), and the last row without an id (-1: none)."""
     parts: list[pa.Table] = []
-    held, row = 0, 0
+    held, row, limit = 0, 0, INDEX_ROWS
     for batch in batches:
         ids = ids_of(batch)
         rows = pa.array(np.arange(row, row + len(ids), dtype=np.int64))
         parts.append(_reduce([pa.table({"id": ids, "row": rows})]))
         held += parts[-1].num_rows
         row += len(ids)
-        if held > 1_000_000 and len(parts) > 1:  # keep the index about its final size
+        if held > limit and len(parts) > 1:  # keep the index about its final size
             parts = [_reduce(parts)]
             held = parts[0].num_rows
+            # next time when it has doubled: with more distinct ids than INDEX_ROWS a fixed
+            # limit would re-group the whole index on every block (quadratic)
+            limit = max(INDEX_ROWS, 2 * held)
     index = _reduce(parts) if parts else pa.table({"id": pa.array([], pa.string()),
                                                    "row": pa.array([], pa.int64())})
     index = index.sort_by("id")

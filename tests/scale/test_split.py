@@ -97,3 +97,20 @@ def test_a_restarted_results_file_holds_only_what_came_after(tmp_path, suffix):
     writer.write([{"athlete_id": "a", "error": "kept"}])
     writer.commit()
     assert read_results(tmp_path / f"advice{suffix}") == [{"athlete_id": "a", "error": "kept"}]
+
+
+def test_the_first_pass_index_regroups_only_when_it_has_doubled(monkeypatch):
+    """More distinct ids than the index's limit: the first pass still finds every id's
+    last row, re-grouping its index a logarithmic number of times, not on every block."""
+    monkeypatch.setattr(split, "INDEX_ROWS", 10)
+    calls = []
+    real = split._reduce
+    monkeypatch.setattr(split, "_reduce", lambda parts: calls.append(len(parts)) or real(parts))
+    ids = [f"a{i:04d}" for i in range(1000)] + ["a0003", "", "a0999"]
+    read: list[int] = []
+    found, last, blank = split.last_rows(blocks(ids, 10, read), lambda b: _ids(b))
+    assert found == sorted(set(ids) - {""})
+    assert last[found.index("a0003")] == 1000 and last[found.index("a0999")] == 1002
+    assert last[found.index("a0500")] == 500 and blank == 1001
+    regroups = sum(1 for n in calls if n > 1)
+    assert regroups <= 12, regroups  # a fixed limit re-groups on each of ~100 blocks
