@@ -174,7 +174,6 @@ class Coalescer:
                     f.set_exception(exc)
             raise
 
-
     def _each_alone_if_it_fails(self, db: DbSession, ids: list[int],
                                 todo: dict[tuple[int, dt.date], Future], day: dt.date
                                 ) -> dict[int, tuple[int, str | None, bool]]:
