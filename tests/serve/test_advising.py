@@ -12,16 +12,24 @@ from tests.serve.conftest import new_user
 from tests.stand_in import export_rows, write_export
 
 
-def test_concurrent_requests_get_their_own_advice(app, tmp_path):
-    ctx = app.state.ctx
+def athletes_with_data(app, tmp_path, *, n: int, days: int, seed: int) -> list[int]:
+    """Sign up ``n`` athletes, each uploading ``days`` simulated days (seeds seed, seed+1,
+    …); their ids."""
     ids = []
-    for i in range(4):
+    for i in range(n):
         c, user = new_user(app)
-        path = write_export(tmp_path / f"a{i}.csv", export_rows(athletes=1, days=60, seed=20 + i))
+        path = write_export(tmp_path / f"a{seed + i}.csv",
+                            export_rows(athletes=1, days=days, seed=seed + i))
         with open(path, "rb") as fh:
             assert c.post(f"/api/athletes/{user['id']}/upload", files={"file": (path.name, fh)},
                           headers={"x-csrf-token": user["csrf"]}).status_code == 200
         ids.append(user["id"])
+    return ids
+
+
+def test_concurrent_requests_get_their_own_advice(app, tmp_path):
+    ctx = app.state.ctx
+    ids = athletes_with_data(app, tmp_path, n=4, days=60, seed=20)
 
     def ask(athlete: int) -> dict:
         with ctx.maker() as db:
@@ -50,14 +58,7 @@ def test_one_athletes_failing_advice_fails_nobody_else_in_the_batch(app, tmp_pat
     from periodization.serve import advising
 
     ctx = app.state.ctx
-    ids = []
-    for i in range(3):
-        c, user = new_user(app)
-        path = write_export(tmp_path / f"f{i}.csv", export_rows(athletes=1, days=40, seed=40 + i))
-        with open(path, "rb") as fh:
-            assert c.post(f"/api/athletes/{user['id']}/upload", files={"file": (path.name, fh)},
-                          headers={"x-csrf-token": user["csrf"]}).status_code == 200
-        ids.append(user["id"])
+    ids = athletes_with_data(app, tmp_path, n=3, days=40, seed=40)
     bad = ids[1]
     real = advising._compute
 
