@@ -29,7 +29,7 @@ from typing import Any
 from periodization.core.errors import DataError, UserError
 from periodization.scale.cluster import cluster_cpus, connected, ray_module, wait_one
 from periodization.scale.shards import RESTART, Shard, iter_shards, source_kind
-from periodization.scale.writers import open_results
+from periodization.scale.writers import encode, open_results
 
 SHARD_ATHLETES = 2000  # ~10-20 s of one worker's time; a shard's input is ~70 MB of CSV
 # athletes advised at a time inside a shard: the advice's memory grows with the athletes
@@ -41,7 +41,8 @@ PURPOSE = "periodize recommend --ray"
 
 def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, today: str,
                  compiled: bool, source: str) -> dict[str, Any]:
-    """What a Ray worker runs: the advice of one shard's athletes, in athlete-id order, with
+    """What a Ray worker runs: the advice of one shard's athletes, in athlete-id order and
+    encoded for the output file (``writers.Encoded``: the driver only writes it), with
     the worker's pid, peak memory (RSS, bytes) and seconds."""
     import contextlib
 
@@ -66,7 +67,7 @@ def advise_shard(shard: Shard, *, model: str | None, plan_days: int, ill: bool, 
         where = str(shard.path) if shard.path is not None else ""
         message = str(exc).replace(where, source) if where else str(exc)
         results = [{"athlete_id": a, "error": message} for a in shard.athletes]
-    return {"index": shard.index, "results": results, "pid": os.getpid(),
+    return {"index": shard.index, "results": encode(results), "pid": os.getpid(),
             "peak_rss": _peak_rss(), "seconds": time.perf_counter() - t0}
 
 
@@ -205,57 +206,85 @@ def _run_shards(ray: Any, shards: Iterator[Shard | str], options: dict[str, Any]
                 writer: Any, *, workers: int | None, say: Callable[[str], None]
                 ) -> dict[str, Any]:
     """Submit each shard as it comes (at most ``2 × workers`` in flight or waiting to be
-    written) and write results in shard order; a ``RESTART`` drops what came before."""
-    task = ray.remote(num_cpus=1, max_retries=RETRIES)(advise_shard)
-    limit = 2 * (workers or cluster_cpus(ray))
-    flight: dict[Any, Shard] = {}
-    done: dict[int, dict[str, Any]] = {}
-    stats: dict[str, Any] = {}
-    more, next_out, restarted = True, 0, False
+    written) and write results in shard order; a ``RESTART`` drops what came before. The
+    run's counts and per-shard figures."""
+    run = _ShardRun(ray, options, writer, limit=2 * (workers or cluster_cpus(ray)), say=say)
+    try:
+        run.drive(shards)
+    except BaseException:
+        # a failed or interrupted run: nothing more of it is advised (on a cluster joined
+        # with --address, Ray would otherwise go on advising the queued shards)
+        run.cancel()
+        raise
+    return {**run.stats, "restarted": run.restarted}
 
-    def reset() -> None:
-        stats.update(athletes=0, advised=0, shards=0, per_shard=[])
-        stats.pop("first_shard_at", None)
 
-    reset()
-    while more or flight:
-        while more and len(flight) + len(done) < limit:
-            shard = next(shards, None)
-            if shard is None:
-                more = False
-            elif shard is RESTART:  # the one pass gave up: the two passes start over
-                for ref in flight:
-                    ray.cancel(ref)
-                flight.clear()
-                done.clear()
-                writer.restart()
-                reset()
-                next_out, restarted = 0, True
-                say("rows not grouped by athlete in id order: indexing the ids first")
-            else:
-                # serial advice interprets the kernels for a handful of athletes
-                compiled = len(shard.athletes) > 4
-                flight[task.remote(shard, compiled=compiled, **options)] = shard
-                stats.setdefault("first_shard_at", time.perf_counter())
-        if not flight:
-            continue
-        ready = wait_one(ray, list(flight))
-        shard = flight.pop(ready)
-        result = ray.get(ready)
+class _ShardRun:
+    """The state of ``_run_shards``: the tasks in flight, the results waiting for the
+    shards before them, and the counts."""
+
+    def __init__(self, ray: Any, options: dict[str, Any], writer: Any, *, limit: int,
+                 say: Callable[[str], None]) -> None:
+        self.ray, self.options, self.writer, self.limit, self.say = \
+            ray, options, writer, limit, say
+        self.task = ray.remote(num_cpus=1, max_retries=RETRIES)(advise_shard)
+        self.flight: dict[Any, Shard] = {}
+        self.done: dict[int, dict[str, Any]] = {}
+        self.stats: dict[str, Any] = {}
+        self.next_out, self.restarted = 0, False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.stats.update(athletes=0, advised=0, shards=0, per_shard=[])
+        self.stats.pop("first_shard_at", None)
+
+    def cancel(self) -> None:
+        for ref in self.flight:
+            self.ray.cancel(ref)
+        self.flight.clear()
+
+    def drive(self, shards: Iterator[Shard | str]) -> None:
+        more = True
+        while more or self.flight:
+            while more and len(self.flight) + len(self.done) < self.limit:
+                shard = next(shards, None)
+                if shard is None:
+                    more = False
+                elif shard is RESTART:  # the one pass gave up: the two passes start over
+                    self.cancel()
+                    self.done.clear()
+                    self.writer.restart()
+                    self._reset()
+                    self.next_out, self.restarted = 0, True
+                    self.say("rows not grouped by athlete in id order: indexing the ids first")
+                else:
+                    # serial advice interprets the kernels for a handful of athletes
+                    compiled = len(shard.athletes) > 4
+                    self.flight[self.task.remote(shard, compiled=compiled,
+                                                 **self.options)] = shard
+                    self.stats.setdefault("first_shard_at", time.perf_counter())
+            if self.flight:
+                self._collect_one()
+
+    def _collect_one(self) -> None:
+        """Wait for a shard; write every result now in shard order (the output is in
+        athlete-id order)."""
+        ready = wait_one(self.ray, list(self.flight))
+        shard = self.flight.pop(ready)
+        result = self.ray.get(ready)
         if shard.path is not None:  # the shard's copy of its rows is no longer needed
             shard.path.unlink(missing_ok=True)
-        done[result["index"]] = result
-        while next_out in done:  # in shard order: the output is in athlete-id order
-            part = done.pop(next_out)
-            writer.write(part["results"])
+        self.done[result["index"]] = result
+        stats = self.stats
+        while self.next_out in self.done:
+            part = self.done.pop(self.next_out)
+            self.writer.write(part["results"])
             n = len(part["results"])
             stats["athletes"] += n
             stats["shards"] += 1
-            stats["advised"] += sum("error" not in r for r in part["results"])
+            stats["advised"] += part["results"].advised
             stats["per_shard"].append({"index": part["index"], "athletes": n,
                                        "seconds": round(part["seconds"], 3),
                                        "pid": part["pid"], "peak_rss": part["peak_rss"]})
-            say(f"shard {next_out + 1}: {n} athletes in {part['seconds']:.1f} s")
-            next_out += 1
-    stats["restarted"] = restarted
-    return stats
+            self.say(f"shard {self.next_out + 1}: {n} athletes in {part['seconds']:.1f} s")
+            self.next_out += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,34 @@ from periodization.core.errors import UserError
 SUFFIXES = (".jsonl", ".parquet")
 COLUMNS = ("athlete_id", "date", "action", "zone", "minutes", "target_load", "policy",
            "error")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Recommendations encoded where they were computed (a Ray worker), so the driver,
+    which every shard's results pass through, only writes them: the headline fields
+    (``columns``: one list per name of ``COLUMNS``) and each whole object as one line of
+    JSON (``records``), in order."""
+
+    columns: dict[str, list[Any]]
+    records: list[str]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def advised(self) -> int:
+        """How many are recommendations (not an athlete's error)."""
+        return sum(e is None for e in self.columns["error"])
+
+
+def encode(results: list[dict[str, Any]]) -> Encoded:
+    """``results`` as the writers write them (the same text ``periodize recommend --json``
+    gives each object)."""
+    from periodization.core.io import json_text
+
+    return Encoded(columns={c: [r.get(c) for r in results] for c in COLUMNS},
+                   records=[json_text(r, indent=None) for r in results])
 
 
 def open_results(path: Path) -> _Writer:
@@ -43,7 +72,11 @@ class _Writer:
         self.partial = path.with_name(path.name + ".partial")
         self._open = True
 
-    def write(self, results: list[dict[str, Any]]) -> None:
+    def write(self, results: Encoded | list[dict[str, Any]]) -> None:
+        """Append ``results`` (encoded, or recommendations to encode here)."""
+        self._write(results if isinstance(results, Encoded) else encode(results))
+
+    def _write(self, results: Encoded) -> None:
         raise NotImplementedError
 
     def _close(self) -> None:
@@ -71,10 +104,8 @@ class _Jsonl(_Writer):
         super().__init__(path)
         self._fh = self.partial.open("w", encoding="utf-8")
 
-    def write(self, results: list[dict[str, Any]]) -> None:
-        from periodization.core.io import json_text
-
-        self._fh.writelines(json_text(r, indent=None) + "\n" for r in results)
+    def _write(self, results: Encoded) -> None:
+        self._fh.writelines(line + "\n" for line in results.records)
         self._fh.flush()
 
     def restart(self) -> None:
@@ -97,14 +128,11 @@ class _Parquet(_Writer):
                                  for c in COLUMNS] + [("record", text)])
         self._writer = None
 
-    def write(self, results: list[dict[str, Any]]) -> None:
+    def _write(self, results: Encoded) -> None:
         import pyarrow.parquet as pq
 
-        from periodization.core.io import json_text
-
-        columns = {c: [r.get(c) for r in results] for c in COLUMNS}
-        columns["record"] = [json_text(r, indent=None) for r in results]
-        table = self._pa.Table.from_pydict(columns, schema=self.schema)
+        table = self._pa.Table.from_pydict({**results.columns, "record": results.records},
+                                           schema=self.schema)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.partial, self.schema)
         self._writer.write_table(table)
