@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -51,10 +52,13 @@ Body = tuple[int, str | None]  # (data revision, the advice as JSON; None: no st
 
 
 def recommendations(db: DbSession, users: list[User], *, coalescer: Coalescer,
-                    today: dt.date | None = None) -> dict[int, str | None]:
+                    today: dt.date | None = None, tolerate: bool = False
+                    ) -> dict[int, str | None]:
     """User id → today's recommendation as JSON text (None: no stored days yet): the cached
     body when it was computed from the athlete's current data revision today, else from
-    ``coalescer`` (which computes and stores it). The text is what the API sends as is."""
+    ``coalescer`` (which computes and stores it). The text is what the API sends as is.
+    ``tolerate`` (a team view): an athlete whose advice fails gets an error body (see
+    ``Coalescer.advise``) instead of failing everyone's."""
     today = today or dt.date.today()
     ids = [u.id for u in users]
     sources = {s.athlete_id: s.revision for s in db.scalars(select(Source).where(
@@ -72,7 +76,7 @@ def recommendations(db: DbSession, users: list[User], *, coalescer: Coalescer,
         else:
             stale[u.id] = revision
     if stale:
-        out.update(coalescer.advise(stale, today))
+        out.update(coalescer.advise(stale, today, tolerate=tolerate))
     return out
 
 
@@ -96,18 +100,21 @@ class Coalescer:
         self._mu = threading.Lock()
         self._pending: dict[tuple[int, dt.date], Future] = {}
         self._running: dict[tuple[int, dt.date], Future] = {}
-        self._background = ThreadPoolExecutor(1, thread_name_prefix="advice")
+        self._background: ThreadPoolExecutor | None = None  # started by the first ``soon``
         self._scheduled = False  # a background batch is gathering
 
-    def advise(self, wanted: dict[int, int], today: dt.date) -> dict[int, str | None]:
-        """Athlete id → advice JSON, computed from at least revision ``wanted[id]``."""
+    def advise(self, wanted: dict[int, int], today: dt.date, *, tolerate: bool = False
+               ) -> dict[int, str | None]:
+        """Athlete id → advice JSON, computed from at least revision ``wanted[id]``. An
+        athlete whose advice raised raises here, unless ``tolerate``: then their body is
+        ``FAILED`` (an error object, never stored: the next read tries again)."""
         with self._mu:
             futures = {i: self._running.get((i, today))
                        or self._pending.setdefault((i, today), Future()) for i in wanted}
-        self._drain()
+        self._drain_into_futures()
         out, again = {}, {}
         for i, f in futures.items():
-            revision, body = f.result()
+            revision, body = _outcome(f, tolerate)
             if revision >= wanted[i]:
                 out[i] = body
             else:  # joined a batch that read the store before this caller's data
@@ -115,9 +122,19 @@ class Coalescer:
         if again:
             with self._mu:
                 futures = {i: self._pending.setdefault((i, today), Future()) for i in again}
-            self._drain()
-            out.update({i: f.result()[1] for i, f in futures.items()})
+            self._drain_into_futures()
+            out.update({i: _outcome(f, tolerate)[1] for i, f in futures.items()})
         return out
+
+    def close(self) -> None:
+        """Stop the background thread (the server shuts down): a batch running finishes, one
+        not yet started is dropped (its athletes are advised on their next read). A later
+        ``soon`` starts a new thread."""
+        with self._mu:
+            background, self._background = self._background, None
+            self._scheduled = False
+        if background is not None:
+            background.shutdown(wait=True, cancel_futures=True)
 
     def soon(self, ids: list[int], today: dt.date | None = None) -> None:
         """Advise ``ids`` in the background, after gathering for ``GATHER_S`` whoever else
@@ -130,7 +147,9 @@ class Coalescer:
             if self._scheduled:
                 return
             self._scheduled = True
-        self._background.submit(self._gather)
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="advice")
+            self._background.submit(self._gather)
 
     def _gather(self) -> None:
         time.sleep(GATHER_S)
@@ -140,6 +159,14 @@ class Coalescer:
             self._drain()
         except Exception:  # nobody waits on a background batch: say so, keep serving
             log.exception("background advice failed")
+
+    def _drain_into_futures(self) -> None:
+        """``_drain``, whose failure each failed athlete's future holds (``_run`` sets it
+        on every future of the batch): the caller reads it there, per athlete."""
+        try:
+            self._drain()
+        except Exception:  # noqa: S110 - not lost: in the futures
+            pass
 
     def _drain(self) -> None:
         """Take the computing turn; advise everything pending (maybe nothing: another
@@ -194,6 +221,18 @@ class Coalescer:
                 log.warning("advice for athlete %s failed: %s", i, exc)
                 todo[i, day].set_exception(exc)
         return done
+
+
+# the body of an athlete whose advice failed, in a team view (the reason is in the log)
+FAILED = json.dumps({"error": "today's advice could not be computed; try again later"})
+
+
+def _outcome(future: Future, tolerate: bool) -> Body:
+    """A batch's result for one athlete; a failure raises, or is ``FAILED`` from a revision
+    no caller waits beyond (``tolerate``)."""
+    if tolerate and future.exception() is not None:
+        return sys.maxsize, FAILED
+    return future.result()
 
 
 def _fresh_or_compute(db: DbSession, ids: list[int], *, model: ExportedModel,

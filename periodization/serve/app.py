@@ -111,14 +111,18 @@ class App:
                 for r in rows:
                     w.merge(r)
 
-    def advice_bodies(self, db: DbSession, users: list[User]) -> dict[int, str | None]:
-        """Today's recommendations of ``users`` as JSON text (cached, else computed)."""
-        return recommendations(db, users, coalescer=self.coalescer, today=dt.date.today())
+    def advice_bodies(self, db: DbSession, users: list[User], *, tolerate: bool = False
+                      ) -> dict[int, str | None]:
+        """Today's recommendations of ``users`` as JSON text (cached, else computed);
+        ``tolerate``: one athlete's failing advice is an error object, not a failure."""
+        return recommendations(db, users, coalescer=self.coalescer, today=dt.date.today(),
+                               tolerate=tolerate)
 
-    def advice_for(self, db: DbSession, users: list[User]) -> dict[int, dict | None]:
+    def advice_for(self, db: DbSession, users: list[User], *, tolerate: bool = False
+                   ) -> dict[int, dict | None]:
         """Today's recommendations of ``users`` (cached; the fresh ones stored)."""
         return {i: None if b is None else json.loads(b)
-                for i, b in self.advice_bodies(db, users).items()}
+                for i, b in self.advice_bodies(db, users, tolerate=tolerate).items()}
 
     def changed(self, athlete_id: int) -> None:
         """The athlete's data changed (committed): advise them now, in the background,
@@ -208,7 +212,14 @@ def create_app(db_url: str | None = None, *, model: str | Path | None = None,
 
     state = App(engine=engine or make_engine(db_url), model=load_model(model),
                 limiter=limiter or auth.RateLimiter(), precompute=precompute)
-    app = FastAPI(title="periodization coach", version="1",
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # on shutdown the background advice thread stops: a batch it runs finishes and
+        # is stored, a gathering one is dropped (advised on the athletes' next read)
+        state.coalescer.close()
+
+    app = FastAPI(title="periodization coach", version="1", lifespan=lifespan,
                   description="Today's training session from your stored wearable data, "
                   "the plan, and a coach's team view. Not medical advice.")
     app.state.ctx = state

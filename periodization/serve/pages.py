@@ -219,7 +219,7 @@ def coach_page(request: Request, who: Principal = Depends(page_user),
     if who.user.role != "coach":
         raise HTTPException(403, "only coaches have a team")
     users = team_of(db, who.user)
-    rows = team_rows(users, ctx(request).advice_for(db, users))
+    rows = team_rows(users, ctx(request).advice_for(db, users, tolerate=True))
     return render("coach.j2", me=who.user, rows=rows, csrf=who.session.csrf)
 
 
