@@ -11,6 +11,7 @@ that find their athlete's advice stale join one batch (``Coalescer``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -163,10 +164,8 @@ class Coalescer:
     def _drain_into_futures(self) -> None:
         """``_drain``, whose failure each failed athlete's future holds (``_run`` sets it
         on every future of the batch): the caller reads it there, per athlete."""
-        try:
+        with contextlib.suppress(Exception):  # not lost: the futures hold it
             self._drain()
-        except Exception:  # noqa: S110 - not lost: in the futures
-            pass
 
     def _drain(self) -> None:
         """Take the computing turn; advise everything pending (maybe nothing: another
