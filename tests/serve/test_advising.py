@@ -33,6 +33,24 @@ def athletes_with_data(app, tmp_path, *, n: int, days: int, seed: int,
     return ids
 
 
+def fail_for(bad: int, ctx, ids: list[int], monkeypatch):
+    """Inject a failure into the advice of athlete ``bad`` (any batch holding them raises)
+    and forget the cached advice of ``ids``; the real computation, to put back."""
+    from periodization.serve import advising
+
+    real = advising._compute
+
+    def compute(db, some, **kw):
+        if bad in some:
+            raise RuntimeError(f"injected failure for athlete {bad}")
+        return real(db, some, **kw)
+
+    monkeypatch.setattr(advising, "_compute", compute)
+    with ctx.writing() as db:
+        db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
+    return real
+
+
 def test_concurrent_requests_get_their_own_advice(app, tmp_path):
     ctx = app.state.ctx
     ids = athletes_with_data(app, tmp_path, n=4, days=60, seed=20)
@@ -61,21 +79,10 @@ def test_one_athletes_failing_advice_fails_nobody_else_in_the_batch(app, tmp_pat
     theirs and only that athlete's request fails."""
     import pytest
 
-    from periodization.serve import advising
-
     ctx = app.state.ctx
     ids = athletes_with_data(app, tmp_path, n=3, days=40, seed=40)
     bad = ids[1]
-    real = advising._compute
-
-    def compute(db, some, **kw):
-        if bad in some:
-            raise RuntimeError(f"injected failure for athlete {bad}")
-        return real(db, some, **kw)
-
-    monkeypatch.setattr(advising, "_compute", compute)
-    with ctx.writing() as db:
-        db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
+    fail_for(bad, ctx, ids, monkeypatch)
     with ctx.maker() as db:
         good = ctx.advice_for(db, [db.get(User, i) for i in (ids[0], ids[2])])
     assert set(good) == {ids[0], ids[2]} and all(r["action"] for r in good.values())
@@ -99,16 +106,7 @@ def test_a_coachs_team_shows_everyone_else_when_one_athletes_advice_fails(app, t
     coach_c, coach = new_user(app, "coach")
     ids = athletes_with_data(app, tmp_path, n=3, days=40, seed=60, coach=coach["email"])
     bad = ids[2]
-    real = advising._compute
-
-    def compute(db, some, **kw):
-        if bad in some:
-            raise RuntimeError(f"injected failure for athlete {bad}")
-        return real(db, some, **kw)
-
-    monkeypatch.setattr(advising, "_compute", compute)
-    with ctx.writing() as db:
-        db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
+    real = fail_for(bad, ctx, ids, monkeypatch)
     rows = {r["athlete_id"]: r for r in coach_c.get("/api/team").json()}
     assert set(rows) == set(ids)
     assert all(rows[i]["action"] for i in ids[:2]) and rows[bad]["action"] is None
