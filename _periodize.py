@@ -4,8 +4,8 @@ Importing the command line pulls in numpy, numba and gymnasium; a Ctrl-C in the 
 those imports surfaces as a long ``ImportError`` traceback (numpy's), and one while the
 arguments are parsed ends silently. This shim, outside the package so that nothing heavy is
 imported before it runs, turns SIGINT until a command starts into one line and exit code
-130; each command then puts back the ordinary ``KeyboardInterrupt`` (``cli.user_errors``),
-which it turns into the same line and code after its own clean-up.
+130; each command then puts back the ordinary ``KeyboardInterrupt`` (``user_errors`` in
+``cli/base.py``), which it turns into the same line and code after its own clean-up.
 """
 
 from __future__ import annotations

@@ -1,0 +1,5 @@
+"""``python -m periodization.cli``: the same as ``periodize``."""
+
+from periodization.cli import main
+
+main()
