@@ -1,4 +1,4 @@
-"""The 31 features (17 of the morning, 14 of recent history): the only implementation,
+"""The 32 features (17 of the morning, 15 of recent history): the only implementation,
 incremental and batched over athletes.
 
 The environment and the real-data path both call these two functions, day by day:
@@ -45,14 +45,16 @@ A whole table is computed by the same two calls with all athletes as the batch
 | 29 | recovery_after_hard      | running mean of the morning recovery after hard days (0–100)    |
 | 30 | recovery_after_easy      | the same after any other day (0–100)                            |
 | 31 | hard_mornings_seen       | mornings after a hard day behind #29 (count, cap 30)            |
+| 32 | strength_28d             | STRENGTH days to yesterday, k days ago weighing e^(−k/28)       |
 
-Features 18–31 (observation space v2, ``FEATURES_VERSION`` 2) are what a coach learns about
-an athlete over time: the last week's sessions, how readiness answers recent load, and a
-running personal-response estimate (#27–#30: running means that become exponential
+Features 18–31 (observation space v2) are what a coach learns about an athlete over time:
+the last week's sessions, how readiness answers recent load, and a running
+personal-response estimate (#27–#30: running means that become exponential
 averages over the last 30 samples; the HRV z-score of a morning is today's ln RMSSD
-against the 28-day baseline; before any sample they are 0 SD and 60 points). An older
-observation space reads the leading columns it knows (v1: features 1–17,
-``scaler.FeatureScaler``).
+against the 28-day baseline; before any sample they are 0 SD and 60 points). Feature 32
+(observation space v3, ``FEATURES_VERSION`` 3) is the athlete's recent strength work,
+which protects against injury for weeks. An older observation space reads the leading
+columns it knows (v1: features 1–17, v2: 1–31; ``scaler.FeatureScaler``).
 
 ATL/CTL use GoldenCheetah's exponential form, ``X_d = X_{d−1}·e^{−1/τ} + load_d·(1 − e^{−1/τ})``,
 with τ the population's ``atl_days``/``ctl_days`` (7 and 42 in the packaged prior), and TSB
@@ -83,9 +85,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "days_since_high_recovery", "consecutive_hard_days", "recovery_x_fatigue", "tsb_x_recovery",
     "load_1d", "load_2d", "load_3d", "hard_days_7d", "days_since_hard", "days_since_rest",
     "hrv_z3", "rhr_delta3", "rhr_delta7", "hrv_after_hard", "hrv_after_easy",
-    "recovery_after_hard", "recovery_after_easy", "hard_mornings_seen",
+    "recovery_after_hard", "recovery_after_easy", "hard_mornings_seen", "strength_28d",
 )  # fmt: skip
-N_FEATURES = len(FEATURE_NAMES)  # the width of every raw feature array (31)
+N_FEATURES = len(FEATURE_NAMES)  # the width of every raw feature array (32)
 MORNING_FEATURES = FEATURE_NAMES[:H.N_BASE]  # features 1–17, observation space v1
 assert N_FEATURES == H.N_BASE + H.N_HISTORY
 INPUT_COLUMNS = READING_COLUMNS  # hrv_rmssd_ms, resting_hr, recovery, sleep_hours, efficiency
@@ -116,6 +118,7 @@ class FeatureState:
     days_since_hard: np.ndarray  # int64, full days since the last hard day (cap 28)
     response: np.ndarray  # (N, 4) HRV z after hard, after easy; recovery after hard, easy
     response_n: np.ndarray  # (N, 4) int64 mornings behind each of them
+    strength: np.ndarray  # STRENGTH days up to yesterday, exponentially weighted (τ 28 days)
 
 
 @dataclass(frozen=True)
@@ -160,12 +163,13 @@ def initial_state(n: int, *, atl: np.ndarray | float = 0.0, ctl: np.ndarray | fl
         days_since_hard=np.full(n, H.DAYS_SINCE_CAP, dtype=np.int64),
         response=np.tile([0.0, 0.0, H.NEUTRAL_RECOVERY, H.NEUTRAL_RECOVERY], (n, 1)),
         response_n=np.zeros((n, 4), dtype=np.int64),
+        strength=np.zeros(n),
     )
 
 
 def morning(state: FeatureState, readings: np.ndarray
             ) -> tuple[FeatureState, np.ndarray, MorningContext]:
-    """Today's 31 raw features, shape (N, 31) float64, plus the rules' context.
+    """Today's 32 raw features, shape (N, 32) float64, plus the rules' context.
 
     ``readings`` is (N, 5) in ``INPUT_COLUMNS`` order (NaN = missing reading).
     """
@@ -178,13 +182,14 @@ def morning(state: FeatureState, readings: np.ndarray
     rhr, response, response_n = H.morning(
         current, raw, ctx["hrv_baseline_mean"], ctx["hrv_baseline_sd"], state.ln_hrv,
         state.rhr, state.loads, state.hard, state.days_since_hard, state.days_since_rest,
-        state.consecutive_hard, state.response, state.response_n)
+        state.consecutive_hard, state.response, state.response_n, state.strength)
     new_state = build(
         FeatureState, atl=state.atl, ctl=state.ctl, ln_hrv=ln, recovery=rec, recent=recent,
         days_since_high_recovery=since,
         consecutive_hard=state.consecutive_hard, days_since_rest=state.days_since_rest,
         weekday=state.weekday, rhr=rhr, loads=state.loads, hard=state.hard,
         days_since_hard=state.days_since_hard, response=response, response_n=response_n,
+        strength=state.strength,
     )
     context = from_record(MorningContext, ctx)
     return new_state, raw, context
@@ -205,12 +210,13 @@ def record_day(state: FeatureState, load: np.ndarray, action: np.ndarray,
         load, action, HIGH_INTENSITY, state.atl, state.ctl, state.days_since_high_recovery,
         state.consecutive_hard, state.days_since_rest, state.weekday, pop.atl_decay,
         pop.ctl_decay)
-    loads, hard, since_hard = H.record_day(
-        load, action, HIGH_INTENSITY, state.loads, state.hard, state.days_since_hard)
+    loads, hard, since_hard, strength = H.record_day(
+        load, action, HIGH_INTENSITY, state.loads, state.hard, state.days_since_hard,
+        state.strength)
     return build(
         FeatureState, atl=f[0], ctl=f[1], ln_hrv=state.ln_hrv, recovery=state.recovery,
         recent=state.recent,
         days_since_high_recovery=i[0], consecutive_hard=i[1], days_since_rest=i[2],
         weekday=i[3], rhr=state.rhr, loads=loads, hard=hard, days_since_hard=since_hard,
-        response=state.response, response_n=state.response_n,
+        response=state.response, response_n=state.response_n, strength=strength,
     )

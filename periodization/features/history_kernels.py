@@ -1,6 +1,6 @@
-"""Compiled per-athlete loops of the 14 history features (numba), behind ``features.daily``.
+"""Compiled per-athlete loops of the 15 history features (numba), behind ``features.daily``.
 
-Definitions are documented in ``features/daily.py`` (features 18–31); this is their one
+Definitions are documented in ``features/daily.py`` (features 18–32); this is their one
 implementation. Everything here reads the athlete's own past days and this morning's
 readings only: nothing the athlete could not know that morning.
 """
@@ -14,7 +14,7 @@ import numpy as np
 from periodization.core.jit import njit
 
 N_BASE = 17  # columns 0–16 are the one-morning features (``kernels.morning``)
-N_HISTORY = 14
+N_HISTORY = 15
 LOAD_DAYS = 7  # the window of recent sessions (loads and hard days), oldest first
 RHR_DAYS = 28  # the resting-HR baseline window, as the HRV one
 DAYS_SINCE_CAP = 28
@@ -23,12 +23,18 @@ MIN_BASELINE_VALUES = 4
 # after RESPONSE_MEMORY samples, so an athlete whose response changes is followed.
 RESPONSE_MEMORY = 30
 NEUTRAL_RECOVERY = 60.0  # the estimate before any sample (the population's usual recovery)
+# Recent strength work, counted over about four weeks: strength sessions protect against
+# injury for weeks after them (resistance-training trials: Lauersen et al. 2014), so a
+# coach counts them over a month, a session of k days ago weighing e^(−k/28).
+STRENGTH_DECAY = math.exp(-1.0 / 28.0)
+STRENGTH = 5  # the action id of a strength session (``sim.actions.Action.STRENGTH``)
 
 
 @njit(cache=True)
 def morning(current, raw, base_mean, base_sd, ln_prev, rhr_hist, loads, hard,
-            days_since_hard, days_since_rest, consecutive_hard, response, response_n):
-    """Fill ``raw[:, 17:31]`` (raw is (N, 31), columns 0–16 already filled by
+            days_since_hard, days_since_rest, consecutive_hard, response, response_n,
+            strength):
+    """Fill ``raw[:, 17:32]`` (raw is (N, 32), columns 0–16 already filled by
     ``kernels.morning``) and return the new (RHR window, response (N, 4), counts (N, 4)).
 
     ``ln_prev`` is the ln RMSSD window before this morning (the previous 28 days, oldest
@@ -112,17 +118,20 @@ def morning(current, raw, base_mean, base_sd, ln_prev, rhr_hist, loads, hard,
         for k in range(4):
             raw[i, j + 9 + k] = new_resp[i, k]
         raw[i, j + 13] = float(min(new_n[i, 2], RESPONSE_MEMORY))
+        raw[i, j + 14] = strength[i]
     return new_rhr, new_resp, new_n
 
 
 @njit(cache=True)
-def record_day(load, action, high_intensity, loads, hard, days_since_hard):
+def record_day(load, action, high_intensity, loads, hard, days_since_hard, strength):
     """Today's load (NaN counts as 0) and whether it was hard (TEMPO/HIIT/STRENGTH; an
-    unknown action −1 is not) enter the 7-day windows. Returns (loads, hard, days since the
-    last hard day, counted up to today: 0 after a hard day)."""
+    unknown action −1 is not) enter the 7-day windows, and a strength session the strength
+    count. Returns (loads, hard, days since the last hard day, counted up to today: 0 after
+    a hard day, the strength count up to today)."""
     n = load.shape[0]
     new_loads, new_hard = np.empty_like(loads), np.empty_like(hard)
     new_since = np.empty(n, dtype=np.int64)
+    new_strength = np.empty(n)
     for i in range(n):
         for k in range(LOAD_DAYS - 1):
             new_loads[i, k] = loads[i, k + 1]
@@ -133,4 +142,5 @@ def record_day(load, action, high_intensity, loads, hard, days_since_hard):
         new_loads[i, LOAD_DAYS - 1] = w
         new_hard[i, LOAD_DAYS - 1] = 1.0 if is_hard else 0.0
         new_since[i] = 0 if is_hard else min(days_since_hard[i] + 1, DAYS_SINCE_CAP)
-    return new_loads, new_hard, new_since
+        new_strength[i] = strength[i] * STRENGTH_DECAY + (1.0 if a == STRENGTH else 0.0)
+    return new_loads, new_hard, new_since, new_strength

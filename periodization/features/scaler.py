@@ -1,7 +1,8 @@
 """Feature normalisation: mean/SD fitted on training athletes only, saved with every model.
 
 A scaler covers the leading k raw features: k says its observation space (v1: the 17
-morning features; v2: all 31 with the history features).
+morning features; v2: the 31 with the history features; v3: all 32, with recent
+strength work).
 
 The file records the feature names and version, so a model trained on another observation
 space is refused with a clear message instead of failing with a shape error.
@@ -23,10 +24,12 @@ from periodization.core.validation import Real, show, validate
 from periodization.features import kernels as K
 from periodization.features.daily import FEATURE_NAMES
 
-FEATURES_VERSION = 2  # the newest observation space; bump when any feature's definition changes
+FEATURES_VERSION = 3  # the newest observation space; bump when any feature's definition changes
 # Each observation space is the leading columns of the raw features: v1 the 17 features of
-# one morning (the space models trained before the history features use), v2 all 31.
-VERSION_NAMES: dict[int, tuple[str, ...]] = {1: FEATURE_NAMES[:17], 2: FEATURE_NAMES}
+# one morning (the space models trained before the history features use), v2 the 31 with
+# the history features (the shipped model's), v3 all 32 with the recent strength work.
+VERSION_NAMES: dict[int, tuple[str, ...]] = {1: FEATURE_NAMES[:17], 2: FEATURE_NAMES[:31],
+                                              3: FEATURE_NAMES}
 CLIP = 10.0  # normalised features are clipped to ±CLIP (finite observation-space bounds)
 
 
@@ -41,14 +44,14 @@ _SCHEMAS = {v: _values_schema(len(names)) for v, names in VERSION_NAMES.items()}
 
 @dataclass(frozen=True)
 class FeatureScaler:
-    """Mean and SD of the first k raw features; k (17 or 31) says its observation space."""
+    """Mean and SD of the first k raw features; k (17, 31 or 32) says its observation space."""
 
     mean: np.ndarray  # (k,)
     scale: np.ndarray  # (k,), > 0
 
     @classmethod
     def fit(cls, raw: np.ndarray) -> FeatureScaler:
-        """Fit on raw features of shape (rows, 31); constant features get scale 1."""
+        """Fit on raw features of shape (rows, 32); constant features get scale 1."""
         raw = np.asarray(raw, dtype=np.float64)
         if raw.ndim != 2 or raw.shape[1] != len(FEATURE_NAMES) or len(raw) < 2:
             raise UserError(f"cannot fit a scaler on an array of shape {raw.shape}")
@@ -122,7 +125,8 @@ class FeatureScaler:
 
 
 def _spaces() -> str:
-    return " and ".join(f"v{v} ({len(n)} features)" for v, n in VERSION_NAMES.items())
+    spaces = [f"v{v} ({len(n)} features)" for v, n in VERSION_NAMES.items()]
+    return ", ".join(spaces[:-1]) + " and " + spaces[-1]
 
 
 def check_features_version(found: object, *, source: str) -> None:

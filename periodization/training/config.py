@@ -78,10 +78,11 @@ class EnvConfig:
     """Multiplies every per-athlete spread of ``prior`` (sigma, sd, uniform half-width and
     the bounds' distance from the centre): domain randomisation beyond the population."""
 
-    features_version: Literal[1, 2] = 1
+    features_version: Literal[1, 2, 3] = 1
     """The observation space the agent sees (``features/scaler.py``): 1, the 17 features of
     one morning (every config before the history features, so they train as they did); 2,
-    those and the 14 history features (``configs/sac-history.yaml``)."""
+    those and the 14 history features (``configs/sac-history.yaml``); 3, those and the
+    recent strength work (``configs/sac-strength.yaml``)."""
 
 
 @dataclass(frozen=True, kw_only=True, config=SCHEMA)

@@ -1,4 +1,4 @@
-"""Every one of the 31 features against its definition (``features.daily``), computed here
+"""Every one of the 32 features against its definition (``features.daily``), computed here
 independently with plain numpy from a fully observed history: a feature scaled, shifted,
 lagged or swapped with another fails."""
 
@@ -50,7 +50,7 @@ def expected(h: pd.DataFrame) -> np.ndarray:
     rec = h["recovery"].to_numpy()
     load, action = h["load"].to_numpy(), h["action"].to_numpy()
     weekday = h["date"].dt.day_of_week.to_numpy()
-    out = np.empty((DAYS, 31))
+    out = np.empty((DAYS, 32))
     atl = ctl = 0.0  # no platform ATL/CTL in the table: the seeds are 0
     hard = 0
     last_high = None
@@ -88,12 +88,12 @@ def running_mean(samples: list[float], start: float) -> float:
 
 
 def expected_history(h: pd.DataFrame) -> np.ndarray:
-    """Features 18–31 of every day from the whole (fully observed) table, day by day."""
+    """Features 18–32 of every day from the whole (fully observed) table, day by day."""
     ln = np.log(h["hrv_rmssd_ms"].to_numpy())
     rhr, rec = h["resting_hr"].to_numpy(), h["recovery"].to_numpy()
     load, action = h["load"].to_numpy(), h["action"].to_numpy()
     is_hard = HIGH_INTENSITY[action]
-    out = np.empty((DAYS, 14))
+    out = np.empty((DAYS, 15))
     samples: dict[str, list[float]] = {k: [] for k in ("zh", "ze", "rh", "re")}
     for d in range(DAYS):
         hard_days = [j for j in range(d) if is_hard[j]]
@@ -116,7 +116,8 @@ def expected_history(h: pd.DataFrame) -> np.ndarray:
                   rhr[max(0, d - 6):d + 1].mean() - rhr_base,
                   running_mean(samples["zh"], 0.0), running_mean(samples["ze"], 0.0),
                   running_mean(samples["rh"], 60.0), running_mean(samples["re"], 60.0),
-                  min(len(samples["rh"]), 30)]
+                  min(len(samples["rh"]), 30),
+                  sum(np.exp(-(d - 1 - j) / 28) for j in range(d) if action[j] == 5)]
     return out
 
 

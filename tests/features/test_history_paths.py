@@ -66,7 +66,7 @@ def test_env_features_equal_the_recommend_path(prepared_small, monkeypatch):
 
 def test_older_spaces_read_the_leading_columns(prepared_small):
     full = prepared_small.scaler
-    assert full.version == 2 and full.n_features == F.N_FEATURES
+    assert full.version == 3 and full.n_features == F.N_FEATURES
     v1 = full.restrict(1)
     raw = prepared_small.features.raw[:50]
     # a v1 fit is column by column: the restriction equals fitting 17 columns alone
@@ -80,14 +80,14 @@ def test_older_spaces_read_the_leading_columns(prepared_small):
         adapter(v1, full)
 
 
-def test_scaler_files_of_both_spaces_load_and_others_are_refused(prepared_small, tmp_path):
-    for version in (1, 2):
+def test_scaler_files_of_every_space_load_and_others_are_refused(prepared_small, tmp_path):
+    for version in (1, 2, 3):
         path = tmp_path / f"v{version}.json"
         prepared_small.scaler.restrict(version).save(path)
         assert FeatureScaler.load(path).version == version
     d = json.loads((tmp_path / "v1.json").read_text())
-    d["features_version"] = 3
-    (tmp_path / "v3.json").write_text(json.dumps(d))
-    with pytest.raises(UserError, match=r"observation space v3 .* reads v1 \(17 features\) "
-                                        r"and v2 \(31 features\)"):
-        FeatureScaler.load(tmp_path / "v3.json")
+    d["features_version"] = 4
+    (tmp_path / "v4.json").write_text(json.dumps(d))
+    with pytest.raises(UserError, match=r"observation space v4 .* reads v1 \(17 features\), "
+                                        r"v2 \(31 features\) and v3 \(32 features\)"):
+        FeatureScaler.load(tmp_path / "v4.json")
