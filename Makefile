@@ -79,16 +79,17 @@ planted-bugs: $(STAMP)
 bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py
 
-# The published results: three training seeds of the default config (sac-history), of
-# the same learner on one morning's features (sac-wide), of sac and of PPO on the
-# same world and budget, the ablations, and the full comparison. Each agent's seeds
-# are one group in the report.
+# The published results: three training seeds of the default config (sac-strength), of
+# the same learner without the strength feature (sac-history) and on one morning's
+# features (sac-wide), of sac and of PPO on the same world and budget, the ablations, and
+# the full comparison. Each agent's seeds are one group in the report.
 # Both targets are one `periodize sweep` each (Ray tasks, one CPU per run; complete runs are
 # skipped, so an interrupted target picks up where it stopped; FORCE=1 trains them again).
 SEEDS := 0,1,2
 SWEEP_FLAGS := --quiet $(if $(FORCE),--force)
 train-seeds: $(STAMP)
-	$(VENV)/bin/periodize sweep --config periodization/configs/sac-history.yaml \
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac-strength.yaml \
+	  --config periodization/configs/sac-history.yaml \
 	  --config periodization/configs/sac-wide.yaml --config periodization/configs/sac.yaml \
 	  --config periodization/configs/ppo.yaml \
 	  --seeds $(SEEDS) --out runs $(SWEEP_FLAGS)
@@ -98,7 +99,8 @@ ablations: $(STAMP)
 	  --seeds 0 --name '{config}' --out runs/ablations $(SWEEP_FLAGS)
 
 report: $(STAMP)
-	$(VENV)/bin/periodize compare --runs runs/sac-history --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
+	$(VENV)/bin/periodize compare --runs runs/sac-strength --runs runs/sac-history \
+	  --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
 	  --runs runs/ablations --baselines all --athletes 1000 --seed 0 --out report/full --force
 
 clean:
