@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from periodization.core.jit import njit
+from periodization.sim.actions import Action
 
 N_BASE = 17  # columns 0–16 are the one-morning features (``kernels.morning``)
 N_HISTORY = 15
@@ -27,7 +28,7 @@ NEUTRAL_RECOVERY = 60.0  # the estimate before any sample (the population's usua
 # injury for weeks after them (resistance-training trials: Lauersen et al. 2014), so a
 # coach counts them over a month, a session of k days ago weighing e^(−k/28).
 STRENGTH_DECAY = math.exp(-1.0 / 28.0)
-STRENGTH = 5  # the action id of a strength session (``sim.actions.Action.STRENGTH``)
+STRENGTH = int(Action.STRENGTH)  # a plain int: the compiled loops compare action ids
 
 
 @njit(cache=True)

@@ -27,7 +27,7 @@ from periodization.features.daily import FEATURE_NAMES
 FEATURES_VERSION = 3  # the newest observation space; bump when any feature's definition changes
 # Each observation space is the leading columns of the raw features: v1 the 17 features of
 # one morning (the space models trained before the history features use), v2 the 31 with
-# the history features (the shipped model's), v3 all 32 with the recent strength work.
+# the history features, v3 all 32 with the recent strength work (the shipped model's).
 VERSION_NAMES: dict[int, tuple[str, ...]] = {1: FEATURE_NAMES[:17], 2: FEATURE_NAMES[:31],
                                               3: FEATURE_NAMES}
 CLIP = 10.0  # normalised features are clipped to ±CLIP (finite observation-space bounds)
