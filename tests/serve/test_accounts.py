@@ -123,6 +123,8 @@ def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit_checked(store_u
     with ThreadPoolExecutor(12) as pool:
         codes = list(pool.map(lambda _: TestClient(app).post("/api/tokens", json=wrong)
                               .status_code, range(12)))
-    assert sorted(set(codes)) == [401, 429] and codes.count(401) <= 3, codes
+    # a burst may have every attempt counted before any is checked, and then none reaches
+    # the check; what must never happen is more than the limit reaching it
+    assert set(codes) <= {401, 429} and codes.count(401) <= 3, codes
     with app.state.ctx.writing() as db:
         db.execute(delete(LoginFailure))
