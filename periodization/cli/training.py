@@ -96,16 +96,13 @@ def tune(
     from periodization.core.io import json_text
     from periodization.training.tune import tune as run_study
 
-    def progress(line: str) -> None:
-        typer.echo(line, err=True)
-
     if on_ray:
         from periodization.scale.tune_ray import tune_on_ray as run_study
     elif workers is not None or address is not None:
         raise UserError("--workers and --address are for --ray")
     extra = {"workers": workers, "address": address} if on_ray else {}
     summary = run_study(config=config, trials=trials, out=out, storage=storage, study=study,
-                        space=space, seed=seed, progress=None if quiet else progress, **extra)
+                        space=space, seed=seed, progress=None if quiet else stderr_line, **extra)
     if json_out:
         typer.echo(json_text(summary))
         return
