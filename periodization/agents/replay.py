@@ -3,8 +3,8 @@
 Shapes: B = batch (transitions added or sampled at once), O = observation features,
 A = actions. Masks are bool, True = allowed.
 
-Memory: one transition takes 2·O·4 (obs, next_obs) + 8 + 4 + 2 + 2·A + 4·C bytes: 170 B
-at O = 17, A = 6, C = 2 cost flags, so the default 1M capacity is ≈ 170 MB. ``np.zeros``
+Memory: one transition takes 2·O·4 (obs, next_obs) + 8 + 4 + 2 + 2·A + 4·C + 1 (teacher) bytes:
+171 B at O = 17, A = 6, C = 2 cost flags, so the default 1M capacity is ≈ 170 MB. ``np.zeros``
 obtains zeroed pages from the OS lazily, so the resident size grows with what has actually
 been stored.
 ``next_obs`` is stored rather than derived from the following row because vectorised
@@ -37,6 +37,9 @@ class ReplayBatch(NamedTuple):
     # float32 (B, C): the day's cost flags (agents/lagrangian.COSTS); None in batches built
     # by hand (the SAC losses never read it: the trainer folds it into the reward)
     cost_BC: torch.Tensor | None = None
+    # int8 (B,): the teacher's action in this state (``training/imitation.py``), −1 where
+    # none was asked; None in batches built by hand
+    teacher_B: torch.Tensor | None = None
 
 
 # Storage name → (dtype, trailing shape as a function of (O, A)), in ReplayBatch order.
@@ -50,7 +53,9 @@ _FIELDS: dict[str, tuple[type, Any]] = {
     "action_mask": (np.bool_, lambda o, a: (a,)),
     "next_action_mask": (np.bool_, lambda o, a: (a,)),
     "cost": (np.float32, lambda o, a: (N_COSTS,)),
+    "teacher": (np.int8, lambda o, a: ()),
 }
+NO_TEACHER = -1  # the teacher field of a transition no teacher labelled
 
 
 class ReplayBuffer:
@@ -76,20 +81,22 @@ class ReplayBuffer:
     def add(self, *, obs_BO: np.ndarray, action_B: np.ndarray, reward_B: np.ndarray,
             next_obs_BO: np.ndarray, terminated_B: np.ndarray, truncated_B: np.ndarray,
             action_mask_BA: np.ndarray, next_action_mask_BA: np.ndarray,
-            cost_BC: np.ndarray | None = None) -> None:
+            cost_BC: np.ndarray | None = None, teacher_B: np.ndarray | None = None) -> None:
         """Store B transitions at once (one per athlete of a vectorised step).
 
         ``next_obs_BO`` must be the observation the action led to, also on the last step of
         an episode (the final observation, not the first one of the next episode).
-        ``cost_BC`` (B, C) holds the day's cost flags of a constrained run (zeros if None).
+        ``cost_BC`` (B, C) holds the day's cost flags of a constrained run (zeros if None),
+        ``teacher_B`` (B,) the teacher's action in each state (``NO_TEACHER`` if None).
         Raises ``ValueError`` on wrong shapes, non-finite values, an empty mask row or an
-        action that its own state's mask forbids.
+        action (the teacher's included) that its own state's mask forbids.
         """
         n = len(action_B)
         given = {"obs": obs_BO, "action": action_B, "reward": reward_B, "next_obs": next_obs_BO,
                  "terminated": terminated_B, "truncated": truncated_B,
                  "action_mask": action_mask_BA, "next_action_mask": next_action_mask_BA,
-                 "cost": np.zeros((n, N_COSTS), np.float32) if cost_BC is None else cost_BC}
+                 "cost": np.zeros((n, N_COSTS), np.float32) if cost_BC is None else cost_BC,
+                 "teacher": np.full(n, NO_TEACHER) if teacher_B is None else teacher_B}
         rows: dict[str, np.ndarray] = {}
         for name, (dtype, tail) in _FIELDS.items():
             shape = (n, *tail(self.obs_dim, self.n_actions))
@@ -104,6 +111,10 @@ class ReplayBuffer:
         if ((rows["action"] < 0) | (rows["action"] >= self.n_actions)).any() or not \
                 rows["action_mask"][np.arange(n), rows["action"]].all():
             raise ValueError("an action is out of range or masked in its own state")
+        taught = rows["teacher"] != NO_TEACHER
+        if ((rows["teacher"] < NO_TEACHER) | (rows["teacher"] >= self.n_actions)).any() or \
+                not rows["action_mask"][taught, rows["teacher"][taught]].all():
+            raise ValueError("a teacher's action is out of range or masked in its own state")
         if n > self.capacity:  # only the newest `capacity` rows would survive anyway
             rows = {name: a[-self.capacity:] for name, a in rows.items()}
             n = self.capacity
@@ -135,6 +146,8 @@ class ReplayBuffer:
         for name, a in self._data.items():
             if name == "cost" and name not in state:  # saved before costs were stored
                 state = {**state, name: np.zeros((size, N_COSTS), np.float32)}
+            if name == "teacher" and name not in state:  # saved before teachers were
+                state = {**state, name: np.full(size, NO_TEACHER, np.int8)}
             stored = np.asarray(state[name])
             if stored.shape != (size, *a.shape[1:]):
                 raise ValueError(f"replay state field {name} has shape {stored.shape}")

@@ -38,6 +38,7 @@ class UpdateStats(NamedTuple):
     q_mean: float  # Q of the taken action, averaged over both critics
     target_mean: float  # TD target y
     decision_fraction: float  # share of states with more than one valid action
+    imitation_loss: float  # −log π(teacher's action|s) over taught decision states (0: none)
 
 
 class Losses(NamedTuple):
@@ -46,7 +47,7 @@ class Losses(NamedTuple):
     critic: torch.Tensor
     actor: torch.Tensor
     alpha: torch.Tensor
-    stats: torch.Tensor  # (9,), in UpdateStats order, detached
+    stats: torch.Tensor  # (10,), in UpdateStats order, detached
 
 
 def masked_log_softmax(logits_BA: torch.Tensor, mask_BA: torch.Tensor) -> torch.Tensor:
@@ -145,8 +146,12 @@ class SACAgent:
         v_B = masked_expectation(next_logp_BA.exp(), soft_q_BA, next_mask_BA)
         return batch.reward_B + self.config.gamma * (~batch.terminated_B) * v_B
 
-    def losses(self, batch: ReplayBatch) -> Losses:
-        """The critic, actor and temperature losses of one batch, in the paper's order."""
+    def losses(self, batch: ReplayBatch, *, imitation_weight: float = 0.0) -> Losses:
+        """The critic, actor and temperature losses of one batch, in the paper's order.
+
+        ``imitation_weight`` β adds β · mean −log π(teacher's action|s) over the batch's
+        decision states a teacher labelled (``batch.teacher_B`` ≥ 0) to the actor loss: the
+        DAgger-style pull towards the oracle of ``training/imitation.py``."""
         cfg = self.config
         alpha = self.log_alpha.detach().exp()
         mask_BA = batch.action_mask_BA
@@ -173,6 +178,14 @@ class SACAgent:
         min_q_BA = torch.minimum(q1_BA, q2_BA).detach()
         actor_B = masked_expectation(p_BA, alpha * logp_BA - min_q_BA, mask_BA)
         actor_loss = _mean_where(actor_B, decision_B)
+        imitation = torch.zeros(())
+        if batch.teacher_B is not None:
+            teacher_B = batch.teacher_B.long()
+            taught_B = decision_B & (teacher_B >= 0)
+            nll_B = -logp_BA.gather(1, teacher_B.clamp(min=0)[:, None])[:, 0]
+            imitation = _mean_where(nll_B, taught_B)
+            if imitation_weight > 0.0:
+                actor_loss = actor_loss + imitation_weight * imitation
 
         # 4. Temperature loss: lower α when the policy's entropy exceeds its per-state target,
         # raise it when below. log α is the multiplier (as in SAC's reference code), so the
@@ -181,16 +194,17 @@ class SACAgent:
         target_B = target_entropy(mask_BA, cfg.target_entropy_ratio)
         alpha_loss = _mean_where(self.log_alpha * (entropy_B - target_B), decision_B)
 
-        stats_9 = torch.stack([
+        stats_10 = torch.stack([
             critic_loss, actor_loss, alpha_loss, alpha,
             _mean_where(entropy_B, decision_B), _mean_where(target_B, decision_B),
-            (q1_B + q2_B).mean() / 2, y_B.mean(), decision_B.float().mean(),
+            (q1_B + q2_B).mean() / 2, y_B.mean(), decision_B.float().mean(), imitation,
         ]).detach()
-        return Losses(critic=critic_loss, actor=actor_loss, alpha=alpha_loss, stats=stats_9)
+        return Losses(critic=critic_loss, actor=actor_loss, alpha=alpha_loss, stats=stats_10)
 
-    def update(self, batch: ReplayBatch) -> UpdateStats:
-        """One gradient step on critics, actor and temperature, then the Polyak update."""
-        losses = self.losses(batch)
+    def update(self, batch: ReplayBatch, *, imitation_weight: float = 0.0) -> UpdateStats:
+        """One gradient step on critics, actor and temperature, then the Polyak update
+        (``imitation_weight``: see ``losses``)."""
+        losses = self.losses(batch, imitation_weight=imitation_weight)
         # One backward pass and one Adam step for all three losses. The parameter sets are
         # disjoint and every cross-term is detached (Q in the actor loss, π in the α loss,
         # α in the other two), so each loss reaches only its own parameters, and Adam is

@@ -33,6 +33,7 @@ from periodization.sim.actions import N_ACTIONS
 from periodization.training import checkpoint as ckpt
 from periodization.training.callbacks import CallbackList, RoundReport
 from periodization.training.config import RunConfig, to_dict
+from periodization.training.imitation import OracleTeacher
 from periodization.training.population import run_scaler, training_prior
 from periodization.training.rundir import RunDir
 
@@ -63,6 +64,8 @@ class SACTrainer:
                                           block_days=env.block_days)
         # terms the training reward does not pay are not computed (logged as absent)
         self.env.world.all_terms = False
+        self.teacher = OracleTeacher(config.imitation, block_days=env.block_days,
+                                     threads=config.train.torch_threads)
         self.episodes = self.env_steps = self.updates = self.rounds = 0
         cons = config.constraints
         # Lagrange multipliers of the per-block budgets (zero and never updated when off)
@@ -104,9 +107,13 @@ class SACTrainer:
         costs = np.zeros((n, L.N_COSTS))  # bad days of each row's episode
         obs, info = self.env.reset(seed=self.round_seeds(self.rounds))
         mask = info["action_mask"]
+        taught = self.teacher.teaches(self.episodes)
+        if taught:
+            self.teacher.start_round(self.env.world)
         ended = np.zeros(n, dtype=bool)
         final_info: dict[str, np.ndarray] = {}
         for _ in range(self.config.env.block_days):
+            teacher = self.teacher.labels(obs, mask) if taught else None
             action = self._act(obs, mask)
             next_obs, r, terminated, truncated, info = self.env.step(action)
             next_mask = info["action_mask"]
@@ -124,7 +131,8 @@ class SACTrainer:
             costs += cost
             self.buffer.add(obs_BO=obs, action_B=action, reward_B=r, next_obs_BO=store_obs,
                             terminated_B=terminated, truncated_B=truncated,
-                            action_mask_BA=mask, next_action_mask_BA=store_mask, cost_BC=cost)
+                            action_mask_BA=mask, next_action_mask_BA=store_mask, cost_BC=cost,
+                            teacher_B=teacher)
             for part in (info, info.get("final_info", {})):  # ended rows: in final_info
                 if "reward_components" in part:
                     rows = part["_reward_components"]
@@ -179,7 +187,8 @@ class SACTrainer:
             if self.lam.any():  # Lagrangian: the reward less the bad days at today's prices
                 batch = batch._replace(reward_B=torch_from(L.penalised_reward(
                     batch.reward_B.numpy(), batch.cost_BC.numpy(), self.lam)))
-            stats.append(tuple(self.agent.update(batch)))
+            stats.append(tuple(self.agent.update(
+                batch, imitation_weight=self.teacher.weight_at(self.env_steps))))
             self.updates += 1
         return stats
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from periodization.agents.replay import ReplayBuffer
+from periodization.agents.replay import NO_TEACHER, ReplayBuffer
 from tests.agents.helpers import N_ACTIONS, OBS_DIM, transitions
 
 
@@ -66,3 +66,34 @@ def test_buffer_rejects_bad_transitions():
         assert len(buffer) == 0, name
     with pytest.raises(ValueError, match="empty"):
         buffer.sample(4, rng)
+
+
+def test_buffer_keeps_teacher_labels_and_refuses_a_masked_one():
+    rng = np.random.default_rng(5)
+    buffer = ReplayBuffer(capacity=10, obs_dim=OBS_DIM, n_actions=N_ACTIONS)
+    t = transitions(3, rng)
+    allowed = np.array([np.flatnonzero(row)[-1] for row in t["action_mask_BA"]])
+    buffer.add(**t)  # no teacher: every label is NO_TEACHER
+    buffer.add(**t, teacher_B=allowed)
+    np.testing.assert_array_equal(buffer.state_dict()["teacher"],
+                                  np.r_[np.full(3, NO_TEACHER), allowed])
+    only_taken = t["action_mask_BA"].copy()  # row 0 allows the action taken and nothing else
+    only_taken[0] = np.arange(N_ACTIONS) == t["action_B"][0]
+    other = (t["action_B"][0] + 1) % N_ACTIONS
+    cases = {"masked": (dict(t, action_mask_BA=only_taken), np.r_[other, allowed[1:]]),
+             "too large": (t, np.r_[N_ACTIONS, allowed[1:]]),
+             "negative": (t, np.r_[-2, allowed[1:]])}
+    for name, (given, labels) in cases.items():
+        with pytest.raises(ValueError, match="teacher"):
+            buffer.add(**given, teacher_B=labels)
+        assert len(buffer) == 6, name
+
+
+def test_a_replay_state_saved_before_teachers_loads_unlabelled():
+    rng = np.random.default_rng(6)
+    buffer = ReplayBuffer(capacity=10, obs_dim=OBS_DIM, n_actions=N_ACTIONS)
+    buffer.add(**transitions(4, rng))
+    old = {k: v for k, v in buffer.state_dict().items() if k != "teacher"}
+    restored = ReplayBuffer(capacity=10, obs_dim=OBS_DIM, n_actions=N_ACTIONS)
+    restored.load_state_dict(old)
+    assert (restored.state_dict()["teacher"] == NO_TEACHER).all()
