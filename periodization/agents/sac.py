@@ -68,6 +68,27 @@ def target_entropy(mask_BA: torch.Tensor, ratio: float) -> torch.Tensor:
     return ratio * mask_BA.sum(dim=-1).to(torch.float32).log()
 
 
+def imitation_nll(logp_BA: torch.Tensor, mask_BA: torch.Tensor, teacher_B: torch.Tensor,
+                  imitated_A: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """−log π(teacher's choice|s), (B,), and the states it counts in, (B,) bool.
+
+    The choice is the teacher's action if ``imitated_A`` (A,) bool marks it, else "any
+    action not marked", whose probability is the sum over the allowed unmarked actions:
+    with every action marked this is the plain cross-entropy; with only STRENGTH marked it
+    imitates whether to train strength today and leaves the rest to the reward. A state
+    counts when a teacher labelled it (``teacher_B`` ≥ 0) and its mask leaves more than one
+    of these choices."""
+    labelled_B = teacher_B >= 0
+    own_B = logp_BA.gather(1, teacher_B.clamp(min=0)[:, None])[:, 0]
+    # a finite fill, not −inf: an all-filled row must not give a NaN gradient
+    lumped_B = torch.logsumexp(torch.where(mask_BA & ~imitated_A, logp_BA, MASKED_LOGIT), dim=-1)
+    marked_B = imitated_A[teacher_B.clamp(min=0)]
+    nll_B = -torch.where(marked_B, own_B, lumped_B)
+    choices_B = (mask_BA & imitated_A).sum(-1) + (mask_BA & ~imitated_A).any(-1).long()
+    taught_B = labelled_B & (choices_B > 1)
+    return torch.where(taught_B, nll_B, 0.0), taught_B
+
+
 def _mean_where(x_B: torch.Tensor, keep_B: torch.Tensor) -> torch.Tensor:
     """Mean of ``x_B`` over ``keep_B`` (0 if nothing is kept; never NaN)."""
     return torch.where(keep_B, x_B, 0.0).sum() / keep_B.sum().clamp(min=1)
@@ -98,6 +119,8 @@ class SACAgent:
             groups.append({"params": [self.log_alpha], "lr": config.lr_alpha})
         self.optim = torch.optim.Adam(groups, eps=config.adam_eps, fused=True)
         self._generator = torch.Generator().manual_seed(act_seed)
+        # actions the imitation term imitates one by one (``imitation_nll``); all by default
+        self.imitated_A = torch.ones(n_actions, dtype=torch.bool)
 
     # ---- acting -----------------------------------------------------------------------
 
@@ -180,9 +203,8 @@ class SACAgent:
         actor_loss = _mean_where(actor_B, decision_B)
         imitation = torch.zeros(())
         if batch.teacher_B is not None:
-            teacher_B = batch.teacher_B.long()
-            taught_B = decision_B & (teacher_B >= 0)
-            nll_B = -logp_BA.gather(1, teacher_B.clamp(min=0)[:, None])[:, 0]
+            nll_B, taught_B = imitation_nll(logp_BA, mask_BA, batch.teacher_B.long(),
+                                            self.imitated_A)
             imitation = _mean_where(nll_B, taught_B)
             if imitation_weight > 0.0:
                 actor_loss = actor_loss + imitation_weight * imitation

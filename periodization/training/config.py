@@ -19,6 +19,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 from pydantic.dataclasses import dataclass
@@ -38,6 +39,7 @@ from periodization.core.validation import (
 from periodization.core.yaml_io import load_yaml
 from periodization.env.constraints import SafetyConfig
 from periodization.env.reward import TRAINING_REWARD, RewardConfig
+from periodization.sim.actions import ACTION_NAMES, N_ACTIONS
 
 ALGOS = ("sac", "ppo")  # train.algo's Literal, spelled out for messages and checks
 
@@ -199,7 +201,17 @@ class ImitationConfig:
     """β at the start of training, in units of the actor loss (nats)."""
     episodes: Count(0, 1_000_000) = 0
     """Training episodes the oracle labels; β is 0 from then on. The oracle costs about
-    0.25 ms per athlete-day on this machine (a 90-day block of 10 athletes: 0.2 s)."""
+    0.45 ms per athlete-day on one thread of this machine (a round of 10 athletes: 0.4 s)."""
+    actions: tuple[Literal[ACTION_NAMES], ...] | None = None
+    """Sessions imitated one by one; the others are imitated as one choice, "another
+    session" (``agents/sac.imitation_nll``). ``[STRENGTH]``: imitate only whether to train
+    strength today. None: all six."""
+
+    def imitated(self) -> np.ndarray:
+        """(6,) bool: which actions are imitated one by one."""
+        if self.actions is None:
+            return np.ones(N_ACTIONS, dtype=bool)
+        return np.isin(np.array(ACTION_NAMES), self.actions)
 
     @property
     def enabled(self) -> bool:

@@ -66,6 +66,7 @@ class SACTrainer:
         self.env.world.all_terms = False
         self.teacher = OracleTeacher(config.imitation, block_days=env.block_days,
                                      threads=config.train.torch_threads)
+        self.agent.imitated_A = torch_from(config.imitation.imitated())
         self.episodes = self.env_steps = self.updates = self.rounds = 0
         cons = config.constraints
         # Lagrange multipliers of the per-block budgets (zero and never updated when off)

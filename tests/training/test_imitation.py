@@ -26,6 +26,14 @@ def test_beta_falls_linearly_to_zero_over_the_labelled_episodes():
     assert not OracleTeacher(ImitationConfig(weight=1.0), block_days=90).teaches(0)
 
 
+def test_imitated_actions_are_named_sessions():
+    assert ImitationConfig().imitated().all()
+    strength = ImitationConfig(actions=("STRENGTH",)).imitated()
+    assert strength.tolist() == [False] * 5 + [True]
+    with pytest.raises(ValueError, match="STRENGTH"):
+        ImitationConfig(actions=("LIFT",))
+
+
 def test_imitation_needs_sac():
     with pytest.raises(ValueError, match=r"imitation needs train\.algo sac"):
         RunConfig(imitation=ImitationConfig(weight=1.0, episodes=10),
@@ -65,3 +73,16 @@ def test_a_killed_imitation_run_resumes_to_the_same_numbers(uninterrupted, tmp_p
     run_training(out=out, config=config, episodes=4, quiet=True)
     run_training(out=out, resume=True, episodes=8, quiet=True)
     assert_same_run(uninterrupted, out)
+
+
+def test_a_run_imitating_strength_only_tells_its_agent_so(tmp_path, cohort_dir):
+    from periodization.cohort.cache import prepared_cohort
+    from periodization.training.callbacks import CallbackList
+    from periodization.training.rundir import RunDir
+    from periodization.training.trainer import SACTrainer
+
+    config = dataclasses.replace(tiny_config(cohort_dir), imitation=ImitationConfig(
+        weight=1.0, episodes=2, actions=("STRENGTH",)))
+    trainer = SACTrainer(config, run=RunDir(tmp_path), prepared=prepared_cohort(
+        config.env.cohort), callbacks=CallbackList([]))
+    assert trainer.agent.imitated_A.tolist() == [False] * 5 + [True]
