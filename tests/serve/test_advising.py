@@ -34,8 +34,9 @@ def athletes_with_data(app, tmp_path, *, n: int, days: int, seed: int,
 
 
 def fail_for(bad: int, ctx, ids: list[int], monkeypatch):
-    """Inject a failure into the advice of athlete ``bad`` (any batch holding them raises)
-    and forget the cached advice of ``ids``; the real computation, to put back."""
+    """Inject a failure into the advice of athlete ``bad`` (any batch holding them raises),
+    let the background advice in flight finish and forget the cached advice of ``ids``; the
+    real computation, to put back."""
     from periodization.serve import advising
 
     real = advising._compute
@@ -46,6 +47,9 @@ def fail_for(bad: int, ctx, ids: list[int], monkeypatch):
         return real(db, some, **kw)
 
     monkeypatch.setattr(advising, "_compute", compute)
+    # The uploads queued background advice, which may be inside the real computation
+    # now and store the bad athlete's advice after the delete below: wait for it to end.
+    ctx.coalescer.close()
     with ctx.writing() as db:
         db.execute(delete(Advice).where(Advice.athlete_id.in_(ids)))
     return real
