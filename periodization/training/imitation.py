@@ -19,6 +19,10 @@ is not forced on the actor once β has gone.
 
 The oracle starts a fresh plan every round (``start_round``): its warm start never spans
 a checkpoint, so a resumed run gets the same labels as an uninterrupted one.
+
+Measured (docs/training.md, "Learning from the oracle"): fewer injured days, but the agent
+is pulled into hard days it cannot time without the oracle's knowledge of life stress and
+hidden maladaptation, so overreaching rises; no packaged config turns it on.
 """
 
 from __future__ import annotations
