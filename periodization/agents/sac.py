@@ -38,7 +38,7 @@ class UpdateStats(NamedTuple):
     q_mean: float  # Q of the taken action, averaged over both critics
     target_mean: float  # TD target y
     decision_fraction: float  # share of states with more than one valid action
-    imitation_loss: float  # −log π(teacher's action|s) over taught decision states (0: none)
+    imitation_loss: float  # −log π(teacher's action|s) over taught decision states (0: unpaid)
 
 
 class Losses(NamedTuple):
@@ -202,12 +202,13 @@ class SACAgent:
         actor_B = masked_expectation(p_BA, alpha * logp_BA - min_q_BA, mask_BA)
         actor_loss = _mean_where(actor_B, decision_B)
         imitation = torch.zeros(())
-        if batch.teacher_B is not None:
+        # only when paid: every replay batch carries the teacher field, and a run without a
+        # teacher should not spend its updates on a term that is always 0
+        if batch.teacher_B is not None and imitation_weight > 0.0:
             nll_B, taught_B = imitation_nll(logp_BA, mask_BA, batch.teacher_B.long(),
                                             self.imitated_A)
             imitation = _mean_where(nll_B, taught_B)
-            if imitation_weight > 0.0:
-                actor_loss = actor_loss + imitation_weight * imitation
+            actor_loss = actor_loss + imitation_weight * imitation
 
         # 4. Temperature loss: lower α when the policy's entropy exceeds its per-state target,
         # raise it when below. log α is the multiplier (as in SAC's reference code), so the

@@ -21,7 +21,7 @@ def taught_batch(n: int, seed: int):
 
 def test_the_imitation_loss_is_the_mean_nll_over_taught_decision_states():
     agent, b = make_agent(), taught_batch(64, 0)
-    stats = agent.losses(b).stats
+    stats = agent.losses(b, imitation_weight=1.0).stats
     with torch.no_grad():
         logp_BA = masked_log_softmax(agent.actor(b.obs_BO), b.action_mask_BA)
     keep = (b.teacher_B >= 0) & (b.action_mask_BA.sum(-1) > 1)
@@ -34,7 +34,7 @@ def test_weight_zero_leaves_the_actor_loss_as_without_a_teacher():
     agent, b = make_agent(), taught_batch(64, 1)
     plain = agent.losses(b._replace(teacher_B=None)).actor
     assert torch.equal(agent.losses(b, imitation_weight=0.0).actor, plain)
-    nll = agent.losses(b).stats[-1]
+    nll = agent.losses(b, imitation_weight=2.0).stats[-1]
     torch.testing.assert_close(agent.losses(b, imitation_weight=2.0).actor, plain + 2.0 * nll)
 
 
