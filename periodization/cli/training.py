@@ -1,4 +1,5 @@
-"""``periodize train``, ``tune`` and ``sweep``: one run, a tuning study, a grid of runs."""
+"""``periodize train``, ``tune``, ``sweep`` and ``ensemble``: one run, a tuning study, a grid
+of runs, several runs served as one."""
 
 from __future__ import annotations
 
@@ -159,3 +160,27 @@ def sweep(
     elif not quiet:
         typer.echo(f"sweep: {len(summary['trained'])} trained, {len(summary['skipped'])} "
                    f"complete before, in {summary['wall_s']:.0f} s -> {summary['out']}")
+
+
+@app.command("ensemble")
+@user_errors
+def ensemble(
+    run: Annotated[list[Path], typer.Option(
+        help="Run or model directory of a member; repeat for each (2-16).")],
+    out: Annotated[Path, typer.Option(help="Model directory to write.")],
+    note: Annotated[str | None, typer.Option(
+        help="What the ensemble is, kept in OUT/model.json.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace a model already in OUT.")] = False,
+) -> None:
+    """Serve several trained actors as one: the mean of their logits, masked argmax.
+
+    Writes a model directory (actor.npz, scaler.json, model.json) that `periodize evaluate
+    --policy OUT` and `periodize recommend --model OUT` take like any model; it is one
+    wider numpy MLP, so serving stays torch-free. Members must share one feature scaler
+    (runs of the packaged configs do). docs/training.md, "Several seeds as one coach".
+    """
+    from periodization.agents.ensemble import write_ensemble
+
+    info = write_ensemble(run, out, force=force, note=note)
+    typer.echo(f"ensemble of {len(info['members'])} actors (layers {info['layer_widths']}) "
+               f"-> {out}")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from periodization.agents.artifacts import load_run
+from periodization.agents.artifacts import ACTOR, RUN_JSON, load_model, load_run
 from periodization.agents.numpy_policy import NumpyActor
 from periodization.features.scaler import FeatureScaler, adapter
 from periodization.policies.base import BasePolicy
@@ -70,12 +70,15 @@ class AgentPolicy(BasePolicy):
 
 def load_run_policy(path: str | Path, *, env_scaler: FeatureScaler | None = None
                     ) -> ActorPolicy:
-    """The greedy policy of a run directory's best actor, named after the directory.
+    """The greedy policy of a run directory's best actor, or of a model directory's actor
+    (``actor.npz`` and ``scaler.json`` without ``run.json``: the packaged model, an
+    ensemble written by ``periodize ensemble``), named after the directory.
 
     If ``env_scaler`` (how the environment normalises) differs from the run's scaler,
     observations are converted: ``env_scaler.inverse`` then the run scaler's ``transform``.
     """
-    model = load_run(path)
+    model = load_run(path) if (Path(path) / RUN_JSON).is_file() or not (
+        Path(path) / ACTOR).is_file() else load_model(path)
     run_scaler = model.scaler
     same = env_scaler is None or (np.array_equal(env_scaler.mean, run_scaler.mean)
                                   and np.array_equal(env_scaler.scale, run_scaler.scale))
