@@ -107,7 +107,8 @@ def compare(
         help="all, none, or a comma list of random, rest, rule, whoop, hrv, fixed, cloning, "
         "oracle.")] = "all",
     policy: Annotated[list[str] | None, typer.Option(
-        "--policy", help="default (the packaged model), sb3:MODEL.zip (a Stable-Baselines3 "
+        "--policy", help="default (the packaged model), a model directory (actor.npz and "
+        "scaler.json, e.g. from `periodize ensemble`), sb3:MODEL.zip (a Stable-Baselines3 "
         "model) or module:attr (a Python policy), compared as an agent with one seed. "
         "Repeat for several.")] = None,
     ablation: Annotated[list[str] | None, typer.Option(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from periodization.agents.artifacts import default_model_dir
+from periodization.agents.artifacts import ACTOR, RUN_JSON, default_model_dir
 from periodization.cohort.dataset import PreparedCohort
 from periodization.core.errors import UserError
 from periodization.evaluation.analysis import Roster
@@ -37,6 +37,7 @@ from periodization.policies.external import SB3_PREFIX, is_reference, spec_name
 from periodization.policies.registry import BASELINES
 
 PACKAGED = "packaged"  # the algo of ``--policy default``: the model shipped with the package
+MODEL_DIR = "model"  # the algo of ``--policy DIR``: a model directory (``periodize ensemble``)
 PolicyFactory = Callable[[str], BasePolicy]  # baseline name or run directory → policy
 
 
@@ -72,8 +73,9 @@ def parse_baselines(spec: str) -> list[str]:
 def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequence[str] = ()
                  ) -> tuple[dict[str, list[RunInfo]], dict[str, list[RunInfo]]]:
     """Agents and ablations (name → runs) from ``--runs``, ``--ablation NAME=DIRS`` and
-    ``--policy SPEC`` (``default``, the packaged model, ``sb3:PATH`` or ``module:attr``: an
-    agent with a single seed).
+    ``--policy SPEC`` (``default``, the packaged model, a model directory such as
+    ``periodize ensemble`` writes, ``sb3:PATH`` or ``module:attr``: an agent with a single
+    seed).
 
     A run in ``--runs`` whose group begins with ``ablation-`` is an ablation; an
     ``--ablation`` name overrides the runs' own group names.
@@ -87,15 +89,16 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
                                               group=DEFAULT_POLICY, seed=0, algo=PACKAGED,
                                               meta={"policy": spec})]
             continue
-        if not (spec.startswith(SB3_PREFIX) or is_reference(spec)):
-            raise UserError(f"--policy expects sb3:MODEL.zip or module:attr (or default, the "
-                            f"packaged model), got {spec!r} (run directories go to --runs, "
-                            "baselines to --baselines)")
-        name = spec_name(spec)
+        model_dir = (Path(spec) / ACTOR).is_file() and not (Path(spec) / RUN_JSON).is_file()
+        if not (model_dir or spec.startswith(SB3_PREFIX) or is_reference(spec)):
+            raise UserError(f"--policy expects a model directory, sb3:MODEL.zip or "
+                            f"module:attr (or default, the packaged model), got {spec!r} "
+                            "(run directories go to --runs, baselines to --baselines)")
+        name = Path(spec).name if model_dir else spec_name(spec)
         if name in groups:
             raise UserError(f"two agents are named {name!r}: give each policy once")
-        groups[name] = [RunInfo(path=Path(spec), group=name, seed=0,
-                                algo="sb3" if spec.startswith(SB3_PREFIX) else "python",
+        algo = MODEL_DIR if model_dir else "sb3" if spec.startswith(SB3_PREFIX) else "python"
+        groups[name] = [RunInfo(path=Path(spec), group=name, seed=0, algo=algo,
                                 meta={"policy": spec})]
     agents = {g: r for g, r in groups.items() if not g.startswith(ABLATION_PREFIX)}
     ablation = {g: r for g, r in groups.items() if g.startswith(ABLATION_PREFIX)}

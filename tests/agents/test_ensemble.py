@@ -3,6 +3,8 @@ and ``periodize ensemble`` refuses what it cannot merge in one line, writing not
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -22,7 +24,7 @@ OBS, ACTIONS = 32, 6
 def random_actor(rng: np.random.Generator, hidden: tuple[int, ...]) -> dict[str, np.ndarray]:
     widths = (OBS, *hidden, ACTIONS)
     weights = {}
-    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(widths)):
         weights[f"weight_{i}"] = rng.normal(size=(n_out, n_in)).astype(np.float32)
         weights[f"bias_{i}"] = rng.normal(size=n_out).astype(np.float32)
     return weights

@@ -101,3 +101,24 @@ def test_fresh_athletes_with_the_packaged_model(cohort_dir, tmp_path):
     assert "rests on these <b>4 athletes</b>" in html and "4 fresh athletes" in html
     episodes = pd.read_csv(out / "episodes.csv")
     assert episodes.groupby("policy")["athlete_id"].nunique().eq(4).all()
+
+
+def test_a_model_directory_is_an_agent_of_its_own(cohort_dir, tmp_path):
+    """``--policy DIR`` takes a model directory (an ensemble, a copy of the packaged model)
+    under the directory's name; a copy of the packaged model plays exactly as ``default``."""
+    import shutil
+
+    from periodization.agents.artifacts import default_model_dir
+
+    model = tmp_path / "my-model"
+    shutil.copytree(default_model_dir(), model)
+    r = compare("--baselines", "rest", "--policy", "default", "--policy", str(model),
+                "--athletes", "3", "--cohort", str(cohort_dir), "--out", str(tmp_path / "r"),
+                "--json")
+    assert r.exit_code == 0, r.output
+    outcome = {name: s["metrics"]["outcome_pct"]["mean"]
+               for name, s in json.loads(r.output)["policies"].items()}
+    assert outcome["my-model"] == outcome["default"] != outcome["rest"]
+    (model / "actor.npz").unlink()  # a directory without an actor is not a model
+    bad = compare("--policy", str(model), "--out", str(tmp_path / "r2"))
+    assert bad.exit_code == 2 and "--policy expects a model directory" in bad.output

@@ -116,4 +116,5 @@ def test_compare_takes_external_policies_as_agents(tmp_path, small_cohort):
     assert set(summary["agents"]["HardestAllowed"]["vs"]) == {"rest", "hrv"}
     bad = CliRunner().invoke(app, ["compare", "--policy", "rest", "--out",
                                    str(tmp_path / "r2")])
-    assert bad.exit_code == 2 and "--policy expects sb3:MODEL.zip or module:attr" in bad.stderr
+    assert bad.exit_code == 2
+    assert "--policy expects a model directory, sb3:MODEL.zip or module:attr" in bad.stderr
