@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 .PHONY: venv clients install demo demo-quick test lint bench bench-train validation clean \
-	train-seeds ablations report mutation planted-bugs
+	train-seeds ablations report model mutation planted-bugs
 
 venv: $(STAMP)
 
@@ -79,16 +79,19 @@ planted-bugs: $(STAMP)
 bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py
 
-# The published results: three training seeds of the default config (sac-strength), of
-# the same learner without the strength feature (sac-history) and on one morning's
-# features (sac-wide), of sac and of PPO on the same world and budget, the ablations, and
-# the full comparison. Each agent's seeds are one group in the report.
+# The published results: three training seeds of the default config (sac-taper), of the
+# same learner with the 21-day shaping taper (sac-strength), without the strength feature
+# (sac-history) and on one morning's features (sac-wide), of sac and of PPO on the same
+# world and budget, the ablations, and the full comparison. Each agent's seeds are one
+# group in the report; the shipped model (`make model`: sac-taper's three seeds as one
+# ensemble) is `default` in it.
 # Both targets are one `periodize sweep` each (Ray tasks, one CPU per run; complete runs are
 # skipped, so an interrupted target picks up where it stopped; FORCE=1 trains them again).
 SEEDS := 0,1,2
 SWEEP_FLAGS := --quiet $(if $(FORCE),--force)
 train-seeds: $(STAMP)
-	$(VENV)/bin/periodize sweep --config periodization/configs/sac-strength.yaml \
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac-taper.yaml \
+	  --config periodization/configs/sac-strength.yaml \
 	  --config periodization/configs/sac-history.yaml \
 	  --config periodization/configs/sac-wide.yaml --config periodization/configs/sac.yaml \
 	  --config periodization/configs/ppo.yaml \
@@ -99,9 +102,22 @@ ablations: $(STAMP)
 	  --seeds 0 --name '{config}' --out runs/ablations $(SWEEP_FLAGS)
 
 report: $(STAMP)
-	$(VENV)/bin/periodize compare --runs runs/sac-strength --runs runs/sac-history \
+	$(VENV)/bin/periodize compare --policy default --runs runs/sac-taper \
+	  --runs runs/sac-strength --runs runs/sac-history \
 	  --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
 	  --runs runs/ablations --baselines all --athletes 1000 --seed 0 --out report/full --force
+
+# The shipped model: three seeds of the default config trained (as in train-seeds; complete
+# runs are skipped) and served as one ensemble (docs/training.md, "Several seeds as one
+# coach"), in runs/model; the packaged periodization/models/default holds its actor.npz
+# and scaler.json, with a model.json that adds the figures measured on it.
+MODEL_OUT ?= runs/model
+model: $(STAMP)
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac-taper.yaml --seeds 0,1,2 \
+	  --out runs $(SWEEP_FLAGS)
+	$(VENV)/bin/periodize ensemble --run runs/sac-taper/seed0 --run runs/sac-taper/seed1 \
+	  --run runs/sac-taper/seed2 --out $(MODEL_OUT) --force \
+	  --note "configs/sac-taper.yaml, seeds 0, 1 and 2 (make model)"
 
 clean:
 	rm -rf $(VENV) $(CLIENTS) runs report .pytest_cache
