@@ -92,6 +92,14 @@ class World:
         self.n = 0
 
     # --- episode starts ----------------------------------------------------------------
+    def _tests(self, state, params) -> tuple[np.ndarray, np.ndarray]:
+        """(N,) test performance after the outcome's 7-day taper and after the shaping
+        taper, in one pass (``test_performance`` takes its tapers in ascending order, and a
+        shaping taper may be shorter than the test's)."""
+        test, shaping = dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days
+        rows = dynamics.test_performance(state, params, taper_days=tuple(sorted((test, shaping))))
+        return (rows[0], rows[1]) if test <= shaping else (rows[1], rows[0])
+
     def start(self, start: EpisodeStart, rows: np.ndarray | None = None) -> None:
         """Begin new episodes: all rows (``rows=None``, sizes the world) or the given rows."""
         rng = KeyedRandom(start.noise_key)
@@ -99,9 +107,7 @@ class World:
                             safety=self.safety)
         fstate, raw, ctx, fired, mask = (seen.features, seen.raw, seen.context, seen.fired,
                                          seen.mask)
-        perf, capacity = dynamics.test_performance(
-            start.state, start.params,
-            taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
+        perf, capacity = self._tests(start.state, start.params)
         k = len(start.athlete_id)
         if rows is None:
             self.n = k
@@ -181,8 +187,7 @@ class World:
                             safety=self.safety)
         fstate, raw, nxt, fired, mask = (seen.features, seen.raw, seen.context, seen.fired,
                                          seen.mask)
-        perf_next, capacity_next = dynamics.test_performance(
-            state, params, taper_days=(dynamics.TEST_TAPER_DAYS, self.reward.shaping_taper_days))
+        perf_next, capacity_next = self._tests(state, params)
         outlook = EK.Outlook(
             perf_before=self.performance, perf_after=perf_next,
             perf_start=self.start_performance, perf_long=perf_long, perf_now=perf_now,

@@ -117,10 +117,10 @@ def test_reward_is_built_from_its_components(env_cohort):
 
 def test_the_shaping_taper_sets_how_far_the_shaped_gain_looks(env_cohort):
     """``shaping_taper_days`` is the rest behind the shaped reward's test: at the outcome's
-    own 7 days the shaped gain is the gain; longer tapers move it, and it is the same
-    world either way (the taper changes the reward, never the athlete)."""
+    own 7 days the shaped gain is the gain; shorter and longer tapers move it, and it is the
+    same world either way (the taper changes the reward, never the athlete)."""
     gains = {}
-    for taper in (7, 14, 21):
+    for taper in (5, 7, 14, 21):
         env = PeriodizationEnv(cohort=env_cohort, reward=RewardConfig(shaping_taper_days=taper))
         env.reset(seed=3)
         rows = [env.step(int(a))[4] for a in (Action.HIIT, Action.REST, Action.STRENGTH,
@@ -128,7 +128,7 @@ def test_the_shaping_taper_sets_how_far_the_shaped_gain_looks(env_cohort):
         gains[taper] = np.array([[r["reward_components"]["gain"],
                                   r["reward_components"]["shaped_gain"]] for r in rows])
     assert np.allclose(gains[7][:, 1], gains[7][:, 0])
-    for taper in (14, 21):
+    for taper in (5, 14, 21):
         assert np.array_equal(gains[taper][:, 0], gains[7][:, 0])
         assert np.abs(gains[taper][:, 1] - gains[taper][:, 0]).max() > 1e-3
     assert np.abs(gains[14][:, 1] - gains[21][:, 1]).max() > 1e-3
