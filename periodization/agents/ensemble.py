@@ -90,6 +90,11 @@ def write_ensemble(runs: Sequence[str | Path], out: str | Path, *, force: bool =
     out = Path(out)
     if any(out.resolve() == r.resolve() for r in runs):
         raise UserError(f"--out {out} is one of the members; write the ensemble elsewhere")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a directory")
+    if (out / RUN_JSON).exists():
+        raise UserError(f"--out {out} is a training run; write the ensemble to its own "
+                        "directory")
     if (out / ACTOR).exists() and not force:
         raise UserError(f"{out} already holds a model ({ACTOR}); pass --force to replace it")
     models = [_member(r) for r in runs]

@@ -96,6 +96,15 @@ def test_bad_ensembles_are_one_line_and_write_nothing(members, tmp_path):
     with pytest.raises(UserError, match="one of the members"):
         write_ensemble(members, members[1])
     assert not out.exists()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(UserError, match="not a directory"):
+        write_ensemble(members, tmp_path / "a-file")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "run.json").write_text("{}")
+    with pytest.raises(UserError, match="is a training run"):
+        write_ensemble(members, run, force=True)
+    assert sorted(p.name for p in run.iterdir()) == ["run.json"]
     write_ensemble(members[:2], out)
     before = (out / ACTOR).read_bytes()
     runner = CliRunner()
