@@ -14,6 +14,7 @@ are float64 so the 1/K scaling adds no rounding beyond float64's.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -126,4 +127,4 @@ def write_ensemble(runs: Sequence[str | Path], out: str | Path, *, force: bool =
 def _member(path: Path) -> ExportedModel:
     """A run directory's best actor (its observation space checked, ``run.json`` as info) or
     a model directory's actor."""
-    return load_run(path) if (path / RUN_JSON).is_file() else load_model(path)
+    return load_run(path) if os.path.lexists(path / RUN_JSON) else load_model(path)

@@ -10,6 +10,7 @@ policy map without building them again (behaviour cloning trains on construction
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ def collect_runs(runs: list[str | Path], ablations: list[str], policies: Sequenc
                                               group=DEFAULT_POLICY, seed=0, algo=PACKAGED,
                                               meta={"policy": spec})]
             continue
-        model_dir = (Path(spec) / ACTOR).is_file() and not (Path(spec) / RUN_JSON).is_file()
+        model_dir = (Path(spec) / ACTOR).is_file() and not os.path.lexists(Path(spec) / RUN_JSON)
         if not (model_dir or spec.startswith(SB3_PREFIX) or is_reference(spec)):
             raise UserError(f"--policy expects a model directory, sb3:MODEL.zip or "
                             f"module:attr (or default, the packaged model), got {spec!r} "

@@ -7,6 +7,7 @@ Both algorithms export their best actor to ``actor.npz`` (``agents.artifacts``),
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ def load_run_policy(path: str | Path, *, env_scaler: FeatureScaler | None = None
     If ``env_scaler`` (how the environment normalises) differs from the run's scaler,
     observations are converted: ``env_scaler.inverse`` then the run scaler's ``transform``.
     """
-    model = load_run(path) if (Path(path) / RUN_JSON).is_file() or not (
+    # any run.json (a damaged one, a pipe) makes it a run, checked as one
+    model = load_run(path) if os.path.lexists(Path(path) / RUN_JSON) or not (
         Path(path) / ACTOR).is_file() else load_model(path)
     run_scaler = model.scaler
     same = env_scaler is None or (np.array_equal(env_scaler.mean, run_scaler.mean)
