@@ -98,3 +98,11 @@ def test_packaged_configs_are_addressable_by_name(tmp_path, monkeypatch):
         load_config("no-such-config")
     (tmp_path / "sac").write_text("train:\n  seed: 7\n")  # a file on disk wins
     assert load_config("sac").train.seed == 7
+
+
+def test_the_three_minute_default_is_the_shipped_recipe_stopped_early():
+    # docs/training.md quotes sac-fast's validation figures as sac-taper's first 1200
+    # episodes: that holds only while the two configs differ in the budget alone.
+    fast, taper = load_config(CONFIGS / "sac-fast.yaml"), load_config(CONFIGS / "sac-taper.yaml")
+    assert fast.train.episodes == 1200 < taper.train.episodes
+    assert fast == taper.with_overrides(episodes=fast.train.episodes)
