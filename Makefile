@@ -79,8 +79,9 @@ planted-bugs: $(STAMP)
 bench-train: $(STAMP)
 	$(PY) benchmarks/train_time.py
 
-# The published results: three training seeds of the default config (sac-taper), of the
-# same learner with the 21-day shaping taper (sac-strength), without the strength feature
+# The published results: three training seeds of the three-minute default (sac-fast), of
+# the full-budget recipe the shipped model is made of (sac-taper), of the same learner with
+# the 21-day shaping taper (sac-strength), without the strength feature
 # (sac-history) and on one morning's features (sac-wide), of sac and of PPO on the same
 # world and budget, the ablations, and the full comparison. Each agent's seeds are one
 # group in the report; the shipped model (`make model`: sac-taper's three seeds as one
@@ -90,7 +91,8 @@ bench-train: $(STAMP)
 SEEDS := 0,1,2
 SWEEP_FLAGS := --quiet $(if $(FORCE),--force)
 train-seeds: $(STAMP)
-	$(VENV)/bin/periodize sweep --config periodization/configs/sac-taper.yaml \
+	$(VENV)/bin/periodize sweep --config periodization/configs/sac-fast.yaml \
+	  --config periodization/configs/sac-taper.yaml \
 	  --config periodization/configs/sac-strength.yaml \
 	  --config periodization/configs/sac-history.yaml \
 	  --config periodization/configs/sac-wide.yaml --config periodization/configs/sac.yaml \
@@ -102,12 +104,12 @@ ablations: $(STAMP)
 	  --seeds 0 --name '{config}' --out runs/ablations $(SWEEP_FLAGS)
 
 report: $(STAMP)
-	$(VENV)/bin/periodize compare --policy default --runs runs/sac-taper \
+	$(VENV)/bin/periodize compare --policy default --runs runs/sac-fast --runs runs/sac-taper \
 	  --runs runs/sac-strength --runs runs/sac-history \
 	  --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
 	  --runs runs/ablations --baselines all --athletes 1000 --seed 0 --out report/full --force
 
-# The shipped model: three seeds of the default config trained (as in train-seeds; complete
+# The shipped model: three seeds of the full-budget recipe (sac-taper) trained (as in train-seeds; complete
 # runs are skipped) and served as one ensemble (docs/training.md, "Several seeds as one
 # coach"), in runs/model; the packaged periodization/models/default holds its actor.npz
 # and scaler.json, with a model.json that adds the figures measured on it.
