@@ -109,8 +109,8 @@ report: $(STAMP)
 	  --runs runs/sac-wide --runs runs/sac --runs runs/ppo \
 	  --runs runs/ablations --baselines all --athletes 1000 --seed 0 --out report/full --force
 
-# The shipped model: three seeds of the full-budget recipe (sac-taper) trained (as in train-seeds; complete
-# runs are skipped) and served as one ensemble (docs/training.md, "Several seeds as one
+# The shipped model: three seeds of the full-budget recipe (sac-taper) trained (as in
+# train-seeds; complete runs are skipped) and served as one ensemble (docs/training.md, "Several seeds as one
 # coach"), in runs/model; the packaged periodization/models/default holds its actor.npz
 # and scaler.json, with a model.json that adds the figures measured on it.
 MODEL_OUT ?= runs/model
