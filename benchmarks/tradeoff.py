@@ -90,12 +90,20 @@ def plot(runs: list[dict], budgets: list[dict], refs: dict, png: Path, *, athlet
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     ax.scatter([r["overreached_days"] for r in runs], [r["outcome_pct"] for r in runs],
                s=18, color="0.6", label="one training seed")
-    for b in sorted(budgets, key=lambda b: b["overreached_days"]):
+    # labels in a column right of the points, at least `gap` apart, each with a leader
+    # line: budgets of one learner land within a few hundredths of a day of each other
+    points = sorted(budgets, key=lambda b: -b["outcome_pct"])
+    ys = [r["outcome_pct"] for r in runs] + [r["outcome_pct"] for r in refs.values()]
+    gap, label_x = (max(ys) - min(ys)) / 16, max(b["overreached_days"] for b in budgets) + 0.35
+    label_y = float("inf")
+    for b in points:
         ax.scatter(b["overreached_days"], b["outcome_pct"], s=60, color="C0", zorder=3)
         label = b["budget"] if "unconstrained" in b["budget"] or "λ" in b["budget"] else (
             f"budget {b['budget']}")
-        ax.annotate(label, (b["overreached_days"], b["outcome_pct"]),
-                    textcoords="offset points", xytext=(6, 4), fontsize=8)
+        label_y = min(b["outcome_pct"], label_y - gap)
+        ax.annotate(label, (b["overreached_days"], b["outcome_pct"]), xytext=(label_x, label_y),
+                    fontsize=8, va="center",
+                    arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6))
     for name, ref in refs.items():
         ax.scatter(ref["overreached_days"], ref["outcome_pct"], marker="*", s=120,
                    color="C3" if name == "oracle" else "C2", zorder=3, label=name)
