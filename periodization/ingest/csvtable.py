@@ -22,7 +22,9 @@ import pandas as pd
 from periodization.ingest.common import TOO_EARLY, TOO_LATE, Context
 from periodization.ingest.sources import Member, decode_text, fail
 
-_UNIT = re.compile(r"\s*[\(\[]([^\)\]]*)[\)\]]")
+# a unit in brackets; no bracket inside it and no leading \s*, so a header of 64 KB of
+# "[" or of spaces is matched in linear time (both backtracked quadratically: minutes)
+_UNIT = re.compile(r"[\(\[]([^\(\)\[\]]*)[\)\]]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "--", "?", "#n/a"})

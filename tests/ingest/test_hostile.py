@@ -15,11 +15,14 @@ import textwrap
 import zipfile
 from contextlib import contextmanager
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from periodization.core.errors import DataError
+from periodization.ingest.common import offset_minutes
 from periodization.ingest.exports import load_wearable
 from periodization.ingest.inputs import read_inputs
 from tests.ingest.importers.conftest import GOOD
@@ -107,6 +110,25 @@ def test_a_long_header_still_gives_a_short_error(tmp_path):
     with pytest.raises(DataError) as info:
         load_wearable(path)
     one_line(info.value)
+
+
+@pytest.mark.parametrize("first_line", ["[" * 65536, "(" * 65536, " " * 65536 + "x",
+                                        "date (" + " " * 65536, '{"data": ' + "[" * 65536])
+def test_a_first_line_built_to_backtrack_is_refused_promptly(tmp_path, first_line):
+    """The header's unit pattern once backtracked quadratically on such lines: a 100 KB
+    file took over two minutes to refuse. Linear now; 30 s is a hang, not a speed goal."""
+    path = tmp_path / "export.csv"
+    path.write_text(first_line + "\n1\n")
+    with deadline(30), pytest.raises(DataError) as info:
+        read_inputs(path)
+    one_line(info.value)
+
+
+def test_a_utc_offset_cell_of_many_blanks_is_read_promptly():
+    cells = pd.Series(["UTC" + " " * 100_000 + "x", "a" + " " * 100_000 + "+01:00"])
+    with deadline(30):
+        got = offset_minutes(cells)
+    assert np.isnan(got[0]) and got[1] == 60
 
 
 @pytest.mark.slow
