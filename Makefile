@@ -42,10 +42,14 @@ demo-quick: $(STAMP)
 	$(VENV)/bin/periodize demo --quick --out runs/demo-quick
 
 # PERIODIZATION_CLIENTS: the RLlib and Tianshou examples must run, not skip.
+# The suite runs on every core (pytest-xdist; TEST_JOBS=0 for one process) and lists its
+# 15 slowest tests, so a test that grows slow shows in the log.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: $(STAMP) $(CLIENTS_STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check periodization tests benchmarks
-	PERIODIZATION_CLIENTS=$(CURDIR)/$(CLIENTS) $(PY) -m pytest -q
+	PERIODIZATION_CLIENTS=$(CURDIR)/$(CLIENTS) $(PY) -m pytest -q -n $(TEST_JOBS) --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check periodization tests benchmarks

@@ -2,7 +2,7 @@
 
 numba calls back into Python from LLVM through ctypes; a KeyboardInterrupt raised inside
 such a callback is printed as "Exception ignored on calling ctypes callback function" and
-lost. The scripts below run in their own interpreter so the signal handlers are Python's.
+lost. The scripts below run in their own interpreter, with Python's default SIGINT handler.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import textwrap
 CALLBACK_WITH_CTRL_C = """
 import ctypes, os, signal
 from periodization.core.jit import _ctrl_c_held
+
+# Python's own handler, as an interactive shell gives it: a parent that ignores SIGINT
+# (pytest-xdist's workers, nohup) passes SIG_IGN on to the interpreter it starts
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 @ctypes.CFUNCTYPE(None)
 def callback():  # stands for numba's object-cache hooks, called from C
