@@ -13,6 +13,7 @@ normalised header (``csvtable.normalize_header``) and, failing that, by its file
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -200,10 +201,13 @@ def _containers(bundle: Bundle) -> list[Found]:
     if apple_member is not None:
         found.append(Found(apple.FORMAT, partial(apple.read, apple_member), apple_member.where,
                            _under(bundle, _folder_of(apple_member))))
+    whoop_files: dict[str, list[Member]] = {}  # folder → its WHOOP files, in one pass
+    for m in bundle.members:
+        if m.basename in WHOOP_OWN:
+            whoop_files.setdefault(_folder_of(m), []).append(m)
     for cycles in (m for m in bundle.members if m.basename == whoop.CYCLES_FILE):
         home = _folder_of(cycles)
-        own = tuple(m for m in bundle.members
-                    if _folder_of(m) == home and m.basename in WHOOP_OWN)
+        own = tuple(whoop_files[home])
         sep = ":" if bundle.kind == "zip" else "/"
         where = bundle.where if not home else f"{bundle.where}{sep}{home}"
         sub = Bundle(bundle.path, where, bundle.kind, own)
@@ -297,10 +301,11 @@ def plan_all(bundle: Bundle, athlete_id: str | None = None) -> tuple[list[Found]
         if len(errors) == 1 and len([m for m in loose if m.basename.endswith(".csv")]) == 1:
             raise DataError(errors[0])
         _nothing_found(bundle, loose)
-    formats = [f.source_format for f in found]
-    twice = sorted({f for f in formats if formats.count(f) > 1})
+    counts = Counter(f.source_format for f in found)
+    twice = sorted(f for f, n in counts.items() if n > 1)
     if twice:
-        names = " and ".join(f.where for f in found if f.source_format == twice[0])
+        wheres = [f.where for f in found if f.source_format == twice[0]]
+        names = " and ".join(wheres[:2]) + (f" and {len(wheres) - 2} more" * (len(wheres) > 2))
         raise fail(bundle.where, f"holds more than one {twice[0]} export ({names}): one "
                                  "athlete's data has one export per source; for several "
                                  "athletes, put each one's export in its own sub-folder")

@@ -27,6 +27,8 @@ def load_json(member: Member) -> Any:
         raise fail(member.where, f"malformed JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise fail(member.where, "malformed JSON (nested too deeply)") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise fail(member.where, "malformed JSON (a number too long to read)") from None
 
 
 def records(doc: Any, where: str, keys: Iterable[str] = ("data",)) -> list[dict]:

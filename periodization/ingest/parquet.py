@@ -23,6 +23,11 @@ from periodization.sim.state import HIDDEN_FIELDS
 
 SCHEMA_VERSION = "1"
 DATE_UNIT = "datetime64[us]"  # what dates become in pandas (the simulator's own unit)
+# Rows of an observations file that `recommend` or an upload reads at most (cohorts have
+# their own limits, cohort/files.py). A table of constant columns compresses to almost
+# nothing (10 million rows: 0.5 MB on disk, 2.4 GB once read), so the row count in the
+# file's footer is checked first; 3 million rows take under 1 GB.
+MAX_OBSERVATION_ROWS = 3_000_000
 
 
 def _f(name: str, kind: pa.DataType, unit: str | None = None, *,
@@ -121,6 +126,13 @@ def read_observations(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[st
     ``recommend``: the same date checks as the generic CSV."""
     from periodization.ingest.formats.generic import plausible_rows
 
+    try:
+        rows = pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
+    if rows > MAX_OBSERVATION_ROWS:  # before reading: Parquet compresses runs to nothing
+        raise DataError(f"{path}: holds {rows} rows, more than {MAX_OBSERVATION_ROWS} "
+                        "(about 8 000 athlete-years of days); split it")
     frame = read_table(path, OBSERVATIONS)
     frame["athlete_id"] = frame["athlete_id"].astype(str).str.strip()
     frame["action"] = frame["action"].astype(np.int64)

@@ -1,4 +1,4 @@
-"""Apple Health ``export.xml`` (or the export zip), streamed with ``iterparse``.
+"""Apple Health ``export.xml`` (or the export zip), streamed (``xmlstream``).
 
 The file is never loaded whole: each top-level element is handled when it ends and then
 cleared, so memory stays flat however large the export is (a zip member is streamed).
@@ -33,6 +33,7 @@ from periodization.ingest.csvtable import parse_wall_clock
 from periodization.ingest.formats.apple_sleep import is_watch, nights
 from periodization.ingest.load import daily_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
+from periodization.ingest.xmlstream import iter_events
 
 FORMAT = "apple-health"
 HRV = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
@@ -49,7 +50,7 @@ def _stream(member: Member) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     with member.open() as fh:
         try:
             root, depth = None, 0
-            for event, elem in ET.iterparse(fh, events=("start", "end")):
+            for event, elem in iter_events(fh, member.where):
                 if event == "start":
                     if root is None:
                         root = elem
