@@ -86,14 +86,24 @@ def daily_training(workouts: pd.DataFrame, days: pd.Series,
     days = pd.to_datetime(days).reset_index(drop=True)
     base = np.zeros(len(days)) if base_load is None else np.asarray(base_load, np.float64)
     load = np.full(len(days), np.nan)
-    groups = dict(tuple(workouts.groupby("date")))
+    # workouts sorted by date and cut into one slice of numpy arrays per date: a pandas
+    # group per date cost ~0.5 ms and ~100 kB each (20 000 workout days: 22 s, 200 MB)
+    w_dates = workouts["date"].to_numpy("datetime64[ns]").view(np.int64)  # ns: one key type
+    order = np.argsort(w_dates, kind="stable")
+    w_dates = w_dates[order]
+    w_actions = workouts["action"].to_numpy()[order]
+    w_loads = workouts["load"].to_numpy(np.float64)[order]
+    dates, starts = np.unique(w_dates, return_index=True)
+    ends = np.r_[starts[1:], len(w_dates)][: len(starts)]  # no workout: no slice
+    bounds = dict(zip(dates, zip(starts, ends, strict=True), strict=True))
     actions = np.empty(len(days), dtype=np.int64)
-    for i, day in enumerate(days):
-        w = groups.get(day)
-        if w is None:
+    for i, day in enumerate(days.to_numpy("datetime64[ns]").view(np.int64)):
+        span = bounds.get(day)
+        if span is None:
             load[i] = base[i]
             actions[i] = day_action(np.empty(0), np.empty(0), base[i])
         else:
-            load[i] = np.nansum(w["load"].to_numpy())
-            actions[i] = day_action(w["action"].to_numpy(), w["load"].to_numpy(), load[i])
+            a, b = span
+            load[i] = np.nansum(w_loads[a:b])
+            actions[i] = day_action(w_actions[a:b], w_loads[a:b], load[i])
     return pd.DataFrame({"date": days, "load": load, "action": actions})

@@ -49,26 +49,32 @@ def is_watch(source: str) -> bool:
 
 
 def _sessions(rows: pd.DataFrame) -> pd.DataFrame:
-    """Sessions of one source: start, end (UTC ns), asleep ns, day, intervals."""
-    s, e = union(rows["start"].to_numpy(np.int64), rows["end"].to_numpy(np.int64))
+    """Sessions of one source: start, end (UTC ns), asleep ns, day (the local date of the
+    first record ending at the session's end), and its intervals as ``parts``. Whole-array
+    operations: a per-session scan of every record was quadratic (80 000 sessions: 21 s)."""
+    row_ends = rows["end"].to_numpy(np.int64)
+    s, e = union(rows["start"].to_numpy(np.int64), row_ends)
+    if len(s) == 0:
+        return pd.DataFrame()
     new = np.ones(len(s), dtype=bool)
     new[1:] = s[1:] - e[:-1] > SESSION_GAP.value
-    ids = np.cumsum(new) - 1
-    local_end = rows["end"] + rows["offset"]
-    out = []
-    for k in range(int(ids[-1]) + 1 if len(ids) else 0):
-        ss, ee = s[ids == k], e[ids == k]
-        last = int(np.argmax(rows["end"].to_numpy(np.int64) == ee.max()))
-        out.append({"start": ss.min(), "end": ee.max(), "asleep": int((ee - ss).sum()),
-                    "date": local_end.iloc[last].normalize(), "parts": (ss, ee)})
-    return pd.DataFrame(out)
+    first = np.flatnonzero(new)
+    end = np.maximum.reduceat(e, first)
+    ends, first_row = np.unique(row_ends, return_index=True)  # first record per end time
+    last = first_row[np.searchsorted(ends, end)]
+    local_end = (rows["end"] + rows["offset"]).iloc[last].dt.normalize()
+    parts = pd.Series(list(zip(np.split(s, first[1:]), np.split(e, first[1:]), strict=True)),
+                      dtype=object)
+    return pd.DataFrame({"start": s[first], "end": end, "asleep": np.add.reduceat(e - s, first),
+                         "date": local_end.to_numpy(), "parts": parts})
 
 
 def nights(sleep: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Per local date: ``sleep_hours`` and ``sleep_efficiency``; also the number of naps.
 
     ``sleep`` columns: ``source``, ``value`` (category value), ``start``/``end`` (UTC
-    datetime64) and ``offset`` (timedelta to local time).
+    datetime64) and ``offset`` (timedelta to local time). Days are chosen by whole-table
+    operations (a pandas group per day cost ~2 ms a night: 21 000 nights, 48 s).
     """
     asleep = sleep[sleep["value"].isin(ASLEEP)]
     in_bed = sleep[sleep["value"].isin(IN_BED)]
@@ -81,22 +87,25 @@ def nights(sleep: pd.DataFrame) -> tuple[pd.DataFrame, int]:
             sessions.append(found.assign(source=source))
     if not sessions:
         return pd.DataFrame(columns=["date", "sleep_hours", "sleep_efficiency"]), 0
-    all_sessions = pd.concat(sessions, ignore_index=True)
-    out, naps = [], 0
-    for day, group in all_sessions.groupby("date", sort=True):
-        per_source = group.groupby("source")["asleep"].sum()
-        watches = [s for s in per_source.index if is_watch(s)]
-        pool = per_source[watches] if watches else per_source
-        chosen = group[group["source"] == pool.idxmax()]
-        main = chosen.loc[chosen["asleep"].idxmax()]
-        naps += len(chosen) - 1
-        overlap = (bed_s < main["end"]) & (bed_e > main["start"])
-        efficiency = np.nan
+    every = pd.concat(sessions, ignore_index=True)
+    # per day one source: a watch if any, else any; the most sleep; the first name on a tie
+    totals = every.groupby(["date", "source"], sort=True)["asleep"].sum().reset_index()
+    totals["watch"] = totals["source"].map(is_watch)
+    chosen = totals.sort_values(["date", "watch", "asleep", "source"],
+                                ascending=[True, False, False, True]).drop_duplicates("date")
+    picked = every[pd.MultiIndex.from_frame(every[["date", "source"]]).isin(
+        pd.MultiIndex.from_frame(chosen[["date", "source"]]))]
+    main = every.loc[picked.groupby("date", sort=True)["asleep"].idxmax().to_numpy()]
+    naps = len(picked) - len(main)
+    efficiency = np.full(len(main), np.nan)
+    for i, (start, end, asleep_ns, (ps, pe)) in enumerate(zip(
+            main["start"].to_numpy(), main["end"].to_numpy(), main["asleep"].to_numpy(),
+            main["parts"], strict=True)):
+        overlap = (bed_s < end) & (bed_e > start)
         if overlap.any():
-            ps, pe = main["parts"]
             bed = _covered(np.concatenate([ps, bed_s[overlap]]),
                            np.concatenate([pe, bed_e[overlap]]))
-            efficiency = 100.0 * main["asleep"] / bed
-        out.append({"date": day, "sleep_hours": main["asleep"] / 3.6e12,
-                    "sleep_efficiency": efficiency})
-    return pd.DataFrame(out), naps
+            efficiency[i] = 100.0 * asleep_ns / bed
+    return pd.DataFrame({"date": main["date"].to_numpy(),
+                         "sleep_hours": main["asleep"].to_numpy() / 3.6e12,
+                         "sleep_efficiency": efficiency}), int(naps)
