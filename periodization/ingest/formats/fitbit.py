@@ -24,7 +24,7 @@ import pandas as pd
 
 from periodization.ingest.common import Context
 from periodization.ingest.csvtable import read_csv
-from periodization.ingest.jsonfile import dig, load_json, number, records
+from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
 from periodization.ingest.load import daily_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
@@ -53,8 +53,7 @@ def _us_date(text) -> pd.Timestamp:
 def _sleep(rows: list[dict], ctx: Context) -> pd.DataFrame:
     logs = []
     for r in rows:
-        day = pd.to_datetime(str(r.get("dateOfSleep") or ""), format="%Y-%m-%d",
-                             errors="coerce")
+        day = stamp(str(r.get("dateOfSleep") or ""))
         asleep, bed = number(r.get("minutesAsleep")), number(r.get("timeInBed"))
         eff = number(r.get("efficiency"))
         if not np.isfinite(eff) and bed > 0:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.ingest.common import Context
-from periodization.ingest.jsonfile import dig, load_json, number, records
+from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
 from periodization.ingest.load import daily_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
@@ -49,13 +49,12 @@ def kind_of(member: Member) -> str | None:
 
 
 def _date(value) -> pd.Timestamp:
-    day = pd.to_datetime(str(value or ""), format="%Y-%m-%d", errors="coerce")
+    day = stamp(str(value or ""))
     return day if pd.notna(day) else pd.NaT
 
 
 def _gmt(value) -> pd.Timestamp:
-    return pd.to_datetime(str(value or "").replace("T", " ").split(".")[0],
-                          format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    return stamp(str(value or "").replace("T", " ").split(".")[0], "%Y-%m-%d %H:%M:%S")
 
 
 def _sleep(rows: list[dict]) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from periodization.ingest.common import Context
-from periodization.ingest.jsonfile import dig, load_json, number, records
+from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
 from periodization.ingest.load import daily_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
@@ -62,7 +62,7 @@ def iso_minutes(text) -> float:
 
 
 def _day(text) -> pd.Timestamp:
-    return pd.to_datetime(str(text or "")[:10], format="%Y-%m-%d", errors="coerce")
+    return stamp(str(text or "")[:10])
 
 
 def _night_shift(rows: list[dict], ctx: Context) -> pd.Timedelta:
