@@ -11,6 +11,12 @@ its two weaknesses on hostile files.
   token from its start at every feed, so a token of n bytes costs about n²/32 KiB bytes
   of scanning (a 12 MB attribute: 11.5 s). Here a feed that completes no event doubles
   the next read (up to ``MAX_CHUNK_BYTES``), so the same token costs about 2n (0.9 s).
+  Feeding more than ``MAX_PENDING_BYTES`` without completing an element is refused: no export
+  holds such a token, and the read that completed it would build every element after it
+  at once (a 140 MB attribute before 140 MB of records: 1.4 GB).
+
+The search for ``<!ENTITY`` also refuses the text in a comment or CDATA section within
+the first MiB; no export has one there either.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from periodization.ingest.sources import fail
 
 PREAMBLE_BYTES = 1 << 20  # Apple's DOCTYPE is about 10 KB
 CHUNK_BYTES = 64 * 1024
-MAX_CHUNK_BYTES = 256 * 1024 * 1024
+MAX_CHUNK_BYTES = 16 * 1024 * 1024
+MAX_PENDING_BYTES = 32 * 1024 * 1024
 _ENTITY = tuple("<!ENTITY".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
@@ -36,8 +43,11 @@ def iter_events(fh: BinaryIO, where: str) -> Iterator[tuple[str, ET.Element]]:
     if any(marker in head for marker in _ENTITY):
         raise fail(where, "the XML declares entities (<!ENTITY>), which no export does; "
                           "refused")
-    chunk, size, started = head, CHUNK_BYTES, False
+    chunk, size, started, pending = head, CHUNK_BYTES, False, 0
     while chunk:
+        if pending + len(chunk) > MAX_PENDING_BYTES:  # checked before it is built
+            raise fail(where, f"an XML tag or text longer than {MAX_PENDING_BYTES >> 20} "
+                              "MiB; not an export")
         parser.feed(chunk)
         events = parser.read_events()
         first = next(events, None)  # one check a feed; the rest pass through unlooked-at
@@ -47,8 +57,9 @@ def iter_events(fh: BinaryIO, where: str) -> Iterator[tuple[str, ET.Element]]:
             yield from events
         started = started or produced
         if not started and len(head) == PREAMBLE_BYTES:  # a longer DOCTYPE could
-            raise fail(where, f"no XML element starts in the first {PREAMBLE_BYTES >> 20} "
-                              "MiB; not an export")  # declare an entity past them
+            raise fail(where, "no XML start tag is complete within the first "  # declare
+                              f"{PREAMBLE_BYTES >> 20} MiB; not an export")  # entities
+        pending = 0 if produced else pending + len(chunk)
         size = CHUNK_BYTES if produced else min(size * 2, MAX_CHUNK_BYTES)
         chunk = fh.read(size)
     parser.close()
