@@ -31,6 +31,9 @@ NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "--", "?", "
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _ISO_DAY = re.compile(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[ T])")
 _WALL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)")
+_SHARED_CELLS = 1 << 16  # distinct cell values kept as one shared string each
+# a line between the breaks ``str.splitlines`` splits on
+_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
 def normalize_header(header: str) -> tuple[str, str]:
@@ -213,40 +216,64 @@ def _count_outside_quotes(line: str, ch: str) -> int:
     return n
 
 
+def _first_line(body: str) -> str | None:
+    """The first line with something other than blanks in it, found lazily (the whole
+    text is never split into a list of lines); line breaks as ``str.splitlines``'s."""
+    return next((m.group() for m in _LINE.finditer(body) if m.group().strip()), None)
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(c.strip() for c in row)
+
+
 def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable:
-    """Parse decoded CSV text into a ``CsvTable`` (``DataError`` on malformed input)."""
+    """Parse decoded CSV text into a ``CsvTable`` (``DataError`` on malformed input).
+
+    Rows are read one at a time and only their kept, stripped cells stay: the text is
+    never held as a list of lines or of whole rows, and blank lines cost nothing. Equal
+    cells share one string (readings, units and flags repeat: a 5 MB daily table then
+    costs about half the memory), up to ``_SHARED_CELLS`` distinct values, so a file of
+    distinct values pays a bounded table and no more."""
     body = text.lstrip("\ufeff")
-    lines = body.splitlines()
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    first = _first_line(body)
     if first is None:
         raise fail(where, "the file is empty")
-    delim = _delimiter(lines[first])
+    delimiter = _delimiter(first)
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(body), delimiter=delim))
+        header = next((row for row in reader if not _blank(row)), None)
+        if header is None:
+            raise fail(where, "the file is empty")
+        width = len(header)
+        keys, labels, units, keep = [], {}, {}, []
+        for i, name in enumerate(header):
+            key, unit = normalize_header(name)
+            if not key or key in labels:
+                continue  # unnamed or repeated column: the first one wins
+            keys.append(key)
+            keep.append(i)
+            labels[key] = name.replace("\ufeff", "").strip()
+            units[key] = unit
+        cells: list[list[str]] = []
+        seen: dict[str, str] = {}
+        for row in reader:
+            if _blank(row):
+                continue
+            if len(row) > width and not _blank(row[width:]):
+                raise fail(where, f"data row {len(cells) + 1} has {len(row)} fields but the "
+                                  f"header has {width}; wrong delimiter or a broken line")
+            size = len(row)
+            kept = [row[i].strip() if i < size else "" for i in keep]
+            if len(seen) < _SHARED_CELLS:
+                kept = [seen.setdefault(c, c) for c in kept]
+            cells.append(kept)
     except csv.Error as exc:
         raise fail(where, f"malformed CSV ({exc})") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    header, data = rows[0], rows[1:]
-    width = len(header)
-    keys, labels, units, keep = [], {}, {}, []
-    for i, name in enumerate(header):
-        key, unit = normalize_header(name)
-        if not key or key in labels:
-            continue  # unnamed or repeated column: the first one wins
-        keys.append(key)
-        keep.append(i)
-        labels[key] = name.replace("\ufeff", "").strip()
-        units[key] = unit
-    if not data and not allow_empty:
+    if not cells and not allow_empty:
         raise fail(where, "only a header, no data rows")
-    for n, row in enumerate(data):
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            raise fail(where, f"data row {n + 1} has {len(row)} fields but the header has "
-                              f"{width}; wrong delimiter or a broken line")
-    cells = [[(row[i].strip() if i < len(row) else "") for i in keep] for row in data]
     frame = pd.DataFrame(cells, columns=keys, dtype=object)
     return CsvTable(frame=frame, where=where, labels=labels, units=units,
-                    decimal_comma=(delim == ";"))
+                    decimal_comma=(delimiter == ";"))
 
 
 def read_csv(member: Member, ctx: Context, allow_empty: bool = False) -> CsvTable:

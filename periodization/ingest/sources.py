@@ -104,10 +104,25 @@ class Member:
             raise fail(self.where, f"file too large ({human_size(self.size)}; the limit for "
                                    f"a CSV export is {human_size(limit)})")
         with self.open() as fh:
-            data = read_guarded(fh, limit + 1, self.where)
-        if len(data) > limit:  # a zip member larger than it claimed
+            # Ask for the size the file claims and one byte more: read(n) allocates n
+            # bytes up front, so asking for the limit would cost 512 MiB on every CSV.
+            data = read_guarded(fh, self.size + 1, self.where)
+            if len(data) > self.size:  # a zip member larger than it claimed: read on
+                data = _read_up_to(fh, data, limit + 1, self.where)
+        if len(data) > limit:
             raise fail(self.where, f"file too large (over {human_size(limit)})")
         return data
+
+
+def _read_up_to(fh: BinaryIO, start: bytes, n: int, where: str) -> bytes:
+    """``start`` and what follows it in ``fh``, up to ``n`` bytes in all, 1 MiB at a time."""
+    data = bytearray(start)
+    while len(data) < n:
+        chunk = read_guarded(fh, min(1 << 20, n - len(data)), where)
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
 
 
 def read_guarded(fh: BinaryIO, n: int, where: str) -> bytes:
