@@ -27,17 +27,18 @@ import numpy as np
 from periodization.core.jit import njit
 
 N_RULES = 5
-COMPONENT_ROWS = 8  # base, short, medium, long, recovery_bonus, penalty, gain, shaped_gain
+COMPONENT_ROWS = 9  # base, short, medium, long, recovery_bonus, penalty, gain, shaped_gain,
+# days_lost
 # reward.VERSIONS order: the kernel's version codes
 V2, V1, OUTCOME, SHAPED = range(4)
 
 # What a step's reward reads besides the two mornings, each (N,): test performance before
 # and after the step and at the block's start, the 30-day projection (and performance now
 # it starts from), CTL before and its 14-day projection, the shaping potential before and
-# after.
+# after, and the days a new illness or injury of the day was expected to cost.
 Outlook = namedtuple("Outlook", (
     "perf_before", "perf_after", "perf_start", "perf_long", "perf_now", "ctl_before",
-    "ctl_medium", "capacity_before", "capacity_after"))
+    "ctl_medium", "capacity_before", "capacity_after", "days_lost"))
 
 
 @njit(inline="always")
@@ -121,8 +122,8 @@ def soft_penalty(a: int, recovery_today: float, hard_before: int, crash_next: bo
 
 @njit(cache=True)
 def reward_components(action, today, tomorrow, outlook, safety_1, reward_1):
-    """(components (8, N): base, short, medium, long, recovery_bonus, penalty, gain,
-    shaped_gain; reward (N,)) — the formulas of ``reward.py``."""
+    """(components (9, N): base, short, medium, long, recovery_bonus, penalty, gain,
+    shaped_gain, days_lost; reward (N,)) — the formulas of ``reward.py``."""
     safety, reward = safety_1[0], reward_1[0]
     n = action.shape[0]
     out = np.empty((COMPONENT_ROWS, n))
@@ -144,14 +145,16 @@ def reward_components(action, today, tomorrow, outlook, safety_1, reward_1):
         out[5, i] = penalty
         out[6, i] = 100.0 * (outlook.perf_after[i] - outlook.perf_before[i]) / start
         out[7, i] = 100.0 * (outlook.capacity_after[i] - outlook.capacity_before[i]) / start
+        out[8, i] = outlook.days_lost[i]
+        lost = reward["w_days_lost"] * out[8, i]
         version = reward["version_code"]
         if version == V1:  # the seed's original
             total[i] = 0.2 * out[1, i] / 10.0 + 0.3 * out[2, i] / 5.0 + 0.5 * out[3, i] / 10.0 \
                 - penalty
         elif version == OUTCOME:
-            total[i] = out[6, i] - reward["w_penalty"] * penalty
+            total[i] = out[6, i] - reward["w_penalty"] * penalty - lost
         elif version == SHAPED:
-            total[i] = out[7, i] - reward["w_penalty"] * penalty
+            total[i] = out[7, i] - reward["w_penalty"] * penalty - lost
         else:  # v2, the seed's improved
             total[i] = (out[0, i] + reward["w_short"] * out[1, i] + reward["w_medium"] * out[2, i]
                         + reward["w_long"] * out[3, i]

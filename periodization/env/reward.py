@@ -14,16 +14,20 @@ Components of a step on day t (action a, realised next morning t+1):
   standard 7-day rest), % of the block's starting test performance; its sum over a block
   is the block outcome;
 * ``shaped_gain``: the same with a 21-day rest (``shaping_taper_days``): a session's
-  fitness counts when it is done rather than when its fatigue has gone.
+  fitness counts when it is done rather than when its fatigue has gone;
+* ``days_lost``: the days an illness or injury starting that day is expected to cost, the
+  day's onset probabilities × the episodes' mean lengths (``sim.kernels.expected_days_lost``,
+  the oracle's own price of risk), 0 on days already ill or injured.
 
 Versions:
 
 * ``v2`` (default, the seed's "improved"): base + w_s·short + w_m·medium + w_l·long
   + recovery_bonus − w_p·penalty, weights 0.5 / 0.3 / 0.2 / 0.3, base 6.
 * ``v1`` (the seed's "original"): 0.2·short/10 + 0.3·medium/5 + 0.5·long/10 − penalty.
-* ``outcome``: gain − w_p·penalty. Undiscounted, it sums exactly to the block's
-  outcome, the figure of merit every policy is judged by.
-* ``shaped``: shaped_gain − w_p·penalty (the reward the project trains with, w_p = 0:
+* ``outcome``: gain − w_p·penalty − w_lost·days_lost. Undiscounted (and w_lost = 0), it
+  sums exactly to the block's outcome, the figure of merit every policy is judged by.
+* ``shaped``: shaped_gain − w_p·penalty − w_lost·days_lost (the reward the project trains
+  with, w_p = 0:
   ``TRAINING_REWARD``; ``reward="shaped"`` gives it). With the 7-day test, a hard session first
   *lowers* the reward (its fatigue outlasts a week) and pays back over the next weeks, a
   credit assignment masked SAC did not solve in 300 episodes; the 21-day test pays the
@@ -53,6 +57,13 @@ Versions:
   The outcome every policy is judged by stays the 7-day test; ``shaped`` is the training
   default because it learns, not because its optimum is guaranteed to be the outcome's.
 
+``w_days_lost`` (points of the outcome's % per expected day lost; default 0) prices risk
+where it is taken. An injury costs the outcome through the training it forbids, weeks
+after the load spike or the missed strength work that made it likely, and only on the
+blocks where it happens; the expected days lost of each day are that cost's conditional
+mean, known the same day and without the noise of the onset (a Rao-Blackwellised signal,
+the trade the oracle's plans price with ``illness_cost``).
+
 ``w_violation`` (default 0) is paid on every step whose chosen action was masked, so an
 agent that ignores the mask sees its violations in the reward (``strict=True`` raises
 instead). The components are computed in ``env/kernels.py``. Medium and long come from the model's
@@ -72,7 +83,7 @@ from periodization.core.validation import SCHEMA, Count, Real, StrictBool
 from periodization.sim.records import config_record
 
 COMPONENTS = ("base", "short", "medium", "long", "recovery_bonus", "penalty", "gain",
-              "shaped_gain")
+              "shaped_gain", "days_lost")
 VERSIONS = ("v2", "v1", "outcome", "shaped")  # order = the kernel's version code
 
 
@@ -97,6 +108,7 @@ class RewardConfig:
     long_days: Count(1, 365) = 30
     shaping_taper_days: Count(1, 365) = 21  # rest days of the potential behind ``shaped_gain``
     w_violation: Real(0.0, 1000.0) = 0.0  # paid per masked action chosen (done as REST)
+    w_days_lost: Real(0.0, 1000.0) = 0.0  # outcome and shaped: paid per expected day lost
 
     @property
     def version_code(self) -> int:
@@ -115,7 +127,8 @@ class RewardConfig:
     def packed(self) -> np.ndarray:
         """The named record ``env/kernels.py`` reads (weights and switches by name)."""
         return config_record(self, ("version_code", "base", "w_short", "w_medium", "w_long",
-                                    "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid"))
+                                    "w_penalty", "recovery_bonus", "bonus_high", "bonus_mid",
+                                    "w_days_lost"))
 
 
 # The reward the project trains with (``periodization/configs/sac.yaml``): shaped, soft

@@ -37,7 +37,7 @@ class StepResult:
     obs: np.ndarray  # (N, F) float32, next morning (F: the scaler's width, 17 or 31)
     reward: np.ndarray
     truncated: np.ndarray  # bool: the block's last day is done
-    component_rows: np.ndarray  # (7, N) in ``COMPONENTS`` order
+    component_rows: np.ndarray  # (9, N) in ``COMPONENTS`` order
     action: np.ndarray  # the action carried out (a masked choice becomes REST)
     violation: np.ndarray  # bool: the chosen action was masked
     performance: np.ndarray  # test performance next morning (``dynamics.test_performance``)
@@ -192,7 +192,7 @@ class World:
             perf_before=self.performance, perf_after=perf_next,
             perf_start=self.start_performance, perf_long=perf_long, perf_now=perf_now,
             ctl_before=before.ctl, ctl_medium=ctl_medium, capacity_before=self.capacity,
-            capacity_after=capacity_next)
+            capacity_after=capacity_next, days_lost=morning.days_lost)
         rows, reward = EK.reward_components(
             a, ctx.record, nxt.record, outlook, self.safety.packed,
             self.reward.packed)

@@ -39,7 +39,6 @@ independent (``prange``): the result does not depend on the batch or the number 
 
 from __future__ import annotations
 
-import math
 from collections import namedtuple
 
 import numpy as np
@@ -77,14 +76,10 @@ def planned_day(x, a: int, hard: int, since_rest: int, first: bool, p, q, safety
                                x.ill_days + x.injured_days, safety)
         if not EK.allowed(fired, a, safety):
             a = REST
-    healthy = x.ill_days == 0 and x.injured_days == 0
     w = p.session_loads[a]
     y, ill_hazard, injury_hazard = K.transition_row(x, a, w, p.session_minutes[a], 0.0, 0.0,
                                                     1.0, 1.0, 0.5, p, q)
-    lost = 0.0
-    if healthy:
-        lost = (-math.expm1(-ill_hazard) * p.illness_mean_days
-                - math.expm1(-injury_hazard) * p.injury_mean_days)
+    lost = K.expected_days_lost(x, ill_hazard, injury_hazard, p)
     hard, since_rest = FK.day_counters(hard, since_rest, a, w, safety.high_intensity)
     return y, lost, hard, since_rest
 

@@ -47,10 +47,13 @@ from periodization.sim.state import AthleteState, Observation
 @dataclass(frozen=True)
 class Morning:
     """N athletes on the morning of a day: the true state and what the wearable shows
-    (``None`` for a replay that does not observe)."""
+    (``None`` for a replay that does not observe); after ``live``, ``days_lost`` (N,) is
+    the days an illness or injury starting on the day just lived was expected to cost
+    (``dynamics.transition``)."""
 
     state: AthleteState
     obs: Observation | None
+    days_lost: np.ndarray | None = None
 
 
 def wake(state: AthleteState, params: AthleteParams, rng: dynamics.Random) -> Morning:
@@ -67,6 +70,7 @@ def live(state: AthleteState, action: np.ndarray, params: AthleteParams,
     ``observe=False`` skips the wearable (replays of the expected world need only the
     state); the random streams then advance by the transition alone.
     """
-    nxt = dynamics.transition(state, action, params, rng, load=load)
+    days_lost = np.empty(state.day.shape[0])
+    nxt = dynamics.transition(state, action, params, rng, load=load, days_lost=days_lost)
     obs = dynamics.observe(nxt, params, rng) if observe else None
-    return build(Morning, state=nxt, obs=obs)
+    return build(Morning, state=nxt, obs=obs, days_lost=days_lost)

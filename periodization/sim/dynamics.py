@@ -110,15 +110,18 @@ def _optional(values: np.ndarray | None, n: int) -> tuple[np.ndarray, bool]:
 
 
 def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, rng: Random,
-               *, load: np.ndarray | None = None, minutes: np.ndarray | None = None
-               ) -> AthleteState:
+               *, load: np.ndarray | None = None, minutes: np.ndarray | None = None,
+               days_lost: np.ndarray | None = None) -> AthleteState:
     """Apply each athlete's session (int array (N,), ids of ``Action``) and sleep a night.
 
     ``minutes`` (N,) is how long each session lasts (default: the athlete's usual minutes
     of that session, ``params.session_minutes``); its load is minutes × the session's TSS
     per minute × compliance noise. ``load`` (TSS, (N,)) replaces the realised load, e.g. to
     replay a real athlete's recorded loads; the action still sets the session's kind. ``rng``
-    is a per-athlete ``KeyedRandom`` or ``NoNoise`` (the expected world).
+    is a per-athlete ``KeyedRandom`` or ``NoNoise`` (the expected world). ``days_lost``, a
+    float64 array (N,), is filled with the days an illness or injury starting that day is
+    expected to cost (onset probability × mean length, 0 if already ill or injured:
+    ``kernels.expected_days_lost``).
     """
     n = state.day.shape[0]
     a = np.ascontiguousarray(action, dtype=np.int64).reshape(n)
@@ -126,8 +129,12 @@ def transition(state: AthleteState, action: np.ndarray, params: AthleteParams, r
     load_arr, use_load = _optional(load, n)
     minutes_arr, use_minutes = _optional(minutes, n)
     out = for_kernels(np.empty(n, dtype=STATE_DTYPE))
+    lost = np.empty(n) if days_lost is None else days_lost
+    if lost.shape != (n,) or lost.dtype != np.float64:
+        raise ValueError(f"days_lost must be float64 of shape ({n},), got {lost.dtype} "
+                         f"{lost.shape}")
     kernels.transition(state.record, a, load_arr, minutes_arr, use_load, use_minutes,
-                       params.packed, params.pop.packed, keys, counters, noisy, out)
+                       params.packed, params.pop.packed, keys, counters, noisy, out, lost)
     if noisy:
         rng.counters = counters + np.uint64(kernels.TRANSITION_COUNTERS)
     return from_record(AthleteState, out)

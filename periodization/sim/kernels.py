@@ -139,6 +139,19 @@ def episode(days_left: int, healthy: bool, hazard: float, u_onset: float, u_leng
 
 
 @njit(inline="always")
+def expected_days_lost(x, ill_hazard: float, injury_hazard: float, p) -> float:
+    """Days an illness or an injury starting today is expected to cost, from the morning
+    row ``x`` and the day's hazards: each onset probability × its episode's mean length,
+    0 when the athlete is already ill or injured (no new episode can start). The
+    probability, not the event: what a day's choices do to the risk, without the noise of
+    whether an episode happened."""
+    if x.ill_days > 0 or x.injured_days > 0:
+        return 0.0
+    return (-math.expm1(-ill_hazard) * p.illness_mean_days
+            - math.expm1(-injury_hazard) * p.injury_mean_days)
+
+
+@njit(inline="always")
 def unrecovered_factor(x, p, q) -> float:
     """How much more a session fatigues when done unrecovered (positive life stress and
     acute fatigue above its free level): 1 + unrecovered_fatigue·unrecovered."""
@@ -286,8 +299,9 @@ def test_performance(S, days, P, pop_1):
 
 @njit(cache=True)
 def transition(S, action, load, minutes, use_load, use_minutes, P, pop_1, keys, counters,
-               noisy, out):
-    """Fill the state record ``out`` with the next morning (see ``dynamics.transition``)."""
+               noisy, out, days_lost):
+    """Fill the state record ``out`` with the next morning (see ``dynamics.transition``)
+    and ``days_lost`` (N,) with each athlete's ``expected_days_lost`` of the day."""
     q = pop_1[0]
     for i in range(S.shape[0]):
         p, a, c, key = P[i], action[i], counters[i], keys[i]
@@ -306,8 +320,10 @@ def transition(S, action, load, minutes, use_load, use_minutes, P, pop_1, keys, 
             mins = 0.0
         w = load[i] if use_load else mins * q.load_per_minute[a] * math.exp(
             q.compliance_noise * z)
-        x, _, _ = transition_row(load_row(S, i), a, w, mins, e_slow, e_fast, u_ill, u_injury,
-                                 u_length, p, q)
+        x0 = load_row(S, i)
+        x, ill_hazard, injury_hazard = transition_row(x0, a, w, mins, e_slow, e_fast, u_ill,
+                                                      u_injury, u_length, p, q)
+        days_lost[i] = expected_days_lost(x0, ill_hazard, injury_hazard, p)
         store_row(out, i, x)
         o = out[i]
         o.day, o.last_load, o.last_action = S[i].day + 1, w, a
