@@ -11,6 +11,7 @@ several times what the fixed code takes, and shorter than what the old code took
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -127,3 +128,28 @@ def test_a_json_number_of_5000_digits_is_one_line(tmp_path):
     path = tmp_path / "2024_sleepData.json"
     path.write_text('[{"calendarDate": "2024-01-01", "deepSleepSeconds": ' + "9" * 5000 + "}]")
     refused(path, "a number too long to read")
+
+
+def test_a_fit_file_of_more_messages_than_a_device_writes_is_refused(tmp_path, monkeypatch):
+    """fitdecode decodes every message in Python (~40 µs each here): 64 MB of 6-byte
+    messages took minutes. A file with more than ``MAX_FIT_MESSAGES`` is refused as it is
+    read; one just under the cap is read."""
+    from periodization.ingest.formats import garmin_fit
+    from tests.ingest.layouts.fit import FitWriter, fit_time
+
+    def fit(n: int) -> Path:
+        w = FitWriter()
+        t0 = datetime(2024, 3, 1, 6, 0)
+        w.add("file_id", type=32, manufacturer=1, product=3500, serial_number=1,
+              time_created=fit_time(t0))
+        for j in range(n):
+            w.add("monitoring_hr_data", timestamp=fit_time(t0 + timedelta(minutes=j)),
+                  resting_heart_rate=48)
+        path = tmp_path / f"m{n}.fit"
+        path.write_bytes(w.bytes())
+        return path
+
+    monkeypatch.setattr(garmin_fit, "MAX_FIT_MESSAGES", 200)
+    message = refused(fit(250), "more than 200 messages in one FIT file")
+    assert message.startswith(str(tmp_path / "m250.fit"))
+    assert len(read_inputs(fit(150)).rows) == 1  # 151 messages, one morning: under the cap

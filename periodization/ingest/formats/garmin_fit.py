@@ -35,6 +35,10 @@ from periodization.ingest.sources import Member, fail
 FORMAT = "garmin-fit"
 EXTRA = "fit"
 MAX_FIT_BYTES = 64 * 1024 * 1024
+# fitdecode decodes every message in Python, ~40-60 µs each on a slow core, so 64 MB of
+# 6-byte messages would take minutes; a day of 1-second records is 86 400 messages and a
+# 48-hour ultra ~175 000, so a file with more is not a device's and is refused
+MAX_FIT_MESSAGES = 500_000
 ASLEEP = frozenset({"light", "deep", "rem"})
 NIGHT_GAP = pd.Timedelta(hours=4)  # within a file; each sleep file is one night
 WANTED = frozenset({"hrv_status_summary", "monitoring_hr_data", "sleep_level", "session",
@@ -67,9 +71,18 @@ def _messages(member: Member) -> list[tuple[str, dict]]:
         # a CRC mismatch is damage: refused, never read as if it were data
         with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE,
                                  error_handling=fitdecode.ErrorHandling.RAISE) as reader:
+            seen = 0
             for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in WANTED:
+                if not isinstance(frame, fitdecode.FitDataMessage):
+                    continue
+                seen += 1
+                if seen > MAX_FIT_MESSAGES:
+                    raise fail(member.where, f"more than {MAX_FIT_MESSAGES:,} messages in one "
+                                             "FIT file; a device's file holds far fewer")
+                if frame.name in WANTED:
                     out.append((frame.name, {f.name: f.value for f in frame.fields}))
+    except DataError:
+        raise
     except (fitdecode.FitError, AssertionError, ValueError, KeyError, IndexError, TypeError,
             struct.error, OverflowError) as exc:  # fitdecode asserts on some damage
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
