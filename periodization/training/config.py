@@ -80,6 +80,15 @@ class EnvConfig:
     """Multiplies every per-athlete spread of ``prior`` (sigma, sd, uniform half-width and
     the bounds' distance from the centre): domain randomisation beyond the population."""
 
+    prior_tail_share: Real(0.0, 1.0) = 0.0
+    """Share of training athletes drawn from ``prior`` widened by ``prior_tail_spread``
+    instead of ``prior_spread`` (a two-part mixture, chosen athlete by athlete): more
+    athletes far from the centre in several parameters at once, while the rest stay as
+    ``prior_spread`` makes them (``training/population.py``). 0: no mixture."""
+
+    prior_tail_spread: Real(1.0, 4.0) = 2.5
+    """The spread of the mixture's second part (``prior_tail_share``)."""
+
     features_version: Literal[1, 2, 3] = 1
     """The observation space the agent sees (``features/scaler.py``): 1, the 17 features of
     one morning (every config before the history features, so they train as they did); 2,

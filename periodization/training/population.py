@@ -14,6 +14,8 @@ cohort is meant to make the learned coach hold on populations it never saw.
 from __future__ import annotations
 
 import copy
+import dataclasses
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,8 @@ from periodization.core.errors import UserError
 from periodization.core.seeds import VALIDATION_SEED
 from periodization.core.yaml_io import parse_yaml
 from periodization.features.scaler import FeatureScaler
-from periodization.sim.params import DEFAULT_PRIOR, FRACTION_KEYS, POSITIVE_KEYS
+from periodization.sim.noise import KeyedRandom
+from periodization.sim.params import DEFAULT_PRIOR, FRACTION_KEYS, POSITIVE_KEYS, AthleteParams
 from periodization.sim.prior import Prior, parse_prior
 
 DEFAULT = "default"  # env.prior / train.eval_prior: the packaged prior
@@ -44,7 +47,35 @@ def training_prior(env: Any) -> Prior | None:
     """The prior an ``EnvConfig`` trains on (None: the cohort's split)."""
     if env.prior is None:
         return None
-    return load_training_prior(env.prior, spread=env.prior_spread)
+    core = load_training_prior(env.prior, spread=env.prior_spread)
+    if env.prior_tail_share <= 0.0:
+        return core
+    tail = load_training_prior(env.prior, spread=env.prior_tail_spread)
+    return MixturePrior(athlete=core.athlete, population=core.population,
+                        source=f"{core.source} with {env.prior_tail_share:g} of {tail.source}",
+                        tail=tail, tail_share=env.prior_tail_share)
+
+
+@dataclass(frozen=True)
+class MixturePrior(Prior):
+    """A prior (its own distributions, the mixture's main part) and a ``tail`` prior of the
+    same population constants: each athlete comes from ``tail`` with probability
+    ``tail_share``. Both parts and the choice are drawn for every athlete from its own
+    stream, so an athlete does not depend on how many are drawn together."""
+
+    tail: Prior | None = None
+    tail_share: float = 0.0
+
+    def sample(self, n: int, rng: np.random.Generator | KeyedRandom) -> AthleteParams:
+        main = super().sample(n, rng)
+        if self.tail is None:
+            return main
+        tail = self.tail.sample(n, rng)
+        from_tail = rng.random(n) < self.tail_share
+        return AthleteParams(**{f.name: np.where(from_tail, getattr(tail, f.name),
+                                                 getattr(main, f.name))
+                                for f in dataclasses.fields(AthleteParams) if f.name != "pop"},
+                             pop=main.pop)
 
 
 def validation_prior(train: Any) -> Prior | None:
