@@ -10,6 +10,7 @@ several times what the fixed code takes, and shorter than what the old code took
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -131,9 +132,9 @@ def test_a_json_number_of_5000_digits_is_one_line(tmp_path):
 
 
 def test_a_fit_file_of_more_messages_than_a_device_writes_is_refused(tmp_path, monkeypatch):
-    """fitdecode decodes every message in Python (~40 µs each here): 64 MB of 6-byte
-    messages took minutes. A file with more than ``MAX_FIT_MESSAGES`` is refused as it is
-    read; one just under the cap is read."""
+    """fitdecode decodes every record in Python (~40 µs each here): 64 MB of 6-byte
+    records took minutes. A file of more than ``MAX_FIT_MESSAGES`` records, data or
+    definitions, is refused as it is read; one under the cap is read."""
     from periodization.ingest.formats import garmin_fit
     from tests.ingest.layouts.fit import FitWriter, fit_time
 
@@ -149,7 +150,18 @@ def test_a_fit_file_of_more_messages_than_a_device_writes_is_refused(tmp_path, m
         path.write_bytes(w.bytes())
         return path
 
+    def definitions(n: int) -> Path:  # valid FIT of n field-less definition records
+        w = FitWriter()
+        w.add("file_id", type=32, manufacturer=1, product=3500, serial_number=1,
+              time_created=fit_time(datetime(2024, 3, 1, 6, 0)))
+        w.body += struct.pack("<BBBHB", 0x41, 0, 0, 211, 0) * n
+        path = tmp_path / f"d{n}.fit"
+        path.write_bytes(w.bytes())
+        return path
+
     monkeypatch.setattr(garmin_fit, "MAX_FIT_MESSAGES", 200)
-    message = refused(fit(250), "more than 200 messages in one FIT file")
+    message = refused(fit(250), "more than 200 records in one FIT file")
     assert message.startswith(str(tmp_path / "m250.fit"))
-    assert len(read_inputs(fit(150)).rows) == 1  # 151 messages, one morning: under the cap
+    # definitions cost as much to decode as data and count the same
+    refused(definitions(250), "more than 200 records in one FIT file")
+    assert len(read_inputs(fit(150)).rows) == 1  # ~155 records, one morning: under the cap

@@ -35,9 +35,10 @@ from periodization.ingest.sources import Member, fail
 FORMAT = "garmin-fit"
 EXTRA = "fit"
 MAX_FIT_BYTES = 64 * 1024 * 1024
-# fitdecode decodes every message in Python, ~40-60 µs each on a slow core, so 64 MB of
-# 6-byte messages would take minutes; a day of 1-second records is 86 400 messages and a
-# 48-hour ultra ~175 000, so a file with more is not a device's and is refused
+# fitdecode decodes every record (header, definition, data, CRC) in Python, ~40-60 µs
+# each on a slow core, so 64 MB of 6-byte records would take minutes; a day of 1-second
+# data messages is 86 400 records and a 48-hour ultra ~175 000, so a file with more is
+# not a device's and is refused (per file: an export of many files is bounded by its size)
 MAX_FIT_MESSAGES = 500_000
 ASLEEP = frozenset({"light", "deep", "rem"})
 NIGHT_GAP = pd.Timedelta(hours=4)  # within a file; each sleep file is one night
@@ -71,15 +72,12 @@ def _messages(member: Member) -> list[tuple[str, dict]]:
         # a CRC mismatch is damage: refused, never read as if it were data
         with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE,
                                  error_handling=fitdecode.ErrorHandling.RAISE) as reader:
-            seen = 0
-            for frame in reader:
-                if not isinstance(frame, fitdecode.FitDataMessage):
-                    continue
-                seen += 1
+            for seen, frame in enumerate(reader, start=1):
+                # every record counts (a definition costs as much to decode as data)
                 if seen > MAX_FIT_MESSAGES:
-                    raise fail(member.where, f"more than {MAX_FIT_MESSAGES:,} messages in one "
+                    raise fail(member.where, f"more than {MAX_FIT_MESSAGES:,} records in one "
                                              "FIT file; a device's file holds far fewer")
-                if frame.name in WANTED:
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in WANTED:
                     out.append((frame.name, {f.name: f.value for f in frame.fields}))
     except DataError:
         raise
