@@ -6,7 +6,7 @@ history features): the agent is told them exactly, which nothing in a real expor
 allows, so such a run is never a model to serve and is written only under ``--out``. The
 library is untouched: this script patches, in its own process, the world's observation
 (``env.world.World``: each extra column ln(value / the packaged prior's typical value),
-or a relative difference for the parameters that may be zero or negative, clipped to
+or a relative difference for the two parameters that may be zero or negative, clipped to
 ±5) and the scaler's width, then trains the config as ``periodize train`` would and
 plays the greedy actor on the validation athletes of each population against the
 oracle (``policy_compare.py``'s athletes, tables and cache).
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -28,9 +29,10 @@ import numpy as np
 from _common import emit
 from policy_compare import bootstrap_rows, cached_table, markdown, summarise
 
-from periodization.agents.artifacts import ACTOR, load_actor
+from periodization.agents.artifacts import ACTOR, load_actor, trained_with_mask
 from periodization.cohort.cache import prepared_cohort
 from periodization.env.world import World
+from periodization.features.scaler import FEATURES_VERSION as N_VERSION
 from periodization.features.scaler import FeatureScaler
 from periodization.policies.learned import ActorPolicy
 from periodization.policies.planner import OraclePolicy
@@ -77,10 +79,12 @@ def patch(keys: tuple[str, ...]) -> None:
     FeatureScaler.n_features = property(lambda self: len(self.mean) + len(keys))
 
 
-def evaluate(run: Path, populations: list[str], athletes: int, seed: int) -> list[dict]:
+def references(populations: list[str], athletes: int, seed: int) -> dict:
+    """Per population: (prior, the oracle's and whoop's episode tables, their seconds).
+    Made before ``patch``: the heuristics read the observation, which the patch widens
+    (the oracle reads only the true world)."""
     prepared = prepared_cohort()
-    actor = ActorPolicy(load_actor(run / ACTOR), name=str(run))
-    out = []
+    out = {}
     for pop in populations:
         path = None if pop == "default" else POPULATIONS / f"{pop}.yaml"
         prior = load_prior(path)
@@ -90,9 +94,23 @@ def evaluate(run: Path, populations: list[str], athletes: int, seed: int) -> lis
         for name in ("oracle", "whoop"):  # the references of policy_compare --no-heuristics
             policy = OraclePolicy() if name == "oracle" else make_policy(name, prepared=prepared)
             tables[name], seconds[name] = cached_table(
-                f"{name}-{tag}-{seed}-{athletes}", lambda p=policy, c=common: run_episodes(p, **c))
+                f"{name}-{tag}-{seed}-{athletes}",
+                lambda p=policy, c=common: run_episodes(p, **c))
+        out[pop] = (prior, tables, seconds)
+    return out
+
+
+def evaluate(run: Path, refs: dict, athletes: int, seed: int) -> list[dict]:
+    """The run's greedy actor on each population's athletes, beside its references."""
+    prepared = prepared_cohort()
+    actor = ActorPolicy(load_actor(run / ACTOR), name=str(run),
+                        uses_mask=trained_with_mask(run))
+    out = []
+    for pop, (prior, ref_tables, ref_seconds) in refs.items():
+        tables, seconds = dict(ref_tables), dict(ref_seconds)
         t0 = time.perf_counter()
-        tables["run"] = run_episodes(actor, **common)
+        tables["run"] = run_episodes(actor, episodes=athletes, seed=seed, prior=prior,
+                                     cohort=prepared)
         seconds["run"] = time.perf_counter() - t0
         oracle = tables["oracle"]["outcome_pct"].to_numpy()
         idx = bootstrap_rows(athletes, seed=0)
@@ -119,11 +137,20 @@ def main() -> None:
         raise SystemExit(f"unknown athlete parameter(s): {', '.join(unknown)}")
     name = "all" if args.keys == "all" else "+".join(keys)
     out = Path(args.out or f"runs/privileged/{name}/seed{args.seed}")
-    patch(keys)
     config = load_config(args.config)
+    if config.env.features_version != N_VERSION:  # evaluation normalises with all 32
+        raise SystemExit(f"--config must observe features version {N_VERSION} "
+                         f"(got {config.env.features_version})")
+    marker = out / "privileged_keys.json"
+    if (out / ACTOR).is_file() and (not marker.is_file()
+                                    or json.loads(marker.read_text()) != list(keys)):
+        raise SystemExit(f"{out} holds a run trained without these --keys; give another --out")
+    refs = references(args.populations, args.athletes, args.eval_seed)
+    patch(keys)
     if not (out / ACTOR).is_file():
         run_training(out=out, config=config, seed=args.seed, quiet=True)
-    results = evaluate(out, args.populations, args.athletes, args.eval_seed)
+        marker.write_text(json.dumps(list(keys)))
+    results = evaluate(out, refs, args.athletes, args.eval_seed)
     emit("privileged_bound", {"keys": list(keys), "config": args.config, "seed": args.seed,
                               "athletes": args.athletes, "eval_seed": args.eval_seed,
                               "results": results})
