@@ -115,6 +115,26 @@ def test_reward_is_built_from_its_components(env_cohort):
             assert r == pytest.approx(expected)
 
 
+def test_expected_days_lost_are_charged_only_by_the_outcome_and_shaped_rewards(env_cohort):
+    """``w_days_lost`` prices the day's expected days lost (``days_lost``) in the outcome
+    and shaped rewards, and nowhere else; the component is logged whatever the weight."""
+    for version in ("v2", "v1", "outcome", "shaped"):
+        rewards = {}
+        for w in (0.0, 0.7):
+            env = PeriodizationEnv(cohort=env_cohort,
+                                   reward=RewardConfig(version=version, w_days_lost=w))
+            env.reset(seed=4)
+            rewards[w] = [env.step(int(a))[1:5:3] for a in (2, 4, 0, 5, 3, 1, 2)]
+        days = []
+        for (r0, info0), (r1, info1) in zip(rewards[0.0], rewards[0.7], strict=True):
+            lost = info1["reward_components"]["days_lost"]
+            assert lost == info0["reward_components"]["days_lost"] >= 0.0
+            charged = 0.7 * lost if version in ("outcome", "shaped") else 0.0
+            assert r1 == pytest.approx(r0 - charged)
+            days.append(lost)
+        assert max(days) > 1e-3  # a healthy athlete always risks something
+
+
 def test_the_shaping_taper_sets_how_far_the_shaped_gain_looks(env_cohort):
     """``shaping_taper_days`` is the rest behind the shaped reward's test: at the outcome's
     own 7 days the shaped gain is the gain; shorter and longer tapers move it, and it is the

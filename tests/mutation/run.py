@@ -56,6 +56,8 @@ TARGETS = {
                    ["tests/env/test_projection_terms.py"]),
     "projection_kernel": ("periodization/sim/kernels.py", ["project"],
                           ["tests/env/test_projection_terms.py"]),
+    "days_lost": ("periodization/sim/kernels.py", ["expected_days_lost"],
+                  ["tests/sim/test_days_lost.py"]),
 }
 EXCLUDED_OPERATORS = [
     r"core/ReplaceBinaryOperator_(?!(Add_Sub|Sub_Add|Mul_Div|Div_Mul)$).*",
