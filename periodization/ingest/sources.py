@@ -107,7 +107,7 @@ class Member:
             # Ask for the size the file claims and one byte more: read(n) allocates n
             # bytes up front, so asking for the limit would cost 512 MiB on every CSV.
             data = read_guarded(fh, self.size + 1, self.where)
-            if len(data) > self.size:  # a zip member larger than it claimed: read on
+            if len(data) > self.size:  # larger than it claimed (a file still growing)
                 data = _read_up_to(fh, data, limit + 1, self.where)
         if len(data) > limit:
             raise fail(self.where, f"file too large (over {human_size(limit)})")
