@@ -90,6 +90,23 @@ def cached_table(key: str, make) -> tuple[pd.DataFrame, float]:
     return table, time.perf_counter() - t0
 
 
+def prior_tag(path: str | Path | None) -> str:
+    """The cache tag of a prior: its file's hash, or ``packaged``."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else "packaged"
+
+
+def reference_tables(names, *, prepared, tag: str, common: dict
+                     ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The oracle's and the heuristics' episode tables (cached), and their seconds."""
+    tables, seconds = {}, {}
+    for name in names:
+        policy = OraclePolicy() if name == "oracle" else make_policy(name, prepared=prepared)
+        tables[name], seconds[name] = cached_table(
+            f"{name}-{tag}-{common['seed']}-{common['episodes']}",
+            lambda p=policy: run_episodes(p, **common))
+    return tables, seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--policy", action="append", default=[],
@@ -101,16 +118,10 @@ def main() -> None:
     ap.add_argument("--markdown", action="store_true", help="print the table after the JSON")
     args = ap.parse_args()
     prepared, prior = prepared_cohort(), load_prior(args.prior)
-    tag = hashlib.sha256(Path(args.prior).read_bytes()).hexdigest()[:12] if args.prior \
-        else "packaged"
     common = dict(episodes=args.athletes, seed=args.seed, prior=prior, cohort=prepared)
     references = ("oracle", "whoop") if args.no_heuristics else ("oracle", *HEURISTICS)
-    tables, seconds = {}, {}
-    for name in references:
-        policy = OraclePolicy() if name == "oracle" else make_policy(name, prepared=prepared)
-        tables[name], seconds[name] = cached_table(
-            f"{name}-{tag}-{args.seed}-{args.athletes}",
-            lambda p=policy: run_episodes(p, **common))
+    tables, seconds = reference_tables(references, prepared=prepared,
+                                       tag=prior_tag(args.prior), common=common)
     for name in args.policy:
         t0 = time.perf_counter()
         policy = default_policy(prepared) if name == "default" else make_policy(

@@ -20,14 +20,13 @@ Usage: python benchmarks/privileged_bound.py --keys optimal_load,tau_fatigue_day
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 from _common import emit
-from policy_compare import bootstrap_rows, cached_table, markdown, summarise
+from policy_compare import bootstrap_rows, markdown, prior_tag, reference_tables, summarise
 
 from periodization.agents.artifacts import ACTOR, load_actor, trained_with_mask
 from periodization.cohort.cache import prepared_cohort
@@ -35,8 +34,6 @@ from periodization.env.world import World
 from periodization.features.scaler import FEATURES_VERSION as N_VERSION
 from periodization.features.scaler import FeatureScaler
 from periodization.policies.learned import ActorPolicy
-from periodization.policies.planner import OraclePolicy
-from periodization.policies.registry import make_policy
 from periodization.policies.rollout import run_episodes
 from periodization.sim.params import ATHLETE_KEYS, POSITIVE_KEYS
 from periodization.sim.prior import load_prior
@@ -88,14 +85,10 @@ def references(populations: list[str], athletes: int, seed: int) -> dict:
     for pop in populations:
         path = None if pop == "default" else POPULATIONS / f"{pop}.yaml"
         prior = load_prior(path)
-        tag = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path else "packaged"
         common = dict(episodes=athletes, seed=seed, prior=prior, cohort=prepared)
-        tables, seconds = {}, {}
-        for name in ("oracle", "whoop"):  # the references of policy_compare --no-heuristics
-            policy = OraclePolicy() if name == "oracle" else make_policy(name, prepared=prepared)
-            tables[name], seconds[name] = cached_table(
-                f"{name}-{tag}-{seed}-{athletes}",
-                lambda p=policy, c=common: run_episodes(p, **c))
+        # the references of policy_compare --no-heuristics, from the same cache
+        tables, seconds = reference_tables(("oracle", "whoop"), prepared=prepared,
+                                           tag=prior_tag(path), common=common)
         out[pop] = (prior, tables, seconds)
     return out
 
