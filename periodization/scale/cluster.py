@@ -42,9 +42,42 @@ def connected(*, purpose: str, address: str | None = None, workers: int | None =
     """
     check_workers(workers)
     ray = ray_module(purpose)
-    if ray.is_initialized():
-        yield ray
+    with _cluster_errors_on_stderr():
+        if ray.is_initialized():
+            yield ray
+            return
+        yield from _started(ray, address=address, workers=workers)
+
+
+@contextlib.contextmanager
+def _cluster_errors_on_stderr() -> Iterator[None]:
+    """Ray's driver prints the cluster's error messages ("A worker died or was killed …")
+    to stdout from a background thread, which would corrupt a command's ``--json``
+    output; for the block they go to stderr. (A private Ray function: if a Ray version
+    lacks it, nothing is changed.)"""
+    try:
+        from ray._private import worker as ray_worker
+    except ImportError:  # pragma: no cover - another Ray layout
+        yield
         return
+    original = getattr(ray_worker, "print_to_stdstream", None)
+    if original is None:  # pragma: no cover
+        yield
+        return
+
+    def to_stderr(data: dict, ignore_prefix: bool) -> None:
+        original({**data, "is_err": True}, ignore_prefix)
+
+    ray_worker.print_to_stdstream = to_stderr
+    try:
+        yield
+    finally:
+        ray_worker.print_to_stdstream = original
+
+
+def _started(ray: ModuleType, *, address: str | None, workers: int | None
+             ) -> Iterator[ModuleType]:
+    """Start or join a cluster, yield ``ray``, shut it down after."""
     import logging
 
     # Ray's own INFO lines ("Started a local Ray instance") would drown the command's
