@@ -16,6 +16,8 @@ Best to coarsest:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -108,3 +110,19 @@ def daily_training(workouts: pd.DataFrame, days: pd.Series,
             load[i] = np.nansum(w_loads[a:b])
             actions[i] = day_action(w_actions[a:b], w_loads[a:b], load[i])
     return pd.DataFrame({"date": days, "load": load, "action": actions})
+
+
+def attach_training(out: pd.DataFrame, workouts: pd.DataFrame, *, listed: bool,
+                    warn: Callable[[str], None], unlisted: str) -> None:
+    """Set ``out``'s ``load`` and ``action`` columns from ``workouts`` on ``out["date"]``.
+
+    ``listed``: the export holds its workout records, so a day without one is a day without
+    training (load 0). Without them a day's load is unknown (NaN), not 0 (a rest day
+    nobody recorded would otherwise read as rest), and ``unlisted`` is warned.
+    """
+    if listed:
+        training = daily_training(workouts, out["date"])
+    else:
+        warn(unlisted)
+        training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
+    out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()

@@ -31,7 +31,7 @@ from periodization.core.errors import DataError
 from periodization.ingest.common import Context, offset_minutes
 from periodization.ingest.csvtable import parse_wall_clock
 from periodization.ingest.formats.apple_sleep import is_watch, nights
-from periodization.ingest.load import daily_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 from periodization.ingest.xmlstream import iter_events
 
@@ -186,12 +186,8 @@ def build_days(raw: list[tuple[str, ...]], raw_workouts: list[tuple[str, ...]], 
     out["resting_hr"] = out["date"].map(rhr).astype(np.float64)
     for col in ("sleep_hours", "sleep_efficiency"):
         out[col] = out["date"].map(sleep.set_index("date")[col]).astype(np.float64)
-    if len(workouts):
-        training = daily_training(workouts, out["date"])
-    else:
-        ctx.warn("no workouts in the export: load and action unknown")
-        training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
-    out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()
+    attach_training(out, workouts, listed=bool(len(workouts)), warn=ctx.warn,
+                    unlisted="no workouts in the export: load and action unknown")
     ctx.hrv_kind = "sdnn"
     ctx.labels.update(hrv_sdnn_ms=HRV, resting_hr=RHR)
     ctx.warn("Apple Health HRV is SDNN, not RMSSD: kept in hrv_sdnn_ms, hrv_rmssd_ms left "

@@ -25,7 +25,7 @@ import pandas as pd
 from periodization.ingest.common import Context
 from periodization.ingest.csvtable import read_csv
 from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
-from periodization.ingest.load import daily_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "fitbit"
@@ -122,11 +122,7 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     out["resting_hr"] = out["date"].map(rhr).astype(np.float64)
     for col in ("sleep_hours", "sleep_efficiency"):
         out[col] = out["date"].map(sleep[col]).astype(np.float64) if len(sleep) else np.nan
-    if "exercise" in docs:
-        training = daily_training(workouts, out["date"])
-    else:
-        ctx.warn("no Fitbit exercise files: load and action unknown")
-        training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
-    out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()
+    attach_training(out, workouts, listed="exercise" in docs, warn=ctx.warn,
+                    unlisted="no Fitbit exercise files: load and action unknown")
     ctx.warn("Fitbit's export has no recovery score in these files: recovery left missing")
     return out

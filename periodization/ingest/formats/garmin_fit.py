@@ -29,7 +29,7 @@ import pandas as pd
 
 from periodization.core.errors import DataError
 from periodization.ingest.common import Context
-from periodization.ingest.load import daily_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "garmin-fit"
@@ -167,12 +167,8 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         out["sleep_efficiency"] = 100 * out["sleep_hours"] / out["date"].map(
             by_date["span_h"]).astype(np.float64)
-    if sessions:
-        training = daily_training(workouts, out["date"])
-    else:
-        ctx.warn("no activity sessions in these FIT files: load and action unknown")
-        training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
-    out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()
+    attach_training(out, workouts, listed=sessions, warn=ctx.warn,
+                    unlisted="no activity sessions in these FIT files: load and action unknown")
     ctx.warn("FIT files hold no recovery score: recovery left missing")
     return out
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from periodization.ingest.common import Context
 from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
-from periodization.ingest.load import daily_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "polar"
@@ -137,12 +137,8 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame.from_dict(nights, orient="index").rename_axis("date").reset_index()
     extra = pd.DatetimeIndex(workouts["date"].unique()).difference(pd.DatetimeIndex(out["date"]))
     out = pd.concat([out, pd.DataFrame({"date": extra})], ignore_index=True)
-    if "training" in docs:
-        training = daily_training(workouts, out["date"])
-    else:
-        ctx.warn("no Polar training sessions: load and action unknown")
-        training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
-    out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()
+    attach_training(out, workouts, listed="training" in docs, warn=ctx.warn,
+                    unlisted="no Polar training sessions: load and action unknown")
     if "recovery" in docs:
         ctx.warn("Polar exports no resting HR: the mean heart rate of the first hours of "
                  "sleep (60 000 / meanNightlyRecoveryRRI) stands in for it")
