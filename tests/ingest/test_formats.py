@@ -141,6 +141,21 @@ def test_polar_night_naming_is_decided_from_the_hypnogram(tmp_path, truth):
     assert np.allclose(evening.table["hrv_rmssd_ms"], truth["hrv"])
 
 
+@pytest.mark.parametrize("upper_case_keys", [False, True])
+def test_polar_nightly_recharge_keys_are_read_in_either_spelling(tmp_path, truth,
+                                                                 upper_case_keys):
+    """The export's ``meanNightlyRecoveryRmssd`` / ``…Rri`` and the data classes'
+    ``…RMSSD`` / ``…RRI`` give the same HRV and resting HR, alone or in the folder."""
+    from tests.ingest.layouts.polar import write_flow
+
+    folder = write_flow(tmp_path / "p", truth, upper_case_keys=upper_case_keys)
+    table = load_wearable(folder).table
+    assert np.allclose(table["hrv_rmssd_ms"], truth["hrv"])
+    assert np.allclose(table["resting_hr"], truth["rhr"], atol=0.1)
+    alone = load_wearable(next(folder.glob("nightly_recovery*.json"))).table
+    assert np.allclose(alone["hrv_rmssd_ms"], truth["hrv"])
+
+
 def test_fit_without_fitdecode_names_the_extra(monkeypatch, tmp_path, truth):
     import builtins
 

@@ -2,8 +2,10 @@
 record kind), found by name wherever the files sit.
 
 * ``nightly_recovery_*.json`` (Nightly Recharge, one record per ``night``):
-  ``meanNightlyRecoveryRMSSD`` (ms) → ``hrv_rmssd_ms``; ``meanNightlyRecoveryRRI`` (mean
-  beat-to-beat interval of the first hours of sleep, ms) → ``resting_hr`` = 60 000 / RRI
+  ``meanNightlyRecoveryRmssd`` (ms) → ``hrv_rmssd_ms``; ``meanNightlyRecoveryRri`` (mean
+  beat-to-beat interval of the first hours of sleep, ms) → ``resting_hr`` = 60 000 / RRI.
+  Keys are matched without regard to case: the account export spells them ``…Rmssd`` /
+  ``…Rri``, Polar's own data classes and older files ``…RMSSD`` / ``…RRI``
   (Polar exports no resting HR as such: an approximation); the Nightly Recharge status
   ``recoveryIndicator`` (1–6) → ``recovery`` = (status − 1) · 20, else the ANS charge
   ``ansStatus`` (−10…+10) → (charge + 10) · 5.
@@ -32,8 +34,8 @@ from periodization.ingest.load import attach_training, no_workouts, workout_tabl
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "polar"
-SNIFF = (b'"meanNightlyRecoveryRMSSD"', b'"exercises"', b'"sleepScoreResult"',
-         b'"evaluation"')
+SNIFF = (b'"meanNightlyRecoveryRmssd"', b'"meanNightlyRecoveryRMSSD"', b'"exercises"',
+         b'"sleepScoreResult"', b'"evaluation"')
 _ISO = re.compile(r"^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$")
 
 
@@ -114,11 +116,12 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
         day = _day(r.get("night"))
         if pd.isna(day):
             continue
-        rri, status = number(r.get("meanNightlyRecoveryRRI")), number(r.get("recoveryIndicator"))
-        charge = number(r.get("ansStatus"))
+        key = {k.lower(): k for k in r if isinstance(k, str)}  # one spelling per file
+        rri = number(r.get(key.get("meannightlyrecoveryrri")))
+        status, charge = number(r.get("recoveryIndicator")), number(r.get("ansStatus"))
         recovery = ((status - 1) * 20 if np.isfinite(status) else (charge + 10) * 5)
         nights.setdefault(day + shift, {}).update(
-            hrv_rmssd_ms=number(r.get("meanNightlyRecoveryRMSSD")),
+            hrv_rmssd_ms=number(r.get(key.get("meannightlyrecoveryrmssd"))),
             resting_hr=60_000.0 / rri if rri > 0 else np.nan, recovery=recovery)
     for r in sleep_rows:
         day = _day(r.get("night"))
@@ -141,5 +144,5 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
                     unlisted="no Polar training sessions: load and action unknown")
     if "recovery" in docs:
         ctx.warn("Polar exports no resting HR: the mean heart rate of the first hours of "
-                 "sleep (60 000 / meanNightlyRecoveryRRI) stands in for it")
+                 "sleep (60 000 / meanNightlyRecoveryRri) stands in for it")
     return out

@@ -24,16 +24,19 @@ def iso(minutes: float) -> str:
 
 
 def write_flow(folder: Path, truth: pd.DataFrame, *, offset_min: int = 60,
-               night_is_evening: bool = False) -> Path:
+               night_is_evening: bool = False, upper_case_keys: bool = False) -> Path:
+    """The account export; ``upper_case_keys`` spells Nightly Recharge's keys ``…RMSSD`` /
+    ``…RRI`` as Polar's data classes do (the export itself writes ``…Rmssd`` / ``…Rri``)."""
+    rmssd, rri = ("RMSSD", "RRI") if upper_case_keys else ("Rmssd", "Rri")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "account-data-ann.json").write_text(json.dumps({"username": "ann@example.org"}))
     recovery, sleep = [], []
     for i, r in enumerate(truth.itertuples()):
         start, end = at(r.date, r.onset - 24), at(r.date, wake_hour(r))
         night = (r.date - timedelta(days=1)) if night_is_evening else r.date
-        recovery.append({"night": night.isoformat(), "meanNightlyRecoveryRMSSD": r.hrv,
-                         "meanNightlyRecoveryRRI": round(60000 / r.rhr, 1),
-                         "meanBaselineRMSSD": 60, "sdBaselineRMSSD": 8,
+        recovery.append({"night": night.isoformat(), f"meanNightlyRecovery{rmssd}": r.hrv,
+                         f"meanNightlyRecovery{rri}": round(60000 / r.rhr, 1),
+                         f"meanBaseline{rmssd}": 60, f"sdBaseline{rmssd}": 8,
                          "ansStatus": round(r.recovery / 5 - 10, 2),
                          "recoveryIndicator": round(r.recovery / 20) + 1})
         span = (end - start).total_seconds() / 60
