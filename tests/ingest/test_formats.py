@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from periodization.ingest.exports import load_wearable
+from periodization.sim.actions import Action
 from tests.ingest.layouts.registry import WRITERS, write
 from tests.ingest.layouts.truth import RATE, make_truth
 
@@ -139,6 +140,22 @@ def test_polar_night_naming_is_decided_from_the_hypnogram(tmp_path, truth):
     assert evening.decisions["night_date"]["chosen"] == "evening"
     assert evening.table["date"].tolist() == pd.to_datetime(pd.Series(truth["date"])).tolist()
     assert np.allclose(evening.table["hrv_rmssd_ms"], truth["hrv"])
+
+
+@pytest.mark.parametrize("zone_unit_s", [0.001, 1.0])
+def test_garmin_time_in_zone_is_read_in_milliseconds_or_seconds(tmp_path, truth, zone_unit_s):
+    """The export's hrTimeInZone_k in ms and the web API's in s give the same zone TRIMP:
+    neither is taken for the other (1000 times the load, or every session HIIT)."""
+    from tests.ingest.layouts.garmin import write_connect
+
+    result = load_wearable(write_connect(tmp_path / "g", truth, zone_unit_s=zone_unit_s))
+    assert result.decisions["hr_zone_unit"]["chosen"] == ("ms" if zone_unit_s < 1 else "s")
+    load, want = result.table["load"].to_numpy(), _trimp(truth)
+    assert np.isfinite(load).all()
+    assert np.allclose(load, want, atol=0.05)
+    hiit = result.table["action"].to_numpy() == int(Action.HIIT)
+    assert (hiit == np.array([w is not None and w.action == "HIIT"
+                              for w in truth["workout"]])).all()
 
 
 @pytest.mark.parametrize("upper_case_keys", [False, True])

@@ -13,7 +13,8 @@ files under ``DI_CONNECT/``, found by name wherever they sit.
 * ``DI-Connect-Fitness/*summarizedActivities.json`` (``[{"summarizedActivitiesExport":
   [...]}]``): each activity's ``activityType``, ``duration`` (ms, or s — decided from
   the values), ``startTimeLocal`` (ms since the epoch, local wall clock; else
-  ``startTimeGmt``) and ``hrTimeInZone_1`` … ``_5`` (s) → load (zone TRIMP, else
+  ``startTimeGmt``) and ``hrTimeInZone_1`` … ``_5`` (ms in the export, s in files from
+  the web API — decided from their total against the duration) → load (zone TRIMP, else
   duration × the action's rate) and action.
 
 Garmin's export holds no recovery score (``recovery`` is left missing).
@@ -95,6 +96,26 @@ def _resting(rows: list[dict]) -> pd.Series:
     return pd.Series(out, dtype=np.float64)
 
 
+def _zone_seconds(acts: list[dict], seconds: np.ndarray, ctx: Context) -> np.ndarray:
+    """(n, 5) seconds in HR zones 1–5 of each activity (NaN where absent).
+
+    The account export writes ``hrTimeInZone_0…6`` in milliseconds, as it writes
+    ``duration``; files saved from Connect's web API write seconds. The unit is decided
+    from the file: the zones' total cannot exceed the session, so a median total above 30
+    times the session's seconds is milliseconds (the two differ by 1000 times).
+    """
+    raw = np.array([[number(a.get(f"hrTimeInZone_{k}")) for k in range(7)] for a in acts])
+    listed = np.isfinite(raw).any(axis=1) & (seconds > 0)
+    if not listed.any():
+        return raw[:, 1:6]
+    ratio = float(np.median(np.nansum(raw[listed], axis=1) / seconds[listed]))
+    in_ms = ratio > 30.0
+    ctx.decide("hr_zone_unit", "ms" if in_ms else "s",
+               f"median time in zones {ratio:.3g} times the session's seconds")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return raw[:, 1:6] / (1000.0 if in_ms else 1.0)
+
+
 def _activities(rows: list[dict], ctx: Context) -> pd.DataFrame:
     acts = [a for r in rows for a in (r.get("summarizedActivitiesExport") or [r])
             if isinstance(a, dict) and "duration" in a]
@@ -113,9 +134,7 @@ def _activities(rows: list[dict], ctx: Context) -> pd.DataFrame:
                                        "their UTC date")
     start = np.where(np.isfinite(local), local, gmt)
     days = pd.to_datetime(pd.Series(start), unit="ms", errors="coerce").dt.normalize()
-    zone_s = np.array([[number(a.get(f"hrTimeInZone_{k}")) for k in range(1, 6)] for a in acts])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        zones = 100.0 * zone_s / (minutes[:, None] * 60.0)
+    zones = 100.0 * _zone_seconds(acts, minutes * 60.0, ctx) / (minutes[:, None] * 60.0)
     names = pd.Series([str(dig(a, "activityType", "typeKey") or a.get("activityType") or "")
                        for a in acts])
     workouts = workout_table(days, minutes, names, zones)

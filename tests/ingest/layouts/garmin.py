@@ -25,7 +25,11 @@ def _ms(t: datetime) -> float:
     return (t - datetime(1970, 1, 1)).total_seconds() * 1000.0
 
 
-def write_connect(folder: Path, truth: pd.DataFrame, *, offset_min: int = 60) -> Path:
+def write_connect(folder: Path, truth: pd.DataFrame, *, offset_min: int = 60,
+                  zone_unit_s: float = 0.001) -> Path:
+    """The account export (``DI_CONNECT``). Time in HR zones is written in milliseconds,
+    as the export writes it (``zone_unit_s`` 0.001); 1.0 writes seconds, as files saved
+    from Connect's web API do."""
     wellness = folder / "DI_CONNECT" / "DI-Connect-Wellness"
     aggregator = folder / "DI_CONNECT" / "DI-Connect-Aggregator"
     fitness = folder / "DI_CONNECT" / "DI-Connect-Fitness"
@@ -55,7 +59,7 @@ def write_connect(folder: Path, truth: pd.DataFrame, *, offset_min: int = 60) ->
             acts.append({"activityType": SPORT[w.name][0], "startTimeLocal": _ms(ws),
                          "startTimeGmt": _ms(ws - timedelta(minutes=offset_min)),
                          "duration": w.minutes * 60000.0, "avgHr": 140,
-                         **{f"hrTimeInZone_{k + 1}": w.minutes * 60 * z / 100
+                         **{f"hrTimeInZone_{k + 1}": w.minutes * 60 * z / 100 / zone_unit_s
                             for k, z in enumerate(w.zones)}})
     nights.append({"retro": False})  # a record without data, as real files have
     half = len(nights) // 2
