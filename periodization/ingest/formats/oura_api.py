@@ -9,6 +9,9 @@ Documents are recognised by their records' fields, whatever the file is called:
   ms) → ``hrv_rmssd_ms``, ``lowest_heart_rate`` → ``resting_hr``,
   ``total_sleep_duration`` (s) → ``sleep_hours``, ``efficiency`` → ``sleep_efficiency``.
 * **daily_readiness** (``score``, ``contributors``): ``score`` → ``recovery``.
+* **daily_sleep** (the sleep score: the same ``score``, ``contributors`` and ``day``, told
+  apart by its contributors, e.g. ``deep_sleep``, ``rem_sleep``): recognised, not read; a
+  sleep score is no recovery.
 * **workout** (``activity``, ``intensity``, ``start_datetime``, ``end_datetime``):
   load and action as for the Membership Hub ``workout.csv``.
 * **daily_activity** (``high_activity_time``, ``medium_activity_time``, s): the coarse
@@ -32,6 +35,11 @@ from periodization.ingest.sources import Member, fail
 FORMAT = "oura-api"
 NAMES = frozenset({"sleep.json", "daily_readiness.json", "workout.json", "daily_activity.json",
                    "daily_sleep.json"})
+READINESS_PARTS = frozenset({"activity_balance", "body_temperature", "hrv_balance",
+                             "previous_day_activity", "previous_night", "recovery_index",
+                             "resting_heart_rate", "sleep_balance"})
+SLEEP_SCORE_PARTS = frozenset({"deep_sleep", "latency", "rem_sleep", "restfulness", "timing",
+                               "total_sleep"})
 SNIFF = (b'"average_hrv"', b'"next_token"', b'"temperature_trend_deviation"')
 
 
@@ -40,6 +48,12 @@ def kind_of(rows: list[dict]) -> str | None:
     if {"average_hrv", "lowest_heart_rate"} & keys or "total_sleep_duration" in keys:
         return "sleep"
     if {"score", "contributors"} <= keys and "day" in keys and "steps" not in keys:
+        # daily_sleep (the sleep score) has the same fields as daily_readiness: only the
+        # contributors tell them apart, and its score is no recovery
+        parts = set().union(*(r["contributors"].keys() for r in rows[:20]
+                              if isinstance(r.get("contributors"), dict)))
+        if parts & SLEEP_SCORE_PARTS and not parts & READINESS_PARTS:
+            return "sleep_score"
         return "readiness"
     if {"activity", "start_datetime"} <= keys:
         return "workout"

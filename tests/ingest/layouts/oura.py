@@ -69,9 +69,10 @@ def write_trends(path: Path, truth: pd.DataFrame, *, seconds: bool) -> Path:
 
 def write_api(folder: Path, truth: pd.DataFrame) -> Path:
     """Oura API v2 documents: ``sleep.json`` (a nap some days), ``daily_readiness.json``,
-    ``workout.json``; timestamps local with their offset."""
+    ``daily_sleep.json`` (the sleep score: same fields ``score``/``contributors``/``day``,
+    a different score), ``workout.json``; timestamps local with their offset."""
     folder.mkdir(parents=True, exist_ok=True)
-    sleep, ready, workouts = [], [], []
+    sleep, ready, sleep_scores, workouts = [], [], [], []
     for i, r in enumerate(truth.itertuples()):
         start, end = at(r.date, r.onset - 24), at(r.date, wake_hour(r))
         total = round(r.sleep_h * 3600)
@@ -103,6 +104,11 @@ def write_api(folder: Path, truth: pd.DataFrame) -> Path:
                       "day": r.date.isoformat(), "score": int(r.recovery),
                       "temperature_deviation": -0.1, "temperature_trend_deviation": 0.05,
                       "timestamp": f"{r.date.isoformat()}T00:00:00+01:00"})
+        sleep_scores.append({"id": f"d{i}", "contributors": {
+            "deep_sleep": 90, "efficiency": 85, "latency": 70, "rem_sleep": 80,
+            "restfulness": 60, "timing": 95, "total_sleep": 75}, "day": r.date.isoformat(),
+            "score": 100 - int(r.recovery) // 2,
+            "timestamp": f"{r.date.isoformat()}T00:00:00+01:00"})
         w = r.workout
         if w is not None:
             ws = at(r.date, w.start_hour)
@@ -112,6 +118,6 @@ def write_api(folder: Path, truth: pd.DataFrame) -> Path:
                              + "+01:00", "intensity": INTENSITY[w.action], "label": None,
                              "source": "manual", "start_datetime": ws.isoformat() + "+01:00"})
     for name, data in (("sleep.json", sleep), ("daily_readiness.json", ready),
-                       ("workout.json", workouts)):
+                       ("daily_sleep.json", sleep_scores), ("workout.json", workouts)):
         (folder / name).write_text(json.dumps({"data": data, "next_token": None}, indent=1))
     return folder
