@@ -158,6 +158,21 @@ def test_garmin_time_in_zone_is_read_in_milliseconds_or_seconds(tmp_path, truth,
                               for w in truth["workout"]])).all()
 
 
+def test_elite_hrv_keeps_the_morning_reading_in_the_newer_layout(tmp_path, truth):
+    """Newer Elite HRV files head the reading type "Type" and list readings newest first:
+    the evening's Open Reading (after training) is still never the morning's."""
+    from tests.ingest.layouts.hrv_apps import write_elite
+
+    result = load_wearable(write_elite(tmp_path / "elite.csv", truth, newer=True))
+    assert np.allclose(result.table["hrv_rmssd_ms"], truth["hrv"])
+    assert np.allclose(result.table["resting_hr"], truth["rhr"], atol=0.51)
+    assert any("other than Morning Readiness" in w for w in result.warnings)
+    untyped = tmp_path / "untyped.csv"  # no reading type at all: the earliest reading wins
+    pd.read_csv(tmp_path / "elite.csv").drop(columns="Type").to_csv(untyped, index=False)
+    table = load_wearable(untyped).table
+    assert np.allclose(table["hrv_rmssd_ms"], truth["hrv"])
+
+
 @pytest.mark.parametrize("upper_case_keys", [False, True])
 def test_polar_nightly_recharge_keys_are_read_in_either_spelling(tmp_path, truth,
                                                                  upper_case_keys):

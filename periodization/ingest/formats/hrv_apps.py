@@ -7,13 +7,14 @@ reading, taken on waking).
 ``resting_hr``, ``HRV4T_Recovery_Points`` (0–10) → ``recovery`` × 10, ``sleep_time`` →
 ``sleep_hours`` (hours, or minutes when values exceed 24), ``trainingTSS`` → ``load``.
 
-**Elite HRV** (``Date Time Start``, ``Reading Type``, ``Morning Readiness``, ``HR``,
+**Elite HRV** (``Date Time Start``, ``Reading Type`` or ``Type``, ``Morning Readiness``, ``HR``,
 ``HRV``, ``lnRMSSD``, ``RMSSD``, ``SDNN``, …): only ``Morning Readiness`` readings when
 the type is given; ``RMSSD`` (ms; else ``exp(lnRMSSD)``) → ``hrv_rmssd_ms``, ``HR`` →
 ``resting_hr``, ``Morning Readiness`` (1–10) → ``recovery`` × 10.
 
 Scales are decided from the data (``score_scale``: every value ≤ 10 is a 10-point
-scale). Several readings on one day: the first (the morning's) is used. Neither app
+scale). Several readings on one day: the earliest (the morning's) is used, in whatever
+order the file lists them. Neither app
 records sleep efficiency; training load only where HRV4Training has ``trainingTSS``.
 """
 
@@ -24,7 +25,7 @@ import pandas as pd
 
 from periodization.ingest.actions import day_action
 from periodization.ingest.common import Context
-from periodization.ingest.csvtable import CsvTable, read_csv
+from periodization.ingest.csvtable import CsvTable, parse_wall_clock, read_csv
 from periodization.ingest.sources import Member, fail
 
 HRV4T_FORMAT, ELITE_FORMAT = "hrv4training", "elite-hrv"
@@ -49,9 +50,17 @@ def score_scale(values: np.ndarray, ctx: Context, name: str) -> np.ndarray:
     return values
 
 
-def _first_per_day(out: pd.DataFrame) -> pd.DataFrame:
-    """The first reading of each date (the morning's); later ones rank lower."""
-    return out.assign(_rank=-np.arange(len(out)))
+def _earliest_per_day(out: pd.DataFrame, table: CsvTable, key: str) -> pd.DataFrame:
+    """The earliest reading of each date wins (the morning's), wherever the file lists it:
+    exports come newest first as well as oldest first. Readings without a readable time
+    rank after the timed ones, in file order."""
+    times = parse_wall_clock(table.frame[key], table.where, table.label(key), strict=False)
+    stamp = times.to_numpy("datetime64[ns]")
+    when = np.where(np.isnat(stamp), np.inf, stamp.view(np.int64).astype(np.float64))
+    order = np.lexsort((np.arange(len(out)), when))
+    rank = np.empty(len(out), dtype=np.int64)
+    rank[order] = -np.arange(len(out))  # the merge keeps the highest rank of a date
+    return out.assign(_rank=rank)
 
 
 def _numbers(table: CsvTable, ctx: Context, col: str, *keys: str) -> np.ndarray:
@@ -82,13 +91,13 @@ def read_hrv4training(member: Member, ctx: Context) -> pd.DataFrame:
     if not np.isfinite(load).any():
         ctx.warn("HRV4Training has no training load (trainingTSS empty): load unknown")
     ctx.warn("HRV4Training records no sleep efficiency: left missing")
-    return _first_per_day(out)
+    return _earliest_per_day(out, table, date_key)
 
 
 def read_elite(member: Member, ctx: Context) -> pd.DataFrame:
     table = read_csv(member, ctx)
     date_key = table.need("date_time_start", "date_time", "date", what="Date Time Start")
-    type_key = table.has("reading_type")
+    type_key = table.has("reading_type", "type")  # "Reading Type", or "Type" in newer files
     if type_key is not None:
         morning = table.text(type_key).str.lower().str.contains("morning").to_numpy()
         if morning.any():
@@ -111,4 +120,4 @@ def read_elite(member: Member, ctx: Context) -> pd.DataFrame:
     out["load"] = np.nan
     out["action"] = -1
     ctx.warn("Elite HRV has no sleep or training data: those are left missing")
-    return _first_per_day(out)
+    return _earliest_per_day(out, table, date_key)

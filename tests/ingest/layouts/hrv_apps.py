@@ -42,7 +42,9 @@ def write_hrv4training(path: Path, truth: pd.DataFrame) -> Path:
     return _write(path, HRV4T, rows)
 
 
-def write_elite(path: Path, truth: pd.DataFrame) -> Path:
+def write_elite(path: Path, truth: pd.DataFrame, *, newer: bool = False) -> Path:
+    """Elite HRV's export; ``newer`` heads the reading type ``Type`` (not ``Reading Type``)
+    and lists readings newest first, as later versions of the app do."""
     import math
 
     rows = []
@@ -57,4 +59,6 @@ def write_elite(path: Path, truth: pd.DataFrame) -> Path:
             later = at(r.date, 19.0).strftime("%Y-%m-%d %H:%M:%S")
             rows.append([later, later, "Open Reading", "Sitting", "Unguided", "", "",
                          int(r.rhr) + 15, 40, 3.0, 20.0, 2, 1, 18, 900, 300, 200, 1.5])
+    if newer:
+        return _write(path, ["Type" if h == "Reading Type" else h for h in ELITE], rows[::-1])
     return _write(path, ELITE, rows)
