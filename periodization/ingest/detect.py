@@ -108,7 +108,7 @@ def _csv_reader(member: Member, athlete_id: str | None) -> tuple[str, Reader]:
         apple_csv.FORMAT: 4 * apple_csv.is_member(member)
         + len(keys & {"source_name", "source_version", "creation_date", "start_date",
                       "end_date"}) // 3,
-        fitbit.FORMAT: 4 * (fitbit.kind_of(member) == "hrv"),
+        fitbit.FORMAT: 4 * (fitbit.kind_of(member) in ("hrv", "rhr_csv")),
     }
     best = max(scores, key=lambda f: scores[f])
     if scores[best] < 2:

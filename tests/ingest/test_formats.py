@@ -158,6 +158,21 @@ def test_garmin_time_in_zone_is_read_in_milliseconds_or_seconds(tmp_path, truth,
                               for w in truth["workout"]])).all()
 
 
+def test_fitbit_google_layout_reads_hrv_and_resting_hr(tmp_path, truth):
+    """Google's newer Fitbit files (daily_heart_rate_variability_*.csv,
+    daily_resting_heart_rate_*.csv) give the same mornings as the older ones, in the
+    Takeout or in their folder alone."""
+    from tests.ingest.layouts.fitbit import write_takeout
+
+    folder = write_takeout(tmp_path / "t", truth, google_layout=True)
+    table = load_wearable(folder).table
+    assert table["date"].tolist() == pd.to_datetime(pd.Series(truth["date"])).tolist()
+    assert np.allclose(table["hrv_rmssd_ms"], truth["hrv"])
+    assert np.allclose(table["resting_hr"], truth["rhr"])
+    alone = load_wearable(next(folder.rglob("Health Fitness Data_GoogleData"))).table
+    assert np.allclose(alone["hrv_rmssd_ms"], truth["hrv"])
+
+
 def test_elite_hrv_keeps_the_morning_reading_in_the_newer_layout(tmp_path, truth):
     """Newer Elite HRV files head the reading type "Type" and list readings newest first:
     the evening's Open Reading (after training) is still never the morning's."""

@@ -9,6 +9,12 @@ has the same files), found by name wherever they sit.
 * ``Daily Heart Rate Variability Summary - YYYY-MM(-DD).csv`` (``timestamp, rmssd,
   nremhr, entropy``): ``rmssd`` (ms, measured during the night ending on that date) →
   ``hrv_rmssd_ms``.
+* Google's newer layout (``Health Fitness Data_GoogleData/`` or ``Physical
+  Activity_GoogleData/``): ``daily_heart_rate_variability*.csv`` (``timestamp, average
+  heart rate variability milliseconds, non rem heart rate beats per minute, entropy, …``):
+  the average (RMSSD, ms, during sleep) → ``hrv_rmssd_ms``; ``daily_resting_heart_rate*.csv``
+  (``timestamp, beats per minute, data source``) → ``resting_hr``. The date of
+  ``timestamp`` is taken as written (``2025-01-02T00:00:00Z`` is 2 January).
 * ``exercise-N.json``: ``activityName``, ``startTime`` (``MM/DD/YY HH:MM:SS``, local),
   ``duration`` (ms) and ``heartRateZones`` minutes → load and action. Fitbit's three
   zones are placed on the five used here: Fat Burn → zone 2, Cardio → half zone 3, half
@@ -39,8 +45,11 @@ def kind_of(member: Member) -> str | None:
         return "sleep"
     if name.startswith("resting_heart_rate-") and name.endswith(".json"):
         return "rhr"
-    if name.startswith("daily heart rate variability summary") and name.endswith(".csv"):
+    if name.startswith(("daily heart rate variability summary", "daily_heart_rate_variability")
+                       ) and name.endswith(".csv"):
         return "hrv"
+    if name.startswith("daily_resting_heart_rate") and name.endswith(".csv"):
+        return "rhr_csv"
     if name.startswith("exercise-") and name.endswith(".json"):
         return "exercise"
     return None
@@ -93,27 +102,32 @@ def _exercise(rows: list[dict]) -> pd.DataFrame:
 def read(members: list[Member], ctx: Context) -> pd.DataFrame:
     """Day rows from Fitbit's Takeout files (see the module docstring)."""
     docs: dict[str, list] = {}
-    hrv_parts = []
+    hrv_parts, rhr_parts = [], []
     for member in sorted(members, key=lambda m: m.name):
         kind = kind_of(member)
-        if kind == "hrv":
+        if kind in ("hrv", "rhr_csv"):
             table = read_csv(member, ctx, allow_empty=True)
             if len(table):
-                hrv_parts.append(pd.Series(table.numbers(table.need("rmssd"), ctx,
-                                                         "hrv_rmssd_ms"),
-                                           index=table.days(table.need("timestamp"))))
+                value = (table.need("rmssd", "average_heart_rate_variability_milliseconds")
+                         if kind == "hrv" else table.need("beats_per_minute"))
+                column = "hrv_rmssd_ms" if kind == "hrv" else "resting_hr"
+                (hrv_parts if kind == "hrv" else rhr_parts).append(pd.Series(
+                    table.numbers(value, ctx, column),
+                    index=table.days(table.need("timestamp"))))
         elif kind is not None:
             docs.setdefault(kind, []).extend(records(load_json(member), member.where))
     sleep = _sleep(docs.get("sleep", []), ctx)
     rhr = pd.Series({_us_date(dig(r, "value", "date") or r.get("dateTime")):
                      number(dig(r, "value", "value")) for r in docs.get("rhr", [])},
                     dtype=np.float64)
-    rhr = rhr[rhr.index.notna()].where(lambda v: v > 0)
+    rhr = pd.concat([rhr[rhr.index.notna()], *rhr_parts]).groupby(level=0).first()
+    rhr = rhr.where(lambda v: v > 0)
     hrv = (pd.concat(hrv_parts).groupby(level=0).first() if hrv_parts
            else pd.Series(dtype=np.float64))
     if not len(sleep) and not rhr.notna().any() and not hrv.notna().any():
         raise fail(ctx.where, "no Fitbit sleep, resting heart rate or HRV files (sleep-*.json, "
-                              "resting_heart_rate-*.json, Daily Heart Rate Variability Summary)")
+                              "resting_heart_rate-*.json, Daily Heart Rate Variability Summary, "
+                              "daily_heart_rate_variability*.csv)")
     workouts = _exercise(docs.get("exercise", []))
     index = sleep.index.union(rhr.index).union(hrv.index).union(
         pd.DatetimeIndex(workouts["date"].unique()))

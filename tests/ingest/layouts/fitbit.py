@@ -18,7 +18,10 @@ def _us(t) -> str:
     return t.strftime("%m/%d/%y %H:%M:%S")
 
 
-def write_takeout(folder: Path, truth: pd.DataFrame) -> Path:
+def write_takeout(folder: Path, truth: pd.DataFrame, *, google_layout: bool = False) -> Path:
+    """The Takeout; ``google_layout`` writes HRV and resting HR as Google's newer
+    ``Health Fitness Data_GoogleData/daily_*.csv`` files (timestamps in UTC form, one file
+    per month) instead of the HRV summary CSVs and resting-HR JSON."""
     root = folder / "Takeout" / "Fitbit"
     data, hrv_dir = root / "Global Export Data", root / "Heart Rate Variability"
     data.mkdir(parents=True, exist_ok=True)
@@ -66,8 +69,13 @@ def write_takeout(folder: Path, truth: pd.DataFrame) -> Path:
                               "duration": round(w.minutes * 60000),
                               "activeDuration": round(w.minutes * 60000),
                               "startTime": _us(ws), "heartRateZones": zones})
+    google = root / "Health Fitness Data_GoogleData"
     for key, month in months.items():
         (data / f"sleep-{key}.json").write_text(json.dumps(month["sleep"]))
+        if google_layout:
+            google.mkdir(exist_ok=True)
+            _google_csvs(google, key, month)
+            continue
         (data / f"resting_heart_rate-{key}.json").write_text(json.dumps(month["rhr"]))
         with open(hrv_dir / f"Daily Heart Rate Variability Summary - {key[:7]}.csv", "w",
                   newline="") as fh:
@@ -77,3 +85,20 @@ def write_takeout(folder: Path, truth: pd.DataFrame) -> Path:
     for k in range(0, len(exercises), 100):
         (data / f"exercise-{k}.json").write_text(json.dumps(exercises[k:k + 100]))
     return folder
+
+
+def _google_csvs(google: Path, key: str, month: dict[str, list]) -> None:
+    with open(google / f"daily_heart_rate_variability_{key}.csv", "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["timestamp", "average heart rate variability milliseconds",
+                    "non rem heart rate beats per minute", "entropy",
+                    "deep sleep root mean square of successive differences milliseconds",
+                    "data source"])
+        w.writerows([[f"{day}Z", hrv, nrem, ent, round(hrv * 1.1, 1), "Charge 6"]
+                     for day, hrv, nrem, ent in month["hrv"]])
+    with open(google / f"daily_resting_heart_rate_{key}.csv", "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["timestamp", "beats per minute", "data source"])
+        w.writerows([[f"20{r['value']['date'][6:8]}-{r['value']['date'][:2]}-"
+                      f"{r['value']['date'][3:5]}T00:00:00Z", r["value"]["value"], "Charge 6"]
+                     for r in month["rhr"]])
