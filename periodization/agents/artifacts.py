@@ -138,9 +138,7 @@ def load_run(path: str | Path) -> ExportedModel:
         raise UserError(f"no trained actor in {root} ({ACTOR} is missing: the run has not "
                         "been evaluated yet)")
     actor = load_actor(root / ACTOR)
-    if actor.obs_dim != len(scaler.mean):
-        raise UserError(f"{root / ACTOR} takes {actor.obs_dim} features, its scaler "
-                        f"{len(scaler.mean)}: the run directory is inconsistent")
+    _check_fit(actor, scaler, root, fix="the run directory is inconsistent")
     return ExportedModel(actor=actor, scaler=scaler, source=str(root), info=info,
                          uses_mask=trained_with_mask(root))
 
@@ -154,16 +152,24 @@ actor takes 0.3 MB). Checked from the headers, before anything is loaded."""
 
 def load_actor(path: Path) -> NumpyActor:
     """An ``actor.npz`` as a ``NumpyActor``; ``UserError`` if it is damaged, malformed,
-    larger than ``ACTOR_LIMITS`` or holds a NaN or infinite weight (which would make every
-    action's logit NaN, and the argmax silently REST)."""
+    larger than ``ACTOR_LIMITS``, holds a NaN or infinite weight, or has finite weights
+    whose logits overflow or pass ±1e6 on ordinary inputs (the argmax would silently be
+    REST, or a masked action)."""
     weights = read_npz(path, limits=ACTOR_LIMITS)
     bad = next((k for k in sorted(weights) if not np.isfinite(weights[k]).all()), None)
     if bad is not None:
         raise UserError(f"{path}: {bad} holds NaN or infinite weights")
     try:
-        return NumpyActor.from_weights(weights)
+        actor = NumpyActor.from_weights(weights)
     except ValueError as exc:
         raise UserError(f"{path}: {one_line(str(exc))}") from None
+    try:
+        actor.check_logits()
+    except UserError:
+        raise UserError(f"{path}: its logits overflow or exceed ±1e6 on ordinary inputs "
+                        "(weights far larger than training gives: damaged or tampered)"
+                        ) from None
+    return actor
 
 
 def trained_with_mask(root: Path) -> bool:
@@ -186,14 +192,19 @@ def trained_with_mask(root: Path) -> bool:
 def _load(folder: Path, *, source: str) -> ExportedModel:
     scaler = FeatureScaler.load(folder / SCALER)
     actor = load_actor(folder / ACTOR)
-    if actor.obs_dim != scaler.n_features or actor.n_actions != N_ACTIONS:
-        raise UserError(f"{folder / ACTOR} maps {actor.obs_dim} features to "
-                        f"{actor.n_actions} actions; its scaler ({folder / SCALER}) needs "
-                        f"{scaler.n_features} → {N_ACTIONS}: retrain the model")
+    _check_fit(actor, scaler, folder, fix="retrain the model")
     info: dict = {}
     if (folder / MODEL_INFO).is_file():
         info = read_json_object(folder / MODEL_INFO, what="model info")
     return ExportedModel(actor=actor, scaler=scaler, source=source, info=info)
+
+
+def _check_fit(actor: NumpyActor, scaler: FeatureScaler, folder: Path, *, fix: str) -> None:
+    """The actor maps the scaler's features to the six actions, else ``UserError``."""
+    if actor.obs_dim != scaler.n_features or actor.n_actions != N_ACTIONS:
+        raise UserError(f"{folder / ACTOR} maps {actor.obs_dim} features to "
+                        f"{actor.n_actions} actions; its scaler ({folder / SCALER}) needs "
+                        f"{scaler.n_features} → {N_ACTIONS}: {fix}")
 
 
 def save_model(folder: str | Path, *, weights: dict[str, np.ndarray], scaler: FeatureScaler,

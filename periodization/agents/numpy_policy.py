@@ -15,6 +15,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from periodization.agents.masks import MASKED_LOGIT, check_inputs
+from periodization.core.errors import UserError
+
+LOGIT_LIMIT = 1e6  # trained logits are O(10); the masked logit is -1e8 and must stay below
+NON_FINITE = ("the actor's logits are not finite or beyond ±1e6 for this morning (weights "
+              "far larger than training gives: a damaged or tampered actor)")
 
 
 class NumpyActor:
@@ -51,11 +56,26 @@ class NumpyActor:
     def _masked_logits(self, obs_BO: np.ndarray, mask_BA: np.ndarray) -> np.ndarray:
         h, mask_BA = check_inputs(obs_BO, mask_BA, obs_dim=self.obs_dim,
                                   n_actions=self.n_actions, dtype=np.float64)
-        for i, (w, b) in enumerate(self._layers):
-            h = h @ w + b
-            if i < len(self._layers) - 1:
-                h = np.maximum(h, 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (w, b) in enumerate(self._layers):
+                h = h @ w + b
+                if i < len(self._layers) - 1:
+                    h = np.maximum(h, 0.0)
+        # finite weights can still give inf/NaN logits (whose argmax is silently action 0,
+        # REST) or logits below the masked one (whose argmax is a masked action): refused,
+        # never served
+        allowed = h[mask_BA]
+        if not (np.abs(allowed) <= LOGIT_LIMIT).all():  # False for NaN too
+            raise UserError(NON_FINITE)
         return np.where(mask_BA, h, MASKED_LOGIT)
+
+    def check_logits(self, seed: int = 0) -> None:
+        """``UserError`` unless the logits are finite and within ±``LOGIT_LIMIT`` on
+        standardised inputs: zeros and 64 draws of N(0, 3²) per feature (the scaler's
+        units), every action allowed."""
+        obs_BO = np.random.default_rng(seed).normal(0.0, 3.0, size=(65, self.obs_dim))
+        obs_BO[0] = 0.0
+        self._masked_logits(obs_BO, np.ones((65, self.n_actions), dtype=bool))
 
     def probabilities(self, obs_BO: np.ndarray, mask_BA: np.ndarray) -> np.ndarray:
         """π(·|s), float64 (B, A); masked entries are exactly 0 and rows sum to 1."""
