@@ -7,7 +7,10 @@ closed by ``StrictLoader``:
   could switch a safety rule off: duplicate keys are an error naming the key and line;
 * YAML 1.1 reads ``3e-4`` (no dot) as a string: floats are read by YAML 1.2's rule;
 * anchors and aliases let a 1 kB file stand for a billion-element tree that any later walk
-  would expand (the "billion laughs"): configs have no use for them, so they are refused.
+  would expand (the "billion laughs"): configs have no use for them, so they are refused;
+* nesting is unbounded (10 kB of ``[`` exhausts Python's recursion) and an integer may
+  have any number of digits (over 4300, Python refuses to convert it): nesting deeper
+  than ``MAX_DEPTH`` and integers longer than ``MAX_INT_DIGITS`` are refused.
 
 Files larger than ``MAX_BYTES`` are refused before they are parsed.
 """
@@ -24,6 +27,8 @@ import yaml
 from periodization.core.errors import UserError
 
 MAX_BYTES = 1_000_000  # a config is a few kB; a megabyte is not a config
+MAX_DEPTH = 50  # configs and priors nest 3-4 levels
+MAX_INT_DIGITS = 100  # no setting needs an integer beyond 1e100
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -34,7 +39,21 @@ class StrictLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
                 None, None, "anchors and aliases are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        if sum(c.isdigit() for c in str(node.value)) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an integer of more than {MAX_INT_DIGITS} digits", node.start_mark)
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -57,6 +76,7 @@ _FLOAT_12 = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)
     |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""", re.X)
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12,
                                    list("-+0123456789."))
 
