@@ -3,7 +3,8 @@
 Text from files and arguments (athlete ids, policy and group names, action names, paths,
 reasons) is never read as rich markup: each value is passed through ``esc``
 (``rich.markup.escape``) before it meets a markup string or a table cell, so an id such as
-``[/]`` prints as itself instead of crashing the output, and ``[link=…]`` stays text.
+``[/]`` prints as itself instead of crashing the output, ``[link=…]`` stays text, and an
+escape sequence prints as ``?`` characters, never reaching the terminal.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ status = Console(stderr=True, emoji=False)  # what is under way: spinners, stage
 
 
 def esc(value: object) -> str:
-    """``value`` as text that rich prints literally (markup escaped)."""
-    return rich_escape(str(value))
+    """``value`` as text that rich prints literally: markup escaped, and control characters
+    other than newlines (an escape sequence in an id or a file name would recolour the
+    terminal, retitle its window or move the cursor) shown as ``?``."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c == "\n" else "?" for c in text)
+    return rich_escape(text)
 
 
 def print_cohort_summary(summary: dict, out: Path) -> None:
