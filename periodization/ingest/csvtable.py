@@ -239,8 +239,11 @@ def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable
     if first is None:
         raise fail(where, "the file is empty")
     delimiter = _delimiter(first)
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+    # strict: a quote opened and never closed is an error, not a cell that silently
+    # swallows every later row
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
     try:
+        done = 0
         header = next((row for row in reader if not _blank(row)), None)
         if header is None:
             raise fail(where, "the file is empty")
@@ -256,7 +259,9 @@ def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable
             units[key] = unit
         cells: list[list[str]] = []
         seen: dict[str, str] = {}
+        done = reader.line_num  # the last line of the last complete row
         for row in reader:
+            done = reader.line_num
             if _blank(row):
                 continue
             if len(row) > width and not _blank(row[width:]):
@@ -268,7 +273,10 @@ def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable
                 kept = [seen.setdefault(c, c) for c in kept]
             cells.append(kept)
     except csv.Error as exc:
-        raise fail(where, f"malformed CSV ({exc})") from None
+        if "end of data" in str(exc):
+            raise fail(where, f"malformed CSV: a quote opened on line {done + 1} is never "
+                              "closed") from None
+        raise fail(where, f"malformed CSV at line {reader.line_num}: {exc}") from None
     if not cells and not allow_empty:
         raise fail(where, "only a header, no data rows")
     frame = pd.DataFrame(cells, columns=keys, dtype=object)
