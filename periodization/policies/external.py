@@ -10,6 +10,7 @@ unmasked agent).
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import re
 import sys
@@ -34,9 +35,10 @@ class CallablePolicy(BasePolicy):
 
     def act(self, obs: np.ndarray, mask: np.ndarray, deterministic: bool = True) -> np.ndarray:
         actions = np.asarray(self.fn(obs, mask))
-        if actions.shape != (len(obs),):
-            raise ValueError(f"policy {self.name!r} returned shape {actions.shape} for "
-                             f"{len(obs)} observations; expected ({len(obs)},)")
+        if actions.shape != (len(obs),) or not np.issubdtype(actions.dtype, np.number):
+            raise UserError(f"policy {self.name!r} returned {actions.dtype} of shape "
+                            f"{actions.shape} for {len(obs)} observations; expected "
+                            f"({len(obs)},) action ids")
         return actions.astype(np.int64)
 
 
@@ -53,7 +55,15 @@ def as_policy(thing: Any, *, name: str | None = None) -> BasePolicy:
                 setattr(thing, method, default)
         return thing
     if callable(thing):
-        return CallablePolicy(thing, name=name or getattr(thing, "__name__", "callable"))
+        label = name or getattr(thing, "__name__", "callable")
+        try:
+            inspect.signature(thing).bind(None, None)
+        except TypeError:
+            raise UserError(f"policy {label!r} cannot be called as fn(obs, mask) -> actions "
+                            "(it takes other arguments)") from None
+        except ValueError:
+            pass  # no signature to read (some builtins): its first call will tell
+        return CallablePolicy(thing, name=label)
     raise UserError(f"not a policy: {thing!r} (expected an object with act() or a callable "
                     "(obs, mask) -> actions)")
 
