@@ -220,6 +220,34 @@ def _choose_hrv(daily: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return daily
 
 
+SCALE_CHECK_DAYS = 7  # a unit is judged on at least a week of values
+SHORTEST_MEDIAN_NIGHT_H = 1.0
+
+
+def _check_scales(daily: pd.DataFrame, ctx: Context) -> None:
+    """Refuse a series whose values are each plausible but whose whole is another unit:
+    recovery 0–1 (a fraction, not a 0–100 score: every morning would read red) and
+    nights whose median is under an hour (seconds or minutes read as hours; nights of 0,
+    which some exports write when not measured, left aside)."""
+    def series(col: str) -> np.ndarray:
+        if col not in daily.columns:
+            return np.empty(0)
+        values = daily[col].to_numpy(dtype=np.float64)
+        return values[~np.isnan(values)]
+
+    recovery = series("recovery")
+    if len(recovery) >= SCALE_CHECK_DAYS and recovery.max() <= 1.0 and recovery.max() > 0:
+        raise fail(ctx.where, f"every {ctx.label('recovery')} value is between 0 and 1 "
+                              f"({len(recovery)} days): a fraction, not a 0–100 score; "
+                              "multiply it by 100")
+    sleep = series("sleep_hours")
+    sleep = sleep[sleep > 0]  # some exports write 0 for a night not measured
+    if len(sleep) >= SCALE_CHECK_DAYS and np.median(sleep) < SHORTEST_MEDIAN_NIGHT_H:
+        raise fail(ctx.where, f"{ctx.label('sleep_hours')} is {np.median(sleep):.3g} h on "
+                              f"a median night ({len(sleep)} nights): not hours (seconds or "
+                              "minutes?)")
+
+
 def finish(daily: pd.DataFrame, ctx: Context, *, require_wearable: bool = True) -> ImportResult:
     """Canonical, checked, one-row-per-day ``ImportResult`` from an importer's rows.
     ``require_wearable=False`` for a training-only source (merged with others later)."""
@@ -228,6 +256,7 @@ def finish(daily: pd.DataFrame, ctx: Context, *, require_wearable: bool = True) 
     daily = _check_dates(daily, ctx)
     daily = _exclude_implausible(daily.copy(), ctx)
     daily = _merge_days(daily, ctx)
+    _check_scales(daily, ctx)
     daily = _choose_hrv(daily, ctx)
     present = [c for c in WEARABLE if c in daily.columns and daily[c].notna().any()]
     if not present and require_wearable:
