@@ -28,7 +28,13 @@ from periodization.ingest import schema
 from periodization.ingest.parquet import HIDDEN, OBSERVATIONS, PARAMS, write_table
 from periodization.sim import day, dynamics
 from periodization.sim.noise import KeyedRandom
-from periodization.sim.params import ATHLETE_KEYS, AthleteParams, Population
+from periodization.sim.params import (
+    ATHLETE_KEYS,
+    FRACTION_KEYS,
+    POSITIVE_KEYS,
+    AthleteParams,
+    Population,
+)
 from periodization.sim.prior import Prior, load_prior
 from periodization.sim.state import HIDDEN_FIELDS
 
@@ -198,15 +204,38 @@ def load_cohort(path: str | Path) -> Cohort:
     except UserError as exc:
         raise DataError(str(exc)) from None
     meta = check_meta(meta, path=path / schema.META_FILE)
+    params = read_table(path / schema.PARAMS_FILE, numeric=ATHLETE_KEYS, finite=True,
+                        keys=("athlete_id",), schema=PARAMS)
+    check_param_ranges(params, where=str(path / schema.PARAMS_FILE))
     return Cohort(
         observations=read_table(path / schema.OBSERVATIONS_FILE, numeric=(), finite=False,
                                 schema=OBSERVATIONS),
         hidden=read_table(path / schema.HIDDEN_FILE, numeric=(*HIDDEN_FIELDS, "performance"),
                           finite=True, schema=HIDDEN),
-        params=read_table(path / schema.PARAMS_FILE, numeric=ATHLETE_KEYS, finite=True,
-                          keys=("athlete_id",), schema=PARAMS),
+        params=params,
         meta=meta,
     )
+
+
+PARAM_MAGNITUDE_LIMIT = 1e5  # no parameter, in its unit, comes near: w* ≤ 1000, τ ≤ 1000 d
+
+
+def check_param_ranges(params: pd.DataFrame, *, where: str) -> None:
+    """``DataError`` unless every athlete's parameters could have come from a prior:
+    time constants, rates and noise levels positive, shares within [0, 1], and nothing
+    beyond ±``PARAM_MAGNITUDE_LIMIT`` (a tampered table otherwise runs, and reports
+    outcomes of a billion per cent)."""
+    for key in ATHLETE_KEYS:
+        values = params[key].to_numpy(dtype=np.float64)
+        bad = ((values <= 0) if key in POSITIVE_KEYS else np.zeros(len(values), bool))
+        if key in FRACTION_KEYS:
+            bad |= values > 1.0
+        bad |= np.abs(values) > PARAM_MAGNITUDE_LIMIT
+        if bad.any():
+            rule = ("in [0, 1]" if key in FRACTION_KEYS else
+                    "positive" if key in POSITIVE_KEYS else "a number")
+            raise DataError(f"{where}: {key} = {values[bad][0]:g} is out of range (must be "
+                            f"{rule}, within ±{PARAM_MAGNITUDE_LIMIT:g})")
 
 
 def cohort_summary(cohort: Cohort) -> dict[str, float]:
