@@ -126,3 +126,18 @@ def attach_training(out: pd.DataFrame, workouts: pd.DataFrame, *, listed: bool,
         warn(unlisted)
         training = daily_training(workouts, out["date"], np.full(len(out), np.nan))
     out["load"], out["action"] = training["load"].to_numpy(), training["action"].to_numpy()
+
+
+def mornings_table(hrv: pd.Series, rhr: pd.Series, sleep: pd.DataFrame,
+                   workouts: pd.DataFrame) -> pd.DataFrame:
+    """One row per date that has any of HRV, resting HR, sleep (``sleep_hours``,
+    ``sleep_efficiency`` columns) or a workout: the morning readings of series indexed by
+    date, NaN where a series has no value (load and action: ``attach_training``)."""
+    index = sleep.index.union(hrv.index).union(rhr.index).union(
+        pd.DatetimeIndex(workouts["date"].unique()))
+    out = pd.DataFrame({"date": index})
+    out["hrv_rmssd_ms"] = out["date"].map(hrv).astype(np.float64)
+    out["resting_hr"] = out["date"].map(rhr).astype(np.float64)
+    for col in ("sleep_hours", "sleep_efficiency"):
+        out[col] = out["date"].map(sleep[col]).astype(np.float64) if len(sleep) else np.nan
+    return out

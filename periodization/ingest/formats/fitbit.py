@@ -31,7 +31,7 @@ import pandas as pd
 from periodization.ingest.common import Context
 from periodization.ingest.csvtable import read_csv
 from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
-from periodization.ingest.load import attach_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, mornings_table, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "fitbit"
@@ -129,13 +129,7 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
                               "resting_heart_rate-*.json, Daily Heart Rate Variability Summary, "
                               "daily_heart_rate_variability*.csv)")
     workouts = _exercise(docs.get("exercise", []))
-    index = sleep.index.union(rhr.index).union(hrv.index).union(
-        pd.DatetimeIndex(workouts["date"].unique()))
-    out = pd.DataFrame({"date": index})
-    out["hrv_rmssd_ms"] = out["date"].map(hrv).astype(np.float64)
-    out["resting_hr"] = out["date"].map(rhr).astype(np.float64)
-    for col in ("sleep_hours", "sleep_efficiency"):
-        out[col] = out["date"].map(sleep[col]).astype(np.float64) if len(sleep) else np.nan
+    out = mornings_table(hrv, rhr, sleep, workouts)
     attach_training(out, workouts, listed="exercise" in docs, warn=ctx.warn,
                     unlisted="no Fitbit exercise files: load and action unknown")
     ctx.warn("Fitbit's export has no recovery score in these files: recovery left missing")

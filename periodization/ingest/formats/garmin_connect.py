@@ -27,7 +27,7 @@ import pandas as pd
 
 from periodization.ingest.common import Context
 from periodization.ingest.jsonfile import dig, load_json, number, records, stamp
-from periodization.ingest.load import attach_training, no_workouts, workout_table
+from periodization.ingest.load import attach_training, mornings_table, no_workouts, workout_table
 from periodization.ingest.sources import Member, fail
 
 FORMAT = "garmin-connect"
@@ -156,13 +156,7 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
         raise fail(ctx.where, "no Garmin sleep, HRV or resting heart rate records "
                               "(*_sleepData.json, *_healthStatusData.json, UDSFile_*.json)")
     workouts = _activities(docs.get("activities", []), ctx)
-    index = sleep.index.union(hrv.index).union(rhr.index).union(
-        pd.DatetimeIndex(workouts["date"].unique()))
-    out = pd.DataFrame({"date": index})
-    out["hrv_rmssd_ms"] = out["date"].map(hrv).astype(np.float64)
-    out["resting_hr"] = out["date"].map(rhr).astype(np.float64)
-    for col in ("sleep_hours", "sleep_efficiency"):
-        out[col] = out["date"].map(sleep[col]).astype(np.float64) if len(sleep) else np.nan
+    out = mornings_table(hrv, rhr, sleep, workouts)
     attach_training(out, workouts, listed="activities" in docs, warn=ctx.warn,
                     unlisted="no Garmin activities (*summarizedActivities.json): load and "
                              "action unknown")
