@@ -143,3 +143,24 @@ def test_cohort_parameters_no_prior_could_give_are_one_line(tmp_path, cohort_dir
     table.to_parquet(hostile / "true_params.parquet")
     r = invoke("evaluate", "--policy", "rest", "--episodes", "1", "--cohort", hostile)
     assert_refused(r, "true_params.parquet", fragment)
+
+
+def _cap_address_space(nbytes: int):
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
+
+
+@pytest.mark.parametrize("args, what", [
+    (("simulate", "--plan", "REST,AE", "--athletes", "100000", "--days", "2"),
+     "simulating 100000 athletes needs about"),
+    (("evaluate", "--policy", "rest", "--athletes", "100000"),
+     "evaluating 100000 episodes needs about"),
+])
+def test_sizes_in_range_that_cannot_fit_are_refused_before_they_are_allocated(args, what):
+    """100 000 athletes are allowed, and need 3.6 GB (simulate) or 6.4 GB (evaluate):
+    under a 2 GB address space they are refused up front, not killed half-way."""
+    from tests.hostile.helpers import cli
+
+    r = cli(*args, preexec_fn=_cap_address_space(2 << 30))
+    assert_refused(r, what)
