@@ -42,9 +42,32 @@ class Normals:
     days_since_rest: np.ndarray  # int, up to yesterday
     maladaptation: np.ndarray  # calibrated estimate this morning
     ill: np.ndarray  # bool, reported
+    # bool: the resting-HR / sleep normal is the athlete's own recent mean, not (with no
+    # recent day to average) the calibration's estimate; the sentence says which
+    rhr_own: np.ndarray | None = None
+    sleep_own: np.ndarray | None = None
+    efficiency_own: np.ndarray | None = None
 
 
 Phrase = Callable[[int], str]
+
+
+def _own(own: np.ndarray | None, i: int) -> bool:
+    return own is None or bool(own[i])
+
+
+def _whose(own: np.ndarray | None, i: int, yours: str) -> str:
+    """``yours`` where the normal is the athlete's own mean, else what it is: the
+    calibration's estimate (a single morning, or none recent, has no average of its own)."""
+    return yours if _own(own, i) else "what is expected for you"
+
+
+TOO_LITTLE = "too little history for your own average"
+
+
+def _why(own: np.ndarray | None, i: int) -> str:
+    """``"; "`` + why the normal is an estimate, or nothing when it is the athlete's."""
+    return "" if _own(own, i) else f"; {TOO_LITTLE}"
 
 
 def _signed(x: float, up: str, down: str) -> str:
@@ -92,16 +115,19 @@ def driver_sentences(raw: np.ndarray, normal: Normals) -> list[list[str]]:
                    f"{abs(trend[i]):.1f} % a day over the last week."),
         (d_rhr / normal.rhr_sd,
          lambda i: f"Resting HR {abs(d_rhr[i]):.0f} bpm {_signed(d_rhr[i], 'above', 'below')} "
-                   f"your 4-week average ({raw[i, F['resting_hr']]:.0f} vs "
-                   f"{normal.rhr[i]:.0f} bpm)."),
+                   f"{_whose(normal.rhr_own, i, 'your 4-week average')} "
+                   f"({raw[i, F['resting_hr']]:.0f} vs {normal.rhr[i]:.0f} bpm"
+                   f"{_why(normal.rhr_own, i)})."),
         (d_sleep / normal.sleep_sd,
          lambda i: f"Slept {raw[i, F['sleep_hours']]:.1f} h, {abs(d_sleep[i]):.1f} h "
-                   f"{_signed(d_sleep[i], 'more', 'less')} than your usual "
-                   f"{normal.sleep[i]:.1f} h."),
+                   f"{_signed(d_sleep[i], 'more', 'less')} than "
+                   f"{_whose(normal.sleep_own, i, 'your usual')} ({normal.sleep[i]:.1f} h"
+                   f"{_why(normal.sleep_own, i)})."),
         (d_eff / normal.efficiency_sd,
          lambda i: f"Sleep efficiency {raw[i, F['sleep_efficiency']]:.0f} %, "
                    f"{abs(d_eff[i]):.0f} points {_signed(d_eff[i], 'above', 'below')} "
-                   "your usual."),
+                   f"{_whose(normal.efficiency_own, i, 'your usual')}"
+                   f"{'' if _own(normal.efficiency_own, i) else f' ({TOO_LITTLE})'}."),
         ((rec - 50.0) / 17.0,
          lambda i: f"Recovery {rec[i]:.0f} ({zone(rec[i])})."),
         (tsb / 12.0,

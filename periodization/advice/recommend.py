@@ -202,20 +202,23 @@ def _normals(personal: PersonalData, before: F.FeatureState, ctx: F.MorningConte
     days_left = (hist.length - 1)[hist.athlete_index] - hist.day_index
     recent = (days_left >= 1) & (days_left <= RECENT_DAYS)
 
-    def usual(column: str, fallback: np.ndarray) -> np.ndarray:
+    def mean(column: str) -> np.ndarray:
         values = np.where(recent, table[column].to_numpy(dtype=np.float64), np.nan)
-        mean = hist.per_athlete(values)
-        return np.where(np.isfinite(mean), mean, fallback)
+        return hist.per_athlete(values)
 
     p = cal.params
+    rhr, sleep, eff = mean("resting_hr"), mean("sleep_hours"), mean("sleep_efficiency")
     return Normals(
         ln_hrv_7d=np.where(np.isfinite(week), week, ctx.hrv_baseline_mean),
         ln_hrv_sd=ctx.hrv_baseline_sd,
-        rhr=usual("resting_hr", p.rhr_baseline_bpm), rhr_sd=p.rhr_noise_bpm,
-        sleep=usual("sleep_hours", p.sleep_baseline_hours), sleep_sd=p.sleep_noise_hours,
-        efficiency=usual("sleep_efficiency", p.sleep_efficiency_baseline),
+        rhr=np.where(np.isfinite(rhr), rhr, p.rhr_baseline_bpm), rhr_sd=p.rhr_noise_bpm,
+        sleep=np.where(np.isfinite(sleep), sleep, p.sleep_baseline_hours),
+        sleep_sd=p.sleep_noise_hours,
+        efficiency=np.where(np.isfinite(eff), eff, p.sleep_efficiency_baseline),
         efficiency_sd=p.sleep_efficiency_noise, days_since_rest=ctx.days_since_rest,
-        maladaptation=cal.state.maladaptation, ill=ill)
+        maladaptation=cal.state.maladaptation, ill=ill,
+        rhr_own=np.isfinite(rhr), sleep_own=np.isfinite(sleep),
+        efficiency_own=np.isfinite(eff))
 
 
 def _warnings(personal: PersonalData, inputs: Inputs, athlete: str, *, date: dt.date,

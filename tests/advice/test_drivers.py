@@ -63,3 +63,18 @@ def test_the_sentences_that_mask_lead_however_large_the_other_deviations():
     both = driver_sentences(raw, normals(maladaptation=np.array([0.6]),
                                          ill=np.array([True])))[0]
     assert both[0].startswith("You reported being ill") and both[1].startswith("Your HRV")
+
+
+def test_a_normal_without_recent_days_is_not_called_yours():
+    """One morning of data has no 4-week average: the calibration's estimate stands in,
+    and the sentence says so instead of "your 4-week average"."""
+    raw = ordinary(resting_hr=46.0, sleep_hours=5.0, sleep_efficiency=96.0)
+    no = np.array([False])
+    sentences = driver_sentences(raw, normals(rhr_own=no, sleep_own=no,
+                                              efficiency_own=no))[0]
+    assert "Resting HR 6 bpm below what is expected for you (46 vs 52 bpm; too little " \
+           "history for your own average)." in sentences
+    assert not any("your 4-week average" in s or "your usual" in s for s in sentences)
+    yours = driver_sentences(raw, normals(rhr_own=~no, sleep_own=~no,
+                                          efficiency_own=~no))[0]
+    assert "Resting HR 6 bpm below your 4-week average (46 vs 52 bpm)." in yours
