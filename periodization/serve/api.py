@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from periodization.core.errors import DataError
+from periodization.ingest.common import FUTURE_SLACK_DAYS, MIN_DATE
 from periodization.serve import auth
 from periodization.serve.app import (
     Principal,
@@ -213,9 +214,14 @@ def upload(athlete_id: int, request: Request, file: UploadFile = File(...),
 
 
 def _day(db: DbSession, athlete_id: int, date: dt.date | None) -> dt.date:
-    date = date or last_date(db, athlete_id) or dt.date.today()
-    if date > dt.date.today() + dt.timedelta(days=1):
-        raise HTTPException(400, f"{date}: a day in the future")
+    if date is None:  # a stored day is within the importer's window already
+        return last_date(db, athlete_id) or dt.date.today()
+    # the importer's window: a day outside it could be stored but never read back (a
+    # year-1 day once broke every later recommendation of the athlete)
+    latest = dt.date.today() + dt.timedelta(days=FUTURE_SLACK_DAYS)
+    if not MIN_DATE.date() <= date <= latest:
+        raise HTTPException(400, f"{date}: outside {MIN_DATE.date()}..{latest}, the days "
+                                 "an export may hold")
     return date
 
 
