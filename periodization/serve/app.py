@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -169,12 +171,29 @@ async def signed_in(who: Principal | None = Depends(principal)) -> Principal:
     return who
 
 
+MAX_ID = 2**31 - 1  # user ids are Integer columns: PostgreSQL's int4 holds no more
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 naming where and what is wrong, never echoing the input: FastAPI's default body
+    copies it back, and a NaN, an infinity or a lone surrogate in it cannot be written as
+    JSON, which turned a client's mistake into a 500."""
+    def text(value: object) -> str:  # a lone surrogate cannot be encoded: replaced
+        return str(value).encode("utf-8", "replace").decode("utf-8")[:200]
+
+    detail = [{"loc": [text(part) for part in e.get("loc", ())], "msg": text(e.get("msg", "")),
+               "type": text(e.get("type", ""))} for e in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 def visible_athlete(db: DbSession, who: Principal, athlete_id: int) -> User:
     """The athlete ``who`` may see: themself, or (a coach) one who invited them; anyone
     else is 404, whether or not they exist (no telling which ids are taken)."""
     me = who.user
     if me.role == "athlete" and me.id == athlete_id:
         return me
+    if not 1 <= athlete_id <= MAX_ID:  # a database key cannot hold it: no such athlete
+        raise HTTPException(404, "no such athlete")
     if me.role == "coach" and db.scalar(select(Invite.id).where(
             Invite.coach_id == me.id, Invite.athlete_id == athlete_id)) is not None:
         return db.get(User, athlete_id)
@@ -223,6 +242,7 @@ def create_app(db_url: str | None = None, *, model: str | Path | None = None,
                   description="Today's training session from your stored wearable data, "
                   "the plan, and a coach's team view. Not medical advice.")
     app.state.ctx = state
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
