@@ -13,6 +13,11 @@ PRODID = "-//periodization//coach//EN"
 
 
 def _escape(text: str) -> str:
+    """RFC 5545 TEXT: backslash, ``;`` and ``,`` escaped, a line break (CRLF, CR or LF) as
+    ``\\n``, and any other control character dropped (a lone CR is a line end to some
+    readers: a name holding one could add calendar lines)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(c for c in text if c == "\n" or c.isprintable())
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 
