@@ -226,25 +226,25 @@ def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable:
-    """Parse decoded CSV text into a ``CsvTable`` (``DataError`` on malformed input).
+class _UnclosedQuote(csv.Error):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"a quote opened on line {line} is never closed")
+        self.line = line
 
-    Rows are read one at a time and only their kept, stripped cells stay: the text is
-    never held as a list of lines or of whole rows, and blank lines cost nothing. Equal
-    cells share one string (readings, units and flags repeat: a 5 MB daily table then
-    costs about half the memory), up to ``_SHARED_CELLS`` distinct values, so a file of
-    distinct values pays a bounded table and no more."""
-    body = text.lstrip("\ufeff")
-    first = _first_line(body)
-    if first is None:
-        raise fail(where, "the file is empty")
-    delimiter = _delimiter(first)
-    # strict: a quote opened and never closed is an error, not a cell that silently
-    # swallows every later row
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
+
+def _rows(body: str, delimiter: str, where: str, *, strict: bool
+          ) -> tuple[list[str], dict[str, str], dict[str, str], list[list[str]]]:
+    """(keys, labels, units, kept cells per data row) of ``body``; ``_UnclosedQuote`` (the
+    line the quote opened on) or ``csv.Error`` when the reader refuses it."""
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=strict)
+    done = 0  # the last line of the last complete row
     try:
-        done = 0
-        header = next((row for row in reader if not _blank(row)), None)
+        header = None
+        for row in reader:
+            if not _blank(row):
+                header = row
+                break
+            done = reader.line_num
         if header is None:
             raise fail(where, "the file is empty")
         width = len(header)
@@ -259,7 +259,7 @@ def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable
             units[key] = unit
         cells: list[list[str]] = []
         seen: dict[str, str] = {}
-        done = reader.line_num  # the last line of the last complete row
+        done = reader.line_num
         for row in reader:
             done = reader.line_num
             if _blank(row):
@@ -273,10 +273,39 @@ def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable
                 kept = [seen.setdefault(c, c) for c in kept]
             cells.append(kept)
     except csv.Error as exc:
-        if "end of data" in str(exc):
-            raise fail(where, f"malformed CSV: a quote opened on line {done + 1} is never "
-                              "closed") from None
-        raise fail(where, f"malformed CSV at line {reader.line_num}: {exc}") from None
+        if strict and "end of data" in str(exc):
+            raise _UnclosedQuote(done + 1) from None
+        raise
+    return keys, labels, units, cells
+
+
+def parse_csv_text(text: str, where: str, allow_empty: bool = False) -> CsvTable:
+    """Parse decoded CSV text into a ``CsvTable`` (``DataError`` on malformed input).
+
+    Rows are read one at a time and only their kept, stripped cells stay: the text is
+    never held as a list of lines or of whole rows, and blank lines cost nothing. Equal
+    cells share one string (readings, units and flags repeat: a 5 MB daily table then
+    costs about half the memory), up to ``_SHARED_CELLS`` distinct values, so a file of
+    distinct values pays a bounded table and no more."""
+    body = text.lstrip("\ufeff")
+    first = _first_line(body)
+    if first is None:
+        raise fail(where, "the file is empty")
+    delimiter = _delimiter(first)
+    try:
+        # strict first: a quote opened and never closed is an error, not a cell that
+        # silently swallows every later row
+        keys, labels, units, cells = _rows(body, delimiter, where, strict=True)
+    except _UnclosedQuote as exc:
+        raise fail(where, f"malformed CSV: a quote opened on line {exc.line} is never "
+                          "closed") from None
+    except csv.Error:
+        # anything else strict mode refuses ('"easy" ,60', an unescaped quote inside a
+        # quoted note) was always read, as the lax reader reads it
+        try:
+            keys, labels, units, cells = _rows(body, delimiter, where, strict=False)
+        except csv.Error as exc:
+            raise fail(where, f"malformed CSV ({exc})") from None
     if not cells and not allow_empty:
         raise fail(where, "only a header, no data rows")
     frame = pd.DataFrame(cells, columns=keys, dtype=object)
