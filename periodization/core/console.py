@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
 
+from periodization.core.validation import is_steering
+
 console = Console(emoji=False)  # results: tables, summaries, recommendations (stdout);
 # emoji off: ":name:" in an athlete id stays text
 status = Console(stderr=True, emoji=False)  # what is under way: spinners, stages (stderr)
@@ -25,11 +27,12 @@ status = Console(stderr=True, emoji=False)  # what is under way: spinners, stage
 
 def esc(value: object) -> str:
     """``value`` as text that rich prints literally: markup escaped, and control characters
-    other than newlines (an escape sequence in an id or a file name would recolour the
-    terminal, retitle its window or move the cursor) shown as ``?``."""
+    other than newlines, line separators and bidi overrides (an escape sequence in an id
+    or a file name would recolour the terminal, retitle its window or move the cursor)
+    shown as ``?``; no-break spaces and joiners stay."""
     text = str(value)
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() or c == "\n" else "?" for c in text)
+    if not text.isprintable():  # fast path: most text holds nothing to check
+        text = "".join("?" if c != "\n" and is_steering(c) else c for c in text)
     return rich_escape(text)
 
 

@@ -14,6 +14,7 @@ refused) and is validated with ``validate``.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import Annotated, Any, TypeVar
 
 from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError
@@ -148,6 +149,18 @@ def show(value: Any, limit: int = 60) -> str:
         return "a mapping"
     text = one_line(repr(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Characters that steer a terminal or a line-based format rather than show: C0/C1
+# controls (ESC, CR, BEL …), the Unicode line and paragraph separators and the bidi
+# overrides and isolates (which reorder what is shown). Other invisible characters —
+# no-break spaces, zero-width joiners in emoji or Persian — are text and stay.
+_STEERING = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_steering(c: str) -> bool:
+    """``c`` is a control character, a line separator or a bidi override (see above)."""
+    return c in _STEERING or unicodedata.category(c) == "Cc"
 
 
 def one_line(text: str, limit: int = 240) -> str:

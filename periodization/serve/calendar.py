@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from periodization.core.validation import is_steering
 from periodization.sim.actions import ACTION_NAMES, SESSION_GUIDE, Action
 
 PRODID = "-//periodization//coach//EN"
@@ -14,10 +15,11 @@ PRODID = "-//periodization//coach//EN"
 
 def _escape(text: str) -> str:
     """RFC 5545 TEXT: backslash, ``;`` and ``,`` escaped, a line break (CRLF, CR or LF) as
-    ``\\n``, and any other control character dropped (a lone CR is a line end to some
-    readers: a name holding one could add calendar lines)."""
+    ``\\n``, and any other control character, line separator or bidi override dropped
+    (a lone CR is a line end to some readers: a name holding one could add calendar
+    lines); no-break spaces and joiners stay."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(c for c in text if c == "\n" or c.isprintable())
+    text = "".join(c for c in text if c == "\n" or not is_steering(c))
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 
