@@ -158,6 +158,23 @@ def test_garmin_time_in_zone_is_read_in_milliseconds_or_seconds(tmp_path, truth,
                               for w in truth["workout"]])).all()
 
 
+def test_hrv4training_keeps_the_morning_reading_of_a_file_listed_newest_first(tmp_path,
+                                                                              truth):
+    """HRV4Training keeps the clock in its own ``time`` column: with an evening reading
+    after each morning's and the file newest first, the morning's still wins."""
+    from tests.ingest.layouts.hrv_apps import write_hrv4training
+
+    path = write_hrv4training(tmp_path / "h.csv", truth)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    evening = table.assign(time="21:30", rMSSD="11")
+    both = pd.concat([table, evening]).sort_values(["date", "time"], ascending=False)
+    both.to_csv(path, index=False)
+    read = load_wearable(path).table
+    morning = pd.to_numeric(table["rMSSD"], errors="coerce").to_numpy()
+    known = np.isfinite(morning)
+    assert np.allclose(read["hrv_rmssd_ms"].to_numpy()[known], morning[known])
+
+
 def test_fitbit_google_layout_reads_hrv_and_resting_hr(tmp_path, truth):
     """Google's newer Fitbit files (daily_heart_rate_variability_*.csv,
     daily_resting_heart_rate_*.csv) give the same mornings as the older ones, in the

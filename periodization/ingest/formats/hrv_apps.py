@@ -50,11 +50,17 @@ def score_scale(values: np.ndarray, ctx: Context, name: str) -> np.ndarray:
     return values
 
 
-def _earliest_per_day(out: pd.DataFrame, table: CsvTable, key: str) -> pd.DataFrame:
+def _earliest_per_day(out: pd.DataFrame, table: CsvTable, key: str,
+                      time_key: str | None = None) -> pd.DataFrame:
     """The earliest reading of each date wins (the morning's), wherever the file lists it:
-    exports come newest first as well as oldest first. Readings without a readable time
-    rank after the timed ones, in file order."""
-    times = parse_wall_clock(table.frame[key], table.where, table.label(key), strict=False)
+    exports come newest first as well as oldest first. The time is ``key``'s own, or
+    ``time_key``'s (a separate clock column, as HRV4Training writes) where ``key`` holds a
+    date only. Readings without a readable time rank after the timed ones, in file order."""
+    cells = table.frame[key].astype(str).str.strip()
+    if time_key is not None:
+        date_only = cells.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        cells = cells.where(~date_only, cells + " " + table.frame[time_key].astype(str))
+    times = parse_wall_clock(cells, table.where, table.label(key), strict=False)
     stamp = times.to_numpy("datetime64[ns]")
     when = np.where(np.isnat(stamp), np.inf, stamp.view(np.int64).astype(np.float64))
     order = np.lexsort((np.arange(len(out)), when))
@@ -91,7 +97,7 @@ def read_hrv4training(member: Member, ctx: Context) -> pd.DataFrame:
     if not np.isfinite(load).any():
         ctx.warn("HRV4Training has no training load (trainingTSS empty): load unknown")
     ctx.warn("HRV4Training records no sleep efficiency: left missing")
-    return _earliest_per_day(out, table, date_key)
+    return _earliest_per_day(out, table, date_key, table.has("time"))
 
 
 def read_elite(member: Member, ctx: Context) -> pd.DataFrame:
