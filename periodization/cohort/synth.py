@@ -222,7 +222,7 @@ PARAM_MAGNITUDE_LIMIT = 1e5  # no parameter, in its unit, comes near: w* ≤ 100
 
 def check_param_ranges(params: pd.DataFrame, *, where: str) -> None:
     """``DataError`` unless every athlete's parameters could have come from a prior:
-    time constants, rates and noise levels positive, shares within [0, 1], and nothing
+    time constants, rates and noise levels positive, shares within (0, 1], and nothing
     beyond ±``PARAM_MAGNITUDE_LIMIT`` (a tampered table otherwise runs, and reports
     outcomes of a billion per cent)."""
     for key in ATHLETE_KEYS:
@@ -232,7 +232,8 @@ def check_param_ranges(params: pd.DataFrame, *, where: str) -> None:
             bad |= values > 1.0
         bad |= np.abs(values) > PARAM_MAGNITUDE_LIMIT
         if bad.any():
-            rule = ("in [0, 1]" if key in FRACTION_KEYS else
+            rule = ("in (0, 1]" if key in FRACTION_KEYS and key in POSITIVE_KEYS else
+                    "in [0, 1]" if key in FRACTION_KEYS else
                     "positive" if key in POSITIVE_KEYS else "a number")
             raise DataError(f"{where}: {key} = {values[bad][0]:g} is out of range (must be "
                             f"{rule}, within ±{PARAM_MAGNITUDE_LIMIT:g})")

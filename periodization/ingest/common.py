@@ -227,8 +227,10 @@ SHORTEST_MEDIAN_NIGHT_H = 1.0
 def _check_scales(daily: pd.DataFrame, ctx: Context) -> None:
     """Refuse a series whose values are each plausible but whose whole is another unit:
     recovery 0–1 (a fraction, not a 0–100 score: every morning would read red) and
-    nights whose median is under an hour (seconds or minutes read as hours; nights of 0,
-    which some exports write when not measured, left aside)."""
+    nights whose median is under an hour (a spreadsheet's fraction of a day, or hours
+    converted again as if they were seconds; nights of 0, which some exports write when
+    not measured, left aside). Sleep in seconds or minutes read as hours is already out of
+    the plausible range."""
     def series(col: str) -> np.ndarray:
         if col not in daily.columns:
             return np.empty(0)
@@ -244,8 +246,8 @@ def _check_scales(daily: pd.DataFrame, ctx: Context) -> None:
     sleep = sleep[sleep > 0]  # some exports write 0 for a night not measured
     if len(sleep) >= SCALE_CHECK_DAYS and np.median(sleep) < SHORTEST_MEDIAN_NIGHT_H:
         raise fail(ctx.where, f"{ctx.label('sleep_hours')} is {np.median(sleep):.3g} h on "
-                              f"a median night ({len(sleep)} nights): not hours (seconds or "
-                              "minutes?)")
+                              f"a median night ({len(sleep)} nights): too small for hours "
+                              "(a fraction of a day, or hours divided as if seconds?)")
 
 
 def finish(daily: pd.DataFrame, ctx: Context, *, require_wearable: bool = True) -> ImportResult:

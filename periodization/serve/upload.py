@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from periodization.core.errors import DataError
 from periodization.ingest.inputs import read_inputs
-from periodization.ingest.sources import MAX_CSV_BYTES, human_size
+from periodization.ingest.sources import MAX_CSV_BYTES, human_size, is_zip
 from periodization.serve.store import bump, locked_source, merge_days
 
 MAX_UPLOAD_BYTES = MAX_CSV_BYTES  # the CLI's limit on one file
@@ -64,7 +64,7 @@ def read_upload(stream: BinaryIO, filename: str | None) -> Upload:
         if size > MAX_PLAIN_UPLOAD_BYTES:
             with open(path, "rb") as fh:
                 head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-            if not head.startswith((b"PK", b"<")):
+            if not (is_zip(head) or head.startswith((b"<?xml", b"<HealthData"))):
                 raise DataError(f"{name}: {human_size(size)} of plain text; this server reads "
                                 f"CSV uploads up to {human_size(MAX_PLAIN_UPLOAD_BYTES)} (a "
                                 "decade of daily rows is under 5 MB)")

@@ -102,12 +102,14 @@ def test_a_python_policy_of_the_wrong_signature_is_one_line(spec):
 
 @pytest.mark.parametrize("column, scale, fragment", [
     ("recovery", 0.01, "a fraction, not a 0–100 score"),
-    ("sleep_hours", 1 / 3600, "not hours (seconds or minutes?)"),
+    ("sleep_hours", 1 / 3600, "too small for hours"),
+    ("sleep_hours", 1 / 24, "too small for hours"),
 ])
 def test_a_plausible_value_in_the_wrong_unit_is_refused(tmp_path, model_dir, column, scale,
                                                         fragment):
     """Each value lies in its plausible range, the series does not: recovery as a 0–1
-    fraction (every morning red) or sleep seconds read as hours."""
+    fraction (every morning red), or nights in hours divided again (as if seconds, or a
+    spreadsheet's fraction of a day)."""
     rows = export_rows(athletes=1, days=40, seed=6)
     rows[column] = rows[column] * scale
     r = invoke("recommend", "--data", write_export(tmp_path / "e.csv", rows),
@@ -126,7 +128,7 @@ def test_unmeasured_nights_written_as_zero_are_not_a_unit_error(tmp_path, model_
 @pytest.mark.parametrize("column, value, fragment", [
     ("tau_base_days", -5.0, "tau_base_days = -5 is out of range (must be positive"),
     ("tau_fatigue_days", 0.0, "tau_fatigue_days = 0 is out of range"),
-    ("fast_share", 1.5, "fast_share = 1.5 is out of range (must be in [0, 1]"),
+    ("fast_share", 1.5, "fast_share = 1.5 is out of range (must be in (0, 1]"),
     ("optimal_load", 1e300, "optimal_load = 1e+300 is out of range"),
 ])
 def test_cohort_parameters_no_prior_could_give_are_one_line(tmp_path, cohort_dir, column,
@@ -164,3 +166,33 @@ def test_sizes_in_range_that_cannot_fit_are_refused_before_they_are_allocated(ar
 
     r = cli(*args, preexec_fn=_cap_address_space(2 << 30))
     assert_refused(r, what)
+
+
+@pytest.mark.parametrize("row", ['2024-01-01,"easy" ,60', '2024-01-01,"felt "ok" today",60'])
+def test_quoting_only_a_strict_reader_refuses_is_still_read(row):
+    """Only the unclosed quote is refused; a space after a closing quote or an unescaped
+    quote inside a quoted note was always read, and still is."""
+    from periodization.ingest.csvtable import parse_csv_text
+
+    table = parse_csv_text(f"date,notes,load\n{row}\n", "f.csv")
+    assert table.frame["load"].tolist() == ["60"]
+
+
+def test_the_quote_is_placed_on_its_line_after_blank_lines():
+    from periodization.core.errors import DataError
+    from periodization.ingest.csvtable import parse_csv_text
+
+    with pytest.raises(DataError, match="a quote opened on line 3 is never closed"):
+        parse_csv_text('\n\ndate,"notes\n1,2\n', "f.csv")
+
+
+def test_text_that_only_looks_invisible_is_kept():
+    """No-break spaces and joiners are text (names, emoji, Persian); controls, line
+    separators and bidi overrides are not."""
+    from periodization.core.console import esc
+    from periodization.serve.calendar import _escape
+
+    name = "Jean\u00a0Pierre \U0001f468\u200d\U0001f469 \u0645\u06cc\u200c\u062e"
+    assert esc(name) == name and _escape(name) == name
+    assert esc("a\x1b[31m\u202eb\u2028c") == "a?[31m?b?c"
+    assert _escape("a\x1b\u202eb\u2028c") == "abc"

@@ -134,7 +134,9 @@ def _activities(rows: list[dict], ctx: Context) -> pd.DataFrame:
                                        "their UTC date")
     start = np.where(np.isfinite(local), local, gmt)
     days = pd.to_datetime(pd.Series(start), unit="ms", errors="coerce").dt.normalize()
-    zones = 100.0 * _zone_seconds(acts, minutes * 60.0, ctx) / (minutes[:, None] * 60.0)
+    zone_s = _zone_seconds(acts, minutes * 60.0, ctx)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a 0-minute manual entry
+        zones = 100.0 * zone_s / (minutes[:, None] * 60.0)
     names = pd.Series([str(dig(a, "activityType", "typeKey") or a.get("activityType") or "")
                        for a in acts])
     workouts = workout_table(days, minutes, names, zones)

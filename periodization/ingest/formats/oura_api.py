@@ -78,6 +78,9 @@ def read(members: list[Member], ctx: Context) -> pd.DataFrame:
         kind = kind_of(rows)
         if kind is not None:
             docs.setdefault(kind, ([], member.where))[0].extend(rows)
+    if "sleep" not in docs and "readiness" not in docs and "sleep_score" in docs:
+        raise fail(ctx.where, "only Oura daily_sleep records (the sleep score, not readiness): "
+                              "add sleep.json or daily_readiness.json")
     if "sleep" not in docs and "readiness" not in docs:
         raise fail(ctx.where, "no Oura sleep or daily_readiness records (fields such as "
                               "'average_hrv' or 'score' with 'contributors')")
