@@ -13,7 +13,7 @@ SMALL = {"ATHLETES": 40, "DAYS": 120, "TRAIN_EPISODES": 10, "EVAL_EPISODES": 4}
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
-def test_notebook_runs(path, tmp_path):
+def test_notebook_runs(path, tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
@@ -25,6 +25,9 @@ def test_notebook_runs(path, tmp_path):
                  for line in lines]
     params.source = "\n".join(lines)
     assert all(f"{k} = {v!r}" in params.source for k, v in SMALL.items())
+    # the kernel's temporary files (the tutorial's working folder) go with the test's
+    # directory, not into /tmp for every run
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
